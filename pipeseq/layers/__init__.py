@@ -1,0 +1,5 @@
+"""Layer classes. Each family lives in its own module; all register their Keras class name."""
+from .base import Layer, Variable, InputLayer, register, get_layer_class  # noqa: F401
+from .core import Dense, Activation, Dropout, Flatten, Reshape  # noqa: F401
+from .activation import ReLU, LeakyReLU, PReLU, ELU, Softmax  # noqa: F401
+from .normalization import BatchNormalization  # noqa: F401

@@ -1,0 +1,479 @@
+"""The layer contract: ``Variable``, ``Layer``, the class registry and naming.
+
+A layer owns its weights (``Variable`` objects, created in ``build``) and its
+config; its arithmetic lives in ``pipeseq.ops``. Every layer provides
+
+* ``build(input_shape)`` -- create weights with ``add_weight``;
+* ``compute_output_shape(input_shape)`` -- shape inference, batch axis ``None``;
+* ``forward(x, training) -> (y, cache)`` and ``backward(cache, dy) -> (dx, grads)``,
+  ``grads`` lining up with ``layer.gradient_variables`` (every variable created
+  trainable, frozen or not: frozen means "not updated", not "no backprop");
+* ``get_config()`` / ``from_config()`` with Keras's keys.
+
+Example
+-------
+>>> import numpy as np
+>>> from pipeseq.layers import Dense
+>>> layer = Dense(3)
+>>> y = layer(np.ones((2, 4), dtype="float32"))
+>>> [w.shape for w in layer.weights]
+[(4, 3), (3,)]
+"""
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from .. import backend
+
+# ------------------------------------------------------------------ registry
+LAYER_CLASSES = {}
+
+
+def register(cls=None, *, name=None, aliases=()):
+    """Class decorator: make ``cls`` findable by its Keras class name (and aliases)."""
+    def deco(c):
+        LAYER_CLASSES[name or c.__name__] = c
+        for a in aliases:
+            LAYER_CLASSES[a] = c
+        return c
+    return deco(cls) if cls is not None else deco
+
+
+def get_layer_class(class_name):
+    """Look up a registered layer or model class by its Keras class name."""
+    _import_all_layers()
+    return LAYER_CLASSES.get(class_name)
+
+
+def _import_all_layers():
+    # Imported on demand so that the registry is complete without import loops.
+    import importlib
+    for mod in ("core", "activation", "normalization", "conv", "pooling", "reshaping",
+                "recurrent", "embedding", "merge", "wrappers"):
+        try:
+            importlib.import_module(f"pipeseq.layers.{mod}")
+        except ModuleNotFoundError as e:  # a layer family that has not landed yet
+            if e.name != f"pipeseq.layers.{mod}":
+                raise
+    importlib.import_module("pipeseq.models")
+
+
+# ------------------------------------------------------------------- naming
+_UIDS = defaultdict(int)
+
+
+def to_snake_case(name):
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+    return name
+
+
+def unique_name(prefix):
+    """Keras 3 naming: ``dense``, ``dense_1``, ``dense_2``... per prefix, process-wide."""
+    n = _UIDS[prefix]
+    _UIDS[prefix] += 1
+    return prefix if n == 0 else f"{prefix}_{n}"
+
+
+def reset_uids():
+    """Restart automatic names (``clear_session`` in Keras)."""
+    _UIDS.clear()
+
+
+def format_shape(shape):
+    if shape is None:
+        return "?"
+    if isinstance(shape, list):
+        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+# ----------------------------------------------------------------- Variable
+class Variable:
+    """A named weight: ``value`` (ndarray), ``trainable``, optional regularizer/constraint.
+
+    ``path`` is ``"<layer name>/<variable name>"`` as Keras reports it.
+    """
+
+    __array_ufunc__ = None
+
+    def __init__(self, value, name, trainable=True, regularizer=None, constraint=None, path=None):
+        self.value = np.asarray(value)
+        self.name = name
+        self.trainable = trainable
+        self.regularizer = regularizer
+        self.constraint = constraint
+        self.path = path or name
+
+    @property
+    def shape(self):
+        return self.value.shape
+
+    @property
+    def dtype(self):
+        return self.value.dtype
+
+    def numpy(self):
+        return self.value.copy()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.value if dtype is None else self.value.astype(dtype)
+
+    def assign(self, value):
+        value = np.asarray(value)
+        if value.shape != self.value.shape:
+            raise ValueError(f"Cannot assign to variable '{self.path}': expected shape "
+                             f"{self.value.shape}, received shape {value.shape}.")
+        self.value = value.astype(self.value.dtype, copy=True)
+
+    def __repr__(self):
+        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, trainable={self.trainable}>"
+
+
+# -------------------------------------------------------------------- Layer
+_BASE_KWARGS = ("name", "trainable", "dtype", "input_shape", "input_dim", "batch_input_shape",
+                "batch_size", "weights", "input_length", "batch_shape")
+
+
+class Layer:
+    """Base class of every layer and model.
+
+    Parameters
+    ----------
+    name : str, optional
+        Defaults to the snake-case class name made unique (``dense``, ``dense_1``, ...).
+    trainable : bool
+        ``False`` freezes the weights (gradients still flow through the layer).
+    input_shape, input_dim, batch_input_shape, batch_size :
+        Legacy ways to declare the input of the first layer of a Sequential model.
+    weights : list of arrays, optional
+        Initial weights, set right after the layer is built.
+    """
+
+    __array_ufunc__ = None          # so that ``ndarray | layer`` reaches __ror__
+    supports_masking = False        # passes an incoming mask through unchanged
+    accepts_mask = False            # forward() takes a ``mask=`` keyword
+    input_dtype_kind = "float"      # "int" for layers fed with indices (Embedding)
+
+    def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
+                 batch_input_shape=None, batch_size=None, weights=None, input_length=None,
+                 batch_shape=None, **kwargs):
+        if kwargs:
+            from ..utils import did_you_mean
+            bad = next(iter(kwargs))
+            raise TypeError(
+                f"{type(self).__name__}: unrecognized keyword argument {bad!r}."
+                f"{did_you_mean(bad, self._accepted_kwargs())} Received: {bad}={kwargs[bad]!r}")
+        self.name = name or unique_name(to_snake_case(type(self).__name__))
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"Layer name must be a non-empty string. Received: name={name!r}")
+        self._trainable = bool(trainable)
+        self.dtype = str(np.dtype(dtype)) if dtype is not None and not isinstance(dtype, dict) \
+            else (dtype.get("config", {}).get("name") if isinstance(dtype, dict) else backend.floatx())
+        self.built = False
+        self._own_variables = []
+        self._initial_weights = weights
+        self._build_input_shape = None
+        self.input_shape_ = None
+        self._batch_input_shape = _resolve_input_shape(
+            type(self).__name__, input_shape, input_dim, input_length, batch_input_shape,
+            batch_shape, batch_size)
+        self._inbound = []   # symbolic-graph bookkeeping (pipeseq.models.functional)
+
+    @classmethod
+    def _accepted_kwargs(cls):
+        import inspect
+        names = set(_BASE_KWARGS)
+        for klass in cls.__mro__:
+            if "__init__" in klass.__dict__:
+                names |= {p for p in inspect.signature(klass.__init__).parameters
+                          if p not in ("self", "kwargs", "args")}
+        return sorted(names)
+
+    # ------------------------------------------------------------ weights
+    def add_weight(self, name, shape, initializer="zeros", trainable=True, regularizer=None,
+                   constraint=None, dtype=None):
+        """Create, register and return a :class:`Variable` of ``shape``."""
+        from .. import initializers
+        init = initializers.get(initializer)
+        shape = tuple(int(d) for d in shape)
+        value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
+        var = Variable(value, name, trainable=trainable, regularizer=regularizer,
+                       constraint=constraint, path=f"{self.name}/{name}")
+        self._own_variables.append(var)
+        return var
+
+    def _sublayers(self):
+        """Layers this layer contains (models and wrappers override)."""
+        return []
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        # As in Keras 3, setting ``trainable`` on a container sets it on every sublayer.
+        self._trainable = bool(value)
+        for layer in self._sublayers():
+            layer.trainable = value
+
+    @property
+    def weights(self):
+        """All variables: own trainable, own non-trainable, then sublayers' (Keras's order)."""
+        own = [v for v in self._own_variables if v.trainable] + \
+              [v for v in self._own_variables if not v.trainable]
+        for layer in self._sublayers():
+            own.extend(layer.weights)
+        return own
+
+    @property
+    def variables(self):
+        return self.weights
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        out = [v for v in self._own_variables if v.trainable]
+        for layer in self._sublayers():
+            out.extend(layer.trainable_weights)
+        return out
+
+    @property
+    def non_trainable_weights(self):
+        trainable = {id(v) for v in self.trainable_weights}
+        return [v for v in self.weights if id(v) not in trainable]
+
+    @property
+    def gradient_variables(self):
+        """The variables ``backward`` returns gradients for, in order (frozen ones included)."""
+        out = [v for v in self._own_variables if v.trainable]
+        for layer in self._sublayers():
+            out.extend(layer.gradient_variables)
+        return out
+
+    def get_weights(self):
+        """Copies of the weight arrays, in ``weights`` order."""
+        return [v.numpy() for v in self.weights]
+
+    def set_weights(self, weights):
+        """Assign all weights at once; nothing changes unless every shape matches."""
+        params = self.weights
+        weights = list(weights)
+        if len(params) != len(weights):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(params)} weight(s) "
+                f"({', '.join(v.name for v in params) or 'none'}), but received {len(weights)}.")
+        arrays = []
+        for v, w in zip(params, weights):
+            w = np.asarray(w)
+            if w.shape != v.shape:
+                raise ValueError(f"Layer '{self.name}' weight '{v.name}' has shape {v.shape}, "
+                                 f"received an array of shape {w.shape}.")
+            arrays.append(w)
+        for v, w in zip(params, arrays):
+            v.value = w.astype(v.dtype, copy=True)
+
+    def count_params(self):
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on layer '{self.name}', but the "
+                             "layer isn't built. Build it first by calling it on data or giving it "
+                             "an input shape.")
+        return int(sum(v.value.size for v in self.weights))
+
+    # ------------------------------------------------------------ building
+    def build(self, input_shape):
+        """Create the weights for ``input_shape`` (batch axis included). Default: none."""
+
+    def _maybe_build(self, input_shape):
+        if not self.built:
+            shape = _as_shape(input_shape)
+            self._check_input_rank(shape)
+            self.build(shape)
+            self._build_input_shape = shape
+            self.built = True
+            if self._initial_weights is not None:
+                self.set_weights(self._initial_weights)
+                self._initial_weights = None
+
+    min_ndim = None   # rank checks before build, subclasses set these
+    ndim = None
+
+    def _check_input_rank(self, shape):
+        if isinstance(shape, list):
+            return
+        if self.ndim is not None and len(shape) != self.ndim:
+            raise ValueError(
+                f"Input 0 of layer '{self.name}' ({type(self).__name__}) is incompatible with the "
+                f"layer: expected ndim={self.ndim}, found ndim={len(shape)}. "
+                f"Full shape received: {format_shape(shape)}")
+        if self.min_ndim is not None and len(shape) < self.min_ndim:
+            raise ValueError(
+                f"Input 0 of layer '{self.name}' ({type(self).__name__}) is incompatible with the "
+                f"layer: expected min_ndim={self.min_ndim}, found ndim={len(shape)}. "
+                f"Full shape received: {format_shape(shape)}")
+
+    def compute_output_shape(self, input_shape):
+        """Output shape for ``input_shape`` without data (default: unchanged)."""
+        return input_shape
+
+    def compute_mask(self, inputs, mask=None):
+        return mask if self.supports_masking else None
+
+    # ----------------------------------------------------------- computing
+    def forward(self, x, training=False):
+        """Return ``(y, cache)``; ``cache`` holds what ``backward`` needs."""
+        raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
+
+    def backward(self, cache, dy):
+        """Return ``(dx, grads)`` with ``grads`` aligned to ``gradient_variables``."""
+        raise NotImplementedError(f"{type(self).__name__}.backward is not implemented")
+
+    def _convert_input(self, x):
+        if isinstance(x, (list, tuple)):
+            return [self._convert_input(a) for a in x]
+        x = np.asarray(x)
+        if self.input_dtype_kind == "float" and (x.dtype.kind != "f" or x.dtype != self.dtype):
+            if x.dtype.kind not in "biuf":
+                raise TypeError(f"Layer '{self.name}' expects numeric input. Received dtype {x.dtype}.")
+            x = x.astype(self.dtype)
+        return x
+
+    def __call__(self, x, training=False, mask=None, **kwargs):
+        """Inference on arrays; on symbolic tensors, adds this layer to a graph."""
+        if _is_symbolic(x):
+            from ..models.functional import call_symbolic
+            return call_symbolic(self, x, **kwargs)
+        x = self._convert_input(x)
+        self._maybe_build([a.shape for a in x] if isinstance(x, list) else x.shape)
+        if self.accepts_mask and mask is not None:
+            return self.forward(x, training=training, mask=mask, **kwargs)[0]
+        return self.forward(x, training=training, **kwargs)[0]
+
+    def __ror__(self, other):
+        # ``x | layer``: call the layer on an array (the R pipe's ``x |> layer()``).
+        return self(other)
+
+    # -------------------------------------------------------------- config
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+    # handy Keras attributes
+    @property
+    def input_shape(self):
+        if self._build_input_shape is None:
+            raise AttributeError(f"The layer '{self.name}' has never been called and thus has no "
+                                 "defined input shape.")
+        return self._build_input_shape
+
+    @property
+    def output_shape(self):
+        return self.compute_output_shape(self.input_shape)
+
+
+def _is_symbolic(x):
+    if isinstance(x, (list, tuple)):
+        return any(_is_symbolic(a) for a in x)
+    return getattr(x, "_pipeseq_symbolic", False)
+
+
+def _as_shape(shape):
+    if isinstance(shape, list) and shape and isinstance(shape[0], (tuple, list)):
+        return [tuple(s) for s in shape]
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def _resolve_input_shape(cls_name, input_shape, input_dim, input_length, batch_input_shape,
+                         batch_shape, batch_size):
+    """Fold the Keras/R ways of declaring an input into one batch shape (or None)."""
+    if batch_shape is not None:
+        batch_input_shape = batch_shape
+    if batch_input_shape is not None:
+        return tuple(None if d is None else int(d) for d in batch_input_shape)
+    if input_shape is None and input_dim is not None:
+        input_shape = (input_length, input_dim) if input_length is not None else (input_dim,)
+    if input_shape is None:
+        return None
+    if isinstance(input_shape, (int, np.integer)):
+        input_shape = (int(input_shape),)
+    try:
+        shape = tuple(None if d is None else int(d) for d in input_shape)
+    except TypeError:
+        raise TypeError(f"{cls_name}: input_shape must be a tuple of ints (without the batch "
+                        f"axis). Received: input_shape={input_shape!r}") from None
+    if any(d is not None and d <= 0 for d in shape):
+        raise ValueError(f"{cls_name}: input_shape dimensions must be positive. "
+                         f"Received: input_shape={input_shape!r}")
+    return (batch_size,) + shape
+
+
+def standardize_tuple(value, n, name, allow_zero=False):
+    """``3 -> (3, 3)``; validates length and positivity; error names the argument."""
+    if isinstance(value, (int, np.integer)):
+        value = (int(value),) * n
+    value = tuple(value)
+    if len(value) != n or not all(isinstance(v, (int, np.integer)) for v in value):
+        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. "
+                         f"Received: {name}={value!r}")
+    lo = 0 if allow_zero else 1
+    if any(v < lo for v in value):
+        raise ValueError(f"The `{name}` argument must be {'non-negative' if allow_zero else 'positive'}. "
+                         f"Received: {name}={value!r}")
+    return tuple(int(v) for v in value)
+
+
+@register
+class InputLayer(Layer):
+    """The explicit input of a model: ``InputLayer(shape=(784,))``."""
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None,
+                 sparse=False, ragged=False, optional=False, input_shape=None,
+                 batch_input_shape=None, **kwargs):
+        if batch_shape is None and batch_input_shape is not None:
+            batch_shape = batch_input_shape
+        if shape is None and input_shape is not None:
+            shape = input_shape
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError("InputLayer needs `shape` or `batch_shape`. Received neither.")
+            if isinstance(shape, (int, np.integer)):
+                shape = (int(shape),)
+            batch_shape = (batch_size,) + tuple(shape)
+        super().__init__(name=name or unique_name("input_layer"), dtype=dtype, **kwargs)
+        self._batch_input_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self.built = True
+        self._build_input_shape = self._batch_input_shape
+
+    @property
+    def batch_shape(self):
+        return self._batch_input_shape
+
+    def forward(self, x, training=False):
+        return x, None
+
+    def backward(self, cache, dy):
+        return dy, []
+
+    def get_config(self):
+        return {"batch_shape": list(self._batch_input_shape), "dtype": self.dtype,
+                "sparse": False, "ragged": False, "name": self.name, "optional": False}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for k in ("sparse", "ragged", "optional", "trainable"):
+            config.pop(k, None)
+        return cls(**config)

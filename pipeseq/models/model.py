@@ -1,0 +1,101 @@
+"""``Model``: what every model shares (training API, summary, files, layer lookup)."""
+import numpy as np
+
+from ..layers.base import Layer
+from ..training.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """Base class of :class:`Sequential` and functional models. A model is a layer."""
+
+    def __init__(self, name=None, trainable=True, **kwargs):
+        Layer.__init__(self, name=name, trainable=trainable, **kwargs)
+
+    # ------------------------------------------------------------- lookup
+    def get_layer(self, name=None, index=None):
+        """Layer by ``name`` or 0-based ``index`` (Python Keras semantics)."""
+        layers = self.layers
+        if name is not None and index is not None:
+            raise ValueError("Provide only a layer name or a layer index, not both. "
+                             f"Received: name={name!r}, index={index!r}")
+        if index is not None:
+            if not -len(layers) <= index < len(layers):
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only "
+                                 f"has {len(layers)} layers.")
+            return layers[index]
+        if name is not None:
+            for layer in layers:
+                if layer.name == name:
+                    return layer
+            from ..utils import did_you_mean
+            raise ValueError(f"No such layer: {name!r}.{did_you_mean(name, [l.name for l in layers])} "
+                             f"Existing layers are: {[l.name for l in layers]}.")
+        raise ValueError("Provide either a layer name or a layer index.")
+
+    def _sublayers(self):
+        return list(self.layers)
+
+    # ------------------------------------------------------------ summary
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
+                show_trainable=None, layer_range=None):
+        """Print the layer table: name (type), output shape, params, totals."""
+        from .summary import format_summary
+        text = format_summary(self, line_length=line_length, show_trainable=show_trainable,
+                              expand_nested=expand_nested)
+        if print_fn is None:
+            print(text)
+        else:
+            for line in text.split("\n"):
+                print_fn(line)
+
+    def __str__(self):
+        from .summary import format_summary
+        return format_summary(self)
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+    def _repr_html_(self):
+        import html
+        return "<pre>" + html.escape(str(self)) + "</pre>"
+
+    # -------------------------------------------------------------- files
+    def save(self, filepath, overwrite=True, include_optimizer=True, **kwargs):
+        """Save architecture + weights (+ optimizer): ``.keras`` zip or legacy ``.h5``."""
+        from ..saving import api
+        return api.save_model(self, filepath, overwrite=overwrite,
+                              include_optimizer=include_optimizer, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """``*.weights.h5`` -> Keras 3 layout; ``*.h5``/``*.hdf5`` -> legacy Keras 2 layout."""
+        from ..saving import api
+        return api.save_weights(self, filepath, overwrite=overwrite, **kwargs)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, **kwargs):
+        """Load weights saved by pipeseq or Keras; the layout is detected from the file."""
+        from ..saving import api
+        return api.load_weights(self, filepath, by_name=by_name, skip_mismatch=skip_mismatch, **kwargs)
+
+    def to_json(self, **kwargs):
+        from ..saving import api
+        return api.model_to_json(self, **kwargs)
+
+    # -------------------------------------------------------- misc Keras
+    @property
+    def metrics(self):
+        return [] if not self.compiled or self._metrics is None else \
+            [self._loss_tracker] + [m for ms in self._metrics for m in ms]
+
+    def reset_states(self):
+        for layer in self.layers:
+            if hasattr(layer, "reset_states"):
+                layer.reset_states()
+
+    def _input_kinds(self):
+        return ["float"] * self.n_inputs
+
+    def __bool__(self):
+        return True
+
+    def __len__(self):
+        return len(self.layers)

@@ -1,0 +1,300 @@
+"""``Sequential``: a linear stack of layers, built eagerly when its input is known."""
+import numpy as np
+
+from ..layers.base import (InputLayer, Layer, format_shape, get_layer_class, register,
+                           unique_name)
+from .model import Model
+
+
+@register
+class Sequential(Model):
+    """A stack of layers where each layer has one input and one output.
+
+    Parameters
+    ----------
+    layers : list of Layer, optional
+    name : str, optional (default ``sequential``, ``sequential_1``, ...)
+
+    Example
+    -------
+    >>> from pipeseq.layers import Dense
+    >>> model = Sequential([Dense(4, activation="tanh", input_shape=(3,)), Dense(1)])
+    >>> model.count_params()
+    21
+    """
+
+    def __init__(self, layers=None, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        self._layers = []
+        self._input_layer = None
+        for layer in layers or []:
+            self.add(layer)
+
+    # --------------------------------------------------------- the stack
+    @property
+    def layers(self):
+        """The layers, without the input layer (as in Keras)."""
+        return list(self._layers)
+
+    @layers.setter
+    def layers(self, value):
+        raise AttributeError("`Sequential.layers` cannot be set; use add() and pop().")
+
+    def add(self, layer, rebuild=True):
+        """Append ``layer``; if the model's input is known, build it now (errors leave the model unchanged)."""
+        if getattr(layer, "_pipeseq_symbolic", False) and isinstance(getattr(layer, "layer", None), InputLayer):
+            layer = layer.layer           # keras.Input(shape=...) as first element
+        if isinstance(layer, InputLayer):
+            if self._input_layer is not None or self._layers:
+                raise ValueError(f"Sequential model '{self.name}': an InputLayer can only be the "
+                                 "first layer, and only one is allowed.")
+            self._input_layer = layer
+            return self
+        if not isinstance(layer, Layer):
+            raise TypeError("Only instances of `Layer` can be added to a Sequential model. "
+                            f"Received: {layer!r} (of type {type(layer).__name__})")
+        if layer is self:
+            raise ValueError("A model cannot be added to itself.")
+        names = [l.name for l in self._layers]
+        if layer.name in names:
+            raise ValueError(f"All layers added to a Sequential model should have unique names. "
+                             f"Name '{layer.name}' is already the name of a layer in this model. "
+                             "Update the `name` argument to pass a unique name.")
+        if not self._layers and self._input_layer is None and layer._batch_input_shape is not None:
+            self._input_layer = InputLayer(batch_shape=layer._batch_input_shape,
+                                           dtype=layer.dtype if layer.input_dtype_kind == "float" else None)
+            created_input = True
+        else:
+            created_input = False
+        self._layers.append(layer)
+        if rebuild and self._input_layer is not None:
+            try:
+                self._build_layers(self._input_layer.batch_shape)
+            except Exception:
+                self._layers.pop()
+                if created_input:
+                    self._input_layer = None
+                raise
+        else:
+            self.built = False
+        return self
+
+    def pop(self, rebuild=True):
+        """Remove and return the last layer."""
+        if not self._layers:
+            raise TypeError(f"There are no layers in the model '{self.name}'.")
+        layer = self._layers.pop()
+        return layer
+
+    # ---------------------------------------------------------- building
+    def _build_layers(self, input_shape):
+        shape = tuple(input_shape)
+        for layer in self._layers:
+            layer._maybe_build(shape)
+            shape = layer.compute_output_shape(shape)
+        self.built = True
+        self._build_input_shape = tuple(input_shape)
+        return shape
+
+    def build(self, input_shape=None):
+        """Create every layer's weights for ``input_shape`` (batch axis included)."""
+        if input_shape is None:
+            if self._input_layer is None:
+                raise ValueError(f"Sequential model '{self.name}' has no input shape: pass one to "
+                                 "build(), e.g. model.build((None, 784)).")
+            input_shape = self._input_layer.batch_shape
+        if isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple)):
+            input_shape = [tuple(s) for s in input_shape]   # multi-input first layer (Merge)
+            if self._input_layer is None:
+                self._input_layer = InputLayer(batch_shape=input_shape[0])
+            for layer in self._layers[:1]:
+                layer._maybe_build(input_shape)
+            shape = self._layers[0].compute_output_shape(input_shape)
+            for layer in self._layers[1:]:
+                layer._maybe_build(shape)
+                shape = layer.compute_output_shape(shape)
+            self.built = True
+            self._build_input_shape = input_shape
+            return
+        input_shape = tuple(None if d is None else int(d) for d in input_shape)
+        if self._input_layer is None:
+            self._input_layer = InputLayer(batch_shape=input_shape)
+        elif tuple(self._input_layer.batch_shape[1:]) != input_shape[1:] and self.built:
+            raise ValueError(f"Sequential model '{self.name}' was built for input shape "
+                             f"{format_shape(self._input_layer.batch_shape)}; cannot rebuild it "
+                             f"for {format_shape(input_shape)}.")
+        if not self._layers:
+            raise ValueError(f"Sequential model '{self.name}' has no layers to build.")
+        self._build_layers(input_shape)
+
+    def _maybe_build(self, input_shape):
+        if not self.built:
+            self.build(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        shape = input_shape
+        for layer in self._layers:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def _layer_output_shapes(self):
+        """Per-layer output shapes for the summary (None where unknown)."""
+        out = []
+        shape = self._input_layer.batch_shape if self._input_layer is not None else None
+        if isinstance(self._build_input_shape, list):
+            shape = self._build_input_shape
+        for layer in self._layers:
+            if shape is None and layer.built and layer._build_input_shape is not None:
+                shape = layer._build_input_shape
+            try:
+                shape = layer.compute_output_shape(shape) if shape is not None else None
+            except Exception:
+                shape = None
+            out.append(shape)
+        return out
+
+    # ----------------------------------------------------------- weights
+    def _require_built(self, what):
+        if not self.built:
+            raise ValueError(
+                f"Sequential model '{self.name}' has not been built yet, so it has no {what}. "
+                "Its weights are created when it knows its input shape: call it on data "
+                "(model(x)), call model.build((None, n_features)), or give the first layer an "
+                "input_shape (e.g. Dense(32, input_shape=(784,)) or "
+                "keras_model_sequential(input_shape=784)).")
+
+    @property
+    def weights(self):
+        self._require_built("weights")
+        return super().weights
+
+    @property
+    def trainable_weights(self):
+        self._require_built("weights")
+        return super().trainable_weights
+
+    @property
+    def non_trainable_weights(self):
+        self._require_built("weights")
+        return super().non_trainable_weights
+
+    def count_params(self):
+        self._require_built("weights")
+        return int(sum(v.value.size for v in self.weights))
+
+    # ------------------------------------------------------- the model API
+    @property
+    def n_inputs(self):
+        return getattr(self._layers[0], "n_model_inputs", 1) if self._layers else 1
+
+    @property
+    def input_names(self):
+        if self.n_inputs > 1:
+            return [f"input_{i}" for i in range(self.n_inputs)]
+        return [self._input_layer.name if self._input_layer is not None else "input"]
+
+    @property
+    def output_names(self):
+        return [self._layers[-1].name] if self._layers else ["output"]
+
+    @property
+    def input_dtype_kind(self):
+        return self._layers[0].input_dtype_kind if self._layers else "float"
+
+    def _input_kinds(self):
+        return [self.input_dtype_kind] * self.n_inputs
+
+    def _input_shapes(self):
+        if isinstance(self._build_input_shape, list):
+            return list(self._build_input_shape)
+        if self._input_layer is None:
+            return [None]
+        return [self._input_layer.batch_shape]
+
+    def _output_shapes(self):
+        try:
+            shapes = self._input_shapes()
+            if shapes == [None]:
+                return [None]
+            return [self.compute_output_shape(shapes if len(shapes) > 1 else shapes[0])]
+        except Exception:
+            return [None]
+
+    @property
+    def input_shape(self):
+        if self._input_layer is None:
+            raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
+        return self._input_layer.batch_shape
+
+    @property
+    def output_shape(self):
+        return self.compute_output_shape(self.input_shape)
+
+    # -------------------------------------------------- forward / backward
+    def forward(self, x, training=False):
+        caches = []
+        mask = None
+        for layer in self._layers:
+            inputs = x
+            if mask is not None and layer.accepts_mask:
+                x, cache = layer.forward(x, training=training, mask=mask)
+            else:
+                x, cache = layer.forward(x, training=training)
+            mask = layer.compute_mask(inputs, mask)
+            caches.append(cache)
+        return x, caches
+
+    def backward(self, caches, dy):
+        grads = []
+        for layer, cache in zip(reversed(self._layers), reversed(caches)):
+            dy, g = layer.backward(cache, dy)
+            grads.append(g)
+        return dy, [g for gs in reversed(grads) for g in gs]
+
+    def _check_batch_size(self, batch_size, n, val=None):
+        if not any(getattr(l, "stateful", False) for l in self._layers):
+            return
+        fixed = self._input_layer.batch_shape[0] if self._input_layer is not None else None
+        if fixed is None:
+            raise ValueError(f"Model '{self.name}' has stateful layers, so it needs a fixed batch "
+                             "size: give the first layer batch_input_shape=(batch, ...) or "
+                             "batch_size=.")
+        if batch_size != fixed:
+            raise ValueError(f"Model '{self.name}' is stateful with a fixed batch size of {fixed}; "
+                             f"fit() was called with batch_size={batch_size}. Use batch_size={fixed}.")
+        for what, count in (("training", n), ("validation", None if val is None else len(val[0][0]))):
+            if count is not None and count % fixed:
+                raise ValueError(f"Model '{self.name}' is stateful with batch size {fixed}, but the "
+                                 f"{what} data has {count} samples, which is not a multiple of "
+                                 f"{fixed}.")
+
+    # ------------------------------------------------------------ config
+    def get_config(self):
+        from ..saving.serialization import serialize_layer
+        layers = []
+        if self._input_layer is not None:
+            layers.append(serialize_layer(self._input_layer))
+        layers.extend(serialize_layer(l) for l in self._layers)
+        cfg = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype,
+               "layers": layers}
+        if self._build_input_shape is not None:
+            cfg["build_input_shape"] = (list(self._build_input_shape)
+                                        if not isinstance(self._build_input_shape, list)
+                                        else [list(s) for s in self._build_input_shape])
+        return cfg
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from ..saving.serialization import deserialize_layer
+        if isinstance(config, list):       # Keras 1: a bare list of layer configs
+            config = {"layers": config}
+        model = cls(name=config.get("name"), trainable=config.get("trainable", True))
+        for entry in config.get("layers", []):
+            model.add(deserialize_layer(entry, custom_objects=custom_objects))
+        if not model.built and config.get("build_input_shape") is not None and model._layers:
+            shape = config["build_input_shape"]
+            model.build([tuple(s) for s in shape] if shape and isinstance(shape[0], list) else tuple(shape))
+        return model
+
+    def __repr__(self):
+        return f"<Sequential name={self.name}, built={self.built}, layers={len(self._layers)}>"

@@ -1,0 +1,77 @@
+"""Dense, dropout and batch-normalisation math (forward returns its cache).
+
+Example
+-------
+>>> import numpy as np
+>>> from pipeseq.ops import core
+>>> x, w, b = np.ones((2, 3)), np.ones((3, 4)), np.zeros(4)
+>>> y, cache = core.dense_forward(x, w, b)
+>>> dx, dw, db = core.dense_backward(cache, np.ones_like(y))
+>>> dx.shape, dw.shape, db.shape
+((2, 3), (3, 4), (4,))
+"""
+import numpy as np
+
+
+def dense_forward(x, kernel, bias=None):
+    """``y = x @ kernel + bias`` over the last axis of ``x`` (any rank >= 2)."""
+    y = x @ kernel
+    if bias is not None:
+        y += bias
+    return y, (x, kernel, bias is not None)
+
+
+def dense_backward(cache, dy):
+    """Return ``(dx, dkernel, dbias)``; ``dbias`` is None without a bias."""
+    x, kernel, has_bias = cache
+    dy2 = dy.reshape(-1, dy.shape[-1])
+    dkernel = x.reshape(-1, x.shape[-1]).T @ dy2
+    dbias = dy2.sum(axis=0) if has_bias else None
+    dx = dy @ kernel.T
+    return dx, dkernel, dbias
+
+
+def dropout_mask(rng, shape, rate, dtype, noise_shape=None):
+    """Inverted-dropout mask: 0 with probability ``rate``, else ``1/(1-rate)``."""
+    shape = tuple(shape)
+    if noise_shape is not None:
+        shape = tuple(s if n is None else n for s, n in zip(shape, noise_shape))
+    keep = rng.random(shape, dtype=np.float32 if dtype == np.float32 else np.float64) >= rate
+    return keep.astype(dtype) * np.asarray(1.0 / (1.0 - rate), dtype=dtype)
+
+
+def batch_norm_train(x, gamma, beta, axes, epsilon):
+    """Normalise with the batch's statistics over ``axes``; returns ``(y, mean, var, cache)``."""
+    mean = x.mean(axis=axes, keepdims=True)
+    centered = x - mean
+    var = np.mean(centered * centered, axis=axes, keepdims=True)
+    inv = 1.0 / np.sqrt(var + epsilon)
+    xhat = centered * inv
+    y = xhat * gamma if gamma is not None else xhat.copy()
+    if beta is not None:
+        y += beta
+    return y, mean, var, (xhat, inv, gamma, axes, True)
+
+
+def batch_norm_infer(x, gamma, beta, mean, var, epsilon):
+    """Normalise with fixed statistics (moving mean/variance)."""
+    inv = 1.0 / np.sqrt(var + epsilon)
+    scale = inv * gamma if gamma is not None else inv
+    y = (x - mean) * scale
+    if beta is not None:
+        y += beta
+    return y, ((x - mean) * inv, inv, gamma, None, False)
+
+
+def batch_norm_backward(cache, dy, reduce_axes):
+    """Return ``(dx, dgamma, dbeta)`` (reduced over ``reduce_axes``, keepdims)."""
+    xhat, inv, gamma, axes, batch_stats = cache
+    dgamma = (dy * xhat).sum(axis=reduce_axes, keepdims=True)
+    dbeta = dy.sum(axis=reduce_axes, keepdims=True)
+    dxhat = dy * gamma if gamma is not None else dy
+    if not batch_stats:
+        return dxhat * inv, dgamma, dbeta
+    n = np.prod([xhat.shape[a] for a in axes])
+    dx = (inv / n) * (n * dxhat - dxhat.sum(axis=axes, keepdims=True)
+                      - xhat * (dxhat * xhat).sum(axis=axes, keepdims=True))
+    return dx, dgamma, dbeta

@@ -1,0 +1,94 @@
+"""Turning user data (lists, arrays of any numeric dtype, pandas objects) into arrays,
+and checking it against the model before any weight changes."""
+import numpy as np
+
+from .. import backend
+
+
+def to_array(a, what="x"):
+    """Convert lists, NumPy arrays and pandas objects; reject non-numeric data clearly."""
+    if hasattr(a, "to_numpy"):          # pandas DataFrame / Series, without importing pandas
+        a = a.to_numpy()
+    try:
+        arr = np.asarray(a)
+    except ValueError as e:
+        raise ValueError(f"Could not convert {what} to an array (ragged nested lists?): {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must be numeric. Received an array of dtype {arr.dtype}"
+                        + (f", e.g. {arr.ravel()[0]!r}" if arr.size else "") + ".")
+    return arr
+
+
+def as_list(data, n, what, names=None):
+    """Normalise single arrays, lists and dicts (by input/output name) to a list of ``n`` arrays."""
+    if data is None:
+        return None
+    if isinstance(data, dict):
+        if names is None or set(data) - set(names):
+            raise ValueError(f"{what}: unknown keys {sorted(set(data) - set(names or []))}. "
+                             f"Expected keys: {names}")
+        missing = [k for k in names if k not in data]
+        if missing:
+            raise ValueError(f"{what}: missing data for {missing}. Expected keys: {names}")
+        data = [data[k] for k in names]
+    if n == 1:
+        if isinstance(data, (list, tuple)) and len(data) == 1 and hasattr(data[0], "shape"):
+            data = data[0]
+        return [to_array(data, what)]
+    if not isinstance(data, (list, tuple)):
+        raise ValueError(f"This model has {n} {'inputs' if what.startswith('x') else 'outputs'}, "
+                         f"so {what} must be a list of {n} arrays. Received a single array of "
+                         f"shape {np.shape(data)}.")
+    if len(data) != n:
+        raise ValueError(f"This model has {n} {'inputs' if what.startswith('x') else 'outputs'}, "
+                         f"but {what} is a list of {len(data)} arrays.")
+    return [to_array(d, f"{what}[{i}]") for i, d in enumerate(data)]
+
+
+def cast_inputs(xs, kinds):
+    """float inputs -> floatx; integer-index inputs (Embedding) stay integers."""
+    out = []
+    for x, kind in zip(xs, kinds):
+        if kind == "float" and x.dtype != np.dtype(backend.floatx()):
+            x = x.astype(backend.floatx())
+        out.append(x)
+    return out
+
+
+def check_lengths(xs, ys=None, sw=None):
+    n = {len(x) for x in xs}
+    if len(n) > 1:
+        raise ValueError(f"All input arrays must have the same number of samples. Received "
+                         f"lengths {[len(x) for x in xs]}.")
+    n = n.pop()
+    if ys is not None:
+        for i, y in enumerate(ys):
+            if len(y) != n:
+                raise ValueError(f"x and y must have the same number of samples. Received: "
+                                 f"x has {n} samples, y{'' if len(ys) == 1 else f'[{i}]'} has "
+                                 f"{len(y)}.")
+    if sw is not None and len(sw) != n:
+        raise ValueError(f"sample_weight must have one weight per sample ({n}). "
+                         f"Received {len(sw)}.")
+    return n
+
+
+def check_finite(xs, what="x"):
+    for i, x in enumerate(xs):
+        if x.dtype.kind == "f" and not np.isfinite(x).all():
+            bad = np.argwhere(~np.isfinite(x))[0]
+            raise ValueError(f"{what} contains NaN or infinite values (first at index "
+                             f"{tuple(int(b) for b in bad)}{'' if len(xs) == 1 else f' of input {i}'}). "
+                             "Clean or impute the data before training.")
+
+
+def check_input_shapes(xs, expected_shapes, input_names):
+    for x, shape, name in zip(xs, expected_shapes, input_names):
+        if shape is None:
+            continue
+        if x.ndim != len(shape) or any(e is not None and e != a for e, a in zip(shape[1:], x.shape[1:])):
+            exp = "(" + ", ".join(str(d) for d in shape[1:]) + ("," if len(shape) == 2 else "") + ")"
+            raise ValueError(
+                f"Input '{name}' expects samples of shape {exp} (full batch shape "
+                f"{tuple(shape)}), but received data of shape {x.shape}, i.e. samples of shape "
+                f"{x.shape[1:]}. Check the number of features / the input_shape of the first layer.")

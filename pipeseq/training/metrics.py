@@ -1,0 +1,177 @@
+"""Metrics: running means over an epoch, weighted by batch size (as Keras does).
+
+Example
+-------
+>>> import numpy as np
+>>> from pipeseq.training.metrics import get
+>>> m = get("binary_accuracy")
+>>> m.update_state(np.array([[1], [0]]), np.array([[0.9], [0.8]]))
+>>> float(m.result())
+0.5
+"""
+import numpy as np
+
+from . import losses as losses_mod
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    y_true, y_pred = losses_mod._match(y_true, y_pred)
+    return (y_true == (y_pred > threshold)).mean(axis=-1)
+
+
+def categorical_accuracy(y_true, y_pred):
+    y_true = np.asarray(y_true)
+    return (np.argmax(y_true, axis=-1) == np.argmax(y_pred, axis=-1)).astype("float32")
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    y_true = np.asarray(y_true)
+    if y_true.ndim == np.ndim(y_pred) and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    return (y_true.astype("int64") == np.argmax(y_pred, axis=-1)).astype("float32")
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    return sparse_top_k_categorical_accuracy(np.argmax(np.asarray(y_true), axis=-1), y_pred, k)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    y_true = np.asarray(y_true)
+    if y_true.ndim == np.ndim(y_pred) and y_true.shape[-1] == 1:
+        y_true = y_true[..., 0]
+    y_pred = np.asarray(y_pred)
+    k = min(k, y_pred.shape[-1])
+    true_score = np.take_along_axis(y_pred, y_true.astype("int64")[..., None], axis=-1)
+    # in top k  <=>  fewer than k scores are strictly larger
+    return ((y_pred > true_score).sum(axis=-1) < k).astype("float32")
+
+
+_FUNCTIONS = {
+    "binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
+    "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "top_k_categorical_accuracy": top_k_categorical_accuracy,
+    "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
+}
+for _n in list(losses_mod.CLASS_NAMES) + ["sparse_categorical_crossentropy"]:
+    _FUNCTIONS[_n] = getattr(losses_mod, _n)
+_ALIASES = dict(losses_mod.ALIASES)
+_ALIASES.update({"acc": "accuracy", "ce": "crossentropy"})
+ALL_NAMES = sorted(set(_FUNCTIONS) | set(_ALIASES) | {"accuracy", "crossentropy"})
+
+
+class Metric:
+    """Base class: ``update_state``, ``result``, ``reset_state``."""
+
+    def __init__(self, name=None, dtype=None):
+        self.name = name or type(self).__name__.lower()
+        self.reset_state()
+
+    def reset_state(self):
+        self.total, self.count = 0.0, 0.0
+
+    def result(self):
+        return self.total / self.count if self.count else 0.0
+
+    def get_config(self):
+        return {"name": self.name}
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class Mean(Metric):
+    """Weighted mean of the values passed to ``update_state``."""
+
+    def update_state(self, values, sample_weight=None):
+        values = np.asarray(values, dtype="float64")
+        if sample_weight is None:
+            self.total += float(values.sum())
+            self.count += values.size
+        else:
+            sw = np.broadcast_to(np.asarray(sample_weight, dtype="float64").reshape(
+                np.shape(sample_weight) + (1,) * (values.ndim - np.ndim(sample_weight))), values.shape)
+            self.total += float((values * sw).sum())
+            self.count += float(sw.sum())
+
+
+class MeanMetricWrapper(Mean):
+    """Mean of ``fn(y_true, y_pred)`` per sample."""
+
+    def __init__(self, fn, name=None, **kwargs):
+        self.fn, self.kwargs = fn, kwargs
+        super().__init__(name=name or getattr(fn, "__name__", "metric"))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        values = self.fn(y_true, y_pred, **self.kwargs)
+        super().update_state(values, sample_weight)
+
+
+def _class(name, fn, defaults=None):
+    defaults = defaults or {}
+
+    def __init__(self, name=None, dtype=None, **kwargs):
+        MeanMetricWrapper.__init__(self, fn, name=name or fn.__name__, **{**defaults, **kwargs})
+    return type(name, (MeanMetricWrapper,), {"__init__": __init__})
+
+
+BinaryAccuracy = _class("BinaryAccuracy", binary_accuracy, {"threshold": 0.5})
+CategoricalAccuracy = _class("CategoricalAccuracy", categorical_accuracy)
+SparseCategoricalAccuracy = _class("SparseCategoricalAccuracy", sparse_categorical_accuracy)
+TopKCategoricalAccuracy = _class("TopKCategoricalAccuracy", top_k_categorical_accuracy, {"k": 5})
+SparseTopKCategoricalAccuracy = _class("SparseTopKCategoricalAccuracy",
+                                       sparse_top_k_categorical_accuracy, {"k": 5})
+METRIC_CLASSES = {c.__name__: c for c in (BinaryAccuracy, CategoricalAccuracy,
+                                          SparseCategoricalAccuracy, TopKCategoricalAccuracy,
+                                          SparseTopKCategoricalAccuracy)}
+
+
+def resolve_accuracy(y_true_shape, y_pred_shape, loss_name=None):
+    """Pick binary / sparse / categorical accuracy the way Keras 3 does from the shapes."""
+    if y_pred_shape[-1] == 1 or loss_name == "binary_crossentropy":
+        return binary_accuracy
+    if loss_name == "sparse_categorical_crossentropy" or len(y_true_shape) < len(y_pred_shape) or (
+            y_true_shape[-1] == 1 and y_pred_shape[-1] > 1):
+        return sparse_categorical_accuracy
+    return categorical_accuracy
+
+
+def resolve_crossentropy(y_true_shape, y_pred_shape, loss_name=None):
+    fn = resolve_accuracy(y_true_shape, y_pred_shape, loss_name)
+    return {binary_accuracy: losses_mod.binary_crossentropy,
+            sparse_categorical_accuracy: losses_mod.sparse_categorical_crossentropy,
+            categorical_accuracy: losses_mod.categorical_crossentropy}[fn]
+
+
+class _ShapeResolved(MeanMetricWrapper):
+    """``"accuracy"``/``"acc"``/``"crossentropy"``: the function is chosen at the first batch."""
+
+    def __init__(self, kind, name, loss_name=None):
+        self.kind, self.loss_name = kind, loss_name
+        super().__init__(None, name=name)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self.fn is None:
+            resolver = resolve_accuracy if self.kind == "accuracy" else resolve_crossentropy
+            self.fn = resolver(np.shape(y_true), np.shape(y_pred), self.loss_name)
+        super().update_state(y_true, y_pred, sample_weight)
+
+
+def get(identifier, loss_name=None, name=None):
+    """Resolve a metric: a name, a Metric, a Loss, or a function ``f(y_true, y_pred)``."""
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, type) and issubclass(identifier, Metric):
+        return identifier()
+    if isinstance(identifier, losses_mod.Loss):
+        return MeanMetricWrapper(identifier, name=name or identifier.name)
+    if callable(identifier):
+        return MeanMetricWrapper(identifier, name=name or getattr(identifier, "__name__", "metric"))
+    ident = str(identifier)
+    key = _ALIASES.get(ident, ident)
+    if key in ("accuracy", "crossentropy"):
+        return _ShapeResolved(key, name or ident, loss_name)
+    if key in _FUNCTIONS:
+        return MeanMetricWrapper(_FUNCTIONS[key], name=name or ident)
+    from ..utils import did_you_mean
+    raise ValueError(f"Unknown metric: {identifier!r}.{did_you_mean(ident, ALL_NAMES)} "
+                     f"Expected one of: {', '.join(ALL_NAMES)}, or a function f(y_true, y_pred).")

@@ -1,0 +1,92 @@
+"""Keras-style progress output.
+
+verbose=1: ``32/32 [==============================] - 0s 1ms/step - loss: 0.4972 - accuracy: 0.9490``
+redrawn in place on a terminal or in Jupyter (at most every 0.1 s, so a notebook
+gets a handful of updates, not thousands of lines); when the output is a file or
+pipe, only the finished line of each epoch is written. verbose=2: one line per
+epoch, ``32/32 - 0s - loss: ... - 94ms/epoch - 3ms/step``.
+"""
+import os
+import sys
+import time
+
+
+def _dynamic(stream):
+    if "ipykernel" in sys.modules:
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def format_value(v):
+    v = float(v)
+    return f"{v:.4f}" if abs(v) > 1e-3 or v == 0 else f"{v:.4e}"
+
+
+def format_logs(logs):
+    return "".join(f" - {k}: {format_value(v)}" for k, v in logs.items())
+
+
+def _per_step(seconds):
+    if seconds >= 1:
+        return f"{seconds:.0f}s/step"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.0f}ms/step"
+    return f"{seconds * 1e6:.0f}us/step"
+
+
+class Progbar:
+    """Progress bar over ``target`` steps; ``update(current, logs, finalize)``."""
+
+    def __init__(self, target, verbose=1, width=30, interval=0.1, stream=None):
+        self.target, self.verbose, self.width, self.interval = target, verbose, width, interval
+        self.stream = stream or sys.stdout
+        self.dynamic = _dynamic(self.stream) and not os.environ.get("PIPESEQ_PROGRESS_PLAIN")
+        self.start = time.perf_counter()
+        self._last_draw = 0.0
+        self._prev_width = 0
+        self._first_step_time = None
+
+    def _bar(self, current):
+        done = int(self.width * current / self.target) if self.target else self.width
+        if current >= self.target:
+            return "=" * self.width
+        return ("=" * max(done - 1, 0) + ">" if done else ">") + "." * (self.width - max(done, 1))
+
+    def update(self, current, logs=None, finalize=False):
+        logs = logs or {}
+        now = time.perf_counter()
+        if self._first_step_time is None and current >= 1:
+            self._first_step_time = now
+        if self.verbose == 0:
+            return
+        elapsed = now - self.start
+        digits = len(str(self.target))
+        if self.verbose == 2:
+            if finalize:
+                per_step = elapsed / max(current, 1)
+                line = (f"{current:>{digits}}/{self.target} - {elapsed:.0f}s{format_logs(logs)} - "
+                        f"{elapsed * 1e3:.0f}ms/epoch - {_per_step(per_step)}")
+                self.stream.write(line + "\n")
+                self.stream.flush()
+            return
+        if not finalize and (not self.dynamic or now - self._last_draw < self.interval):
+            return
+        self._last_draw = now
+        head = f"{current:>{digits}}/{self.target} [{self._bar(current)}]"
+        per_step = elapsed / max(current, 1)
+        if finalize:
+            line = f"{head} - {elapsed:.0f}s {_per_step(per_step)}{format_logs(logs)}"
+        else:
+            eta = per_step * (self.target - current)
+            eta_s = (f"{eta:.0f}s" if eta < 60 else
+                     f"{int(eta // 60)}:{int(eta % 60):02d}")
+            line = f"{head} - ETA: {eta_s}{format_logs(logs)}"
+        if self.dynamic:
+            pad = max(self._prev_width - len(line), 0)
+            self.stream.write("\r" + line + " " * pad)
+            self._prev_width = len(line)
+            if finalize:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()

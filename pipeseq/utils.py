@@ -1,0 +1,69 @@
+"""Small user-facing helpers: ``to_categorical``, ``normalize``, name suggestions.
+
+Example
+-------
+>>> from pipeseq.utils import to_categorical
+>>> to_categorical([0, 2, 1])
+array([[1., 0., 0.],
+       [0., 0., 1.],
+       [0., 1., 0.]])
+"""
+import difflib
+
+import numpy as np
+
+
+def did_you_mean(name, candidates):
+    """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""``."""
+    close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1, cutoff=0.6)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def to_categorical(x, num_classes=None, dtype="float64"):
+    """One-hot encode integer class labels.
+
+    Parameters
+    ----------
+    x : array-like of int, shape (n,) or (n, 1) or any shape
+        Class ids from 0 to ``num_classes - 1``. A trailing axis of size 1 is dropped.
+    num_classes : int, optional
+        Number of classes; defaults to ``max(x) + 1``.
+
+    Returns
+    -------
+    ndarray, shape ``x.shape + (num_classes,)`` (float64, as Keras 3 returns).
+
+    Example
+    -------
+    >>> to_categorical([1, 0], num_classes=3).shape
+    (2, 3)
+    """
+    x = np.asarray(x)
+    if x.size and not np.all(np.equal(np.mod(x, 1), 0)):
+        raise ValueError("to_categorical expects integer class labels. "
+                         f"Received non-integer values, e.g. {x.ravel()[np.mod(x.ravel(), 1) != 0][0]!r}.")
+    x = x.astype("int64")
+    if x.ndim > 1 and x.shape[-1] == 1:
+        x = x.reshape(x.shape[:-1])
+    if num_classes is None:
+        num_classes = int(x.max()) + 1 if x.size else 0
+    if x.size and (x.min() < 0 or x.max() >= num_classes):
+        raise ValueError(f"to_categorical: labels must be in [0, {num_classes - 1}] for "
+                         f"num_classes={num_classes}. Received labels from {x.min()} to {x.max()}.")
+    out = np.zeros(x.shape + (num_classes,), dtype=dtype)
+    np.put_along_axis(out, x[..., None], 1, axis=-1)
+    return out
+
+
+def normalize(x, axis=-1, order=2):
+    """Scale ``x`` to unit ``order``-norm along ``axis`` (zero vectors stay zero).
+
+    Example
+    -------
+    >>> normalize([[3.0, 4.0]])
+    array([[0.6, 0.8]])
+    """
+    x = np.asarray(x, dtype="float64" if np.asarray(x).dtype.kind in "iub" else None)
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norm[norm == 0] = 1
+    return x / np.expand_dims(norm, axis)

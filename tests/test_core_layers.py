@@ -1,0 +1,67 @@
+"""Core layers through the shared checker (shape, weights, config, gradients, a step)."""
+import numpy as np
+import pytest
+
+from pipeseq.layers import (Activation, BatchNormalization, Dense, Dropout, ELU, Flatten,
+                            LeakyReLU, PReLU, ReLU, Reshape, Softmax)
+from pipeseq.ops import activations
+from tests.layer_check import check_layer, gradient_check
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"units": 3}, {"units": 2, "activation": "relu", "use_bias": False},
+    {"units": 4, "activation": "tanh"}, {"units": 3, "activation": "softmax"},
+])
+def test_dense(kwargs):
+    check_layer(Dense, kwargs, (5, 4), expected_num_weights=2 - (not kwargs.get("use_bias", True)))
+
+
+def test_dense_3d_input():
+    check_layer(Dense, {"units": 3, "activation": "sigmoid"}, (2, 5, 4))
+
+
+@pytest.mark.parametrize("name", activations.ALL_NAMES)
+def test_activation(name):
+    check_layer(Activation, {"activation": name}, (4, 6), supports_training_step=False)
+
+
+def test_dropout_training_and_inference():
+    layer = check_layer(Dropout, {"rate": 0.5, "seed": 3}, (6, 5))
+    x = np.ones((200, 50), "float32")
+    assert np.array_equal(layer(x), x)
+    y, mask = layer.forward(x, training=True)
+    assert set(np.unique(y)) <= {0.0, 2.0} and 0.4 < (y == 0).mean() < 0.6
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"data_format": "channels_first"}])
+def test_flatten(kwargs):
+    check_layer(Flatten, kwargs, (2, 3, 4, 5), expected_output_shape=(2, 60))
+
+
+@pytest.mark.parametrize("target", [(3, 4), (-1, 2), (12,)])
+def test_reshape(target):
+    check_layer(Reshape, {"target_shape": target}, (2, 12))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"center": False}, {"scale": False}, {"axis": 1}])
+def test_batch_normalization(kwargs):
+    shape = (6, 3, 4) if kwargs.get("axis") == 1 else (6, 4)
+    check_layer(BatchNormalization, kwargs, shape, training=True,
+                expected_num_weights=4 - (not kwargs.get("center", True)) - (not kwargs.get("scale", True)))
+
+
+def test_batch_normalization_inference_gradient():
+    check_layer(BatchNormalization, {}, (5, 3), training=False)
+
+
+@pytest.mark.parametrize("cls,kwargs", [
+    (ReLU, {}), (ReLU, {"max_value": 1.0, "negative_slope": 0.1, "threshold": 0.2}),
+    (LeakyReLU, {}), (LeakyReLU, {"negative_slope": 0.2}), (ELU, {"alpha": 0.5}),
+    (Softmax, {}), (Softmax, {"axis": 1}), (PReLU, {}), (PReLU, {"shared_axes": [1]}),
+])
+def test_activation_layers(cls, kwargs):
+    check_layer(cls, kwargs, (3, 4, 5), supports_training_step=cls is PReLU)
+
+
+def test_leaky_relu_keras2_alpha():
+    assert LeakyReLU(alpha=0.1).negative_slope == 0.1
