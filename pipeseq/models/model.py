@@ -35,6 +35,21 @@ class Model(Trainer, Layer):
     def _sublayers(self):
         return list(self.layers)
 
+    # --------------------------------------------------------------- pipe
+    def __or__(self, other):
+        """``model | layer`` adds ``layer`` in place; ``model | verb(...)`` applies an R verb."""
+        if getattr(other, "_pipeseq_verb", False):
+            return other(self)
+        if isinstance(other, Layer):
+            if not hasattr(self, "add"):
+                raise TypeError(f"Cannot pipe layer '{other.name}' into model '{self.name}': only "
+                                "Sequential models grow in place. Call the layer on the model's "
+                                "outputs instead (functional API).")
+            return self.add(other)
+        raise TypeError(f"Cannot pipe {type(other).__name__} {other!r:.60} into model "
+                        f"'{self.name}': expected a layer (e.g. layer_dense(units=32)), a model, "
+                        "or a verb such as compile(...), fit(...), summary().")
+
     # ------------------------------------------------------------ summary
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=None, layer_range=None):
