@@ -191,6 +191,12 @@ class Reshape(Layer):
 
     def compute_output_shape(self, input_shape):
         if -1 not in self.target_shape:
+            rest = input_shape[1:]
+            if all(d is not None for d in rest) and int(np.prod(rest)) != int(np.prod(self.target_shape)):
+                raise ValueError(f"Reshape '{self.name}': cannot reshape input of shape "
+                                 f"{format_shape(input_shape)} ({int(np.prod(rest))} values per "
+                                 f"sample) to target_shape={self.target_shape} "
+                                 f"({int(np.prod(self.target_shape))} values).")
             return (input_shape[0],) + self.target_shape
         rest = input_shape[1:]
         if any(d is None for d in rest):

@@ -61,7 +61,7 @@ class Trainer:
         self._compile_config = {"optimizer": optimizer, "loss": loss, "metrics": metrics,
                                 "loss_weights": loss_weights}
         self.compiled = True
-        self._metrics = None
+        self._build_metrics()       # resolves metric names now, so typos fail at compile()
         return self
 
     @staticmethod
