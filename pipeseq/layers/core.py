@@ -221,3 +221,79 @@ class Reshape(Layer):
 
     def get_config(self):
         return {**super().get_config(), "target_shape": list(self.target_shape)}
+
+
+@register
+class RepeatVector(Layer):
+    """Repeat a vector ``n`` times: ``(batch, features) -> (batch, n, features)``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> RepeatVector(3)(np.ones((2, 4), "float32")).shape
+    (2, 3, 4)
+    """
+
+    ndim = 2
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+            raise ValueError(f"RepeatVector '{self.name}': `n` must be a positive integer. "
+                             f"Received: n={n!r}")
+        self.n = int(n)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[1])
+
+    def forward(self, x, training=False):
+        if x.ndim != 2:
+            raise ValueError(f"RepeatVector '{self.name}' expects input of shape (batch, features); "
+                             f"received shape {tuple(x.shape)}")
+        return np.repeat(x[:, None, :], self.n, axis=1), None
+
+    def backward(self, cache, dy):
+        return dy.sum(axis=1), []
+
+    def get_config(self):
+        return {**super().get_config(), "n": self.n}
+
+
+@register
+class Permute(Layer):
+    """Permute the non-batch axes: ``dims`` is 1-based, e.g. ``Permute((2, 1))``.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> Permute((2, 1))(np.ones((5, 3, 4), "float32")).shape
+    (5, 4, 3)
+    """
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        dims = tuple(int(d) for d in dims)
+        if sorted(dims) != list(range(1, len(dims) + 1)):
+            raise ValueError(f"Permute '{self.name}': invalid permutation argument `dims`. "
+                             f"`dims` should contain each of the integers 1 to {len(dims)} once "
+                             f"(the batch axis is not included). Received: dims={dims}")
+        self.dims = dims
+
+    def _check_input_rank(self, shape):
+        if not isinstance(shape, list) and len(shape) != len(self.dims) + 1:
+            raise ValueError(f"Permute '{self.name}': dims={self.dims} needs input of rank "
+                             f"{len(self.dims) + 1} (batch axis included); received shape "
+                             f"{format_shape(shape)}")
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0],) + tuple(input_shape[d] for d in self.dims)
+
+    def forward(self, x, training=False):
+        return np.ascontiguousarray(np.transpose(x, (0,) + self.dims)), None
+
+    def backward(self, cache, dy):
+        inv = np.argsort((0,) + self.dims)
+        return np.ascontiguousarray(np.transpose(dy, tuple(inv))), []
+
+    def get_config(self):
+        return {**super().get_config(), "dims": list(self.dims)}
