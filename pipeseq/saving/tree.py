@@ -1,0 +1,143 @@
+"""Where each variable of a model lives in Keras's weight files.
+
+Two maps, both computed from the model object alone:
+
+* :func:`keras3_nodes` -- the Keras 3 layout (``*.weights.h5`` and the
+  ``model.weights.h5`` inside ``.keras``): one node per saveable object,
+  ``(path, name, variables)``, ``path`` like ``""`` (the model itself),
+  ``"layers/dense"``, ``"layers/lstm/cell"``, ``"layers/bidirectional/forward_layer"``.
+  The variables of node ``path`` are stored at ``<path>/vars/0, 1, ...``.
+* :func:`legacy_layers` -- the Keras 2 layout: for each top-level layer, its
+  name and ``[(tf_weight_name, variable), ...]`` in ``layer.weights`` order.
+
+Example
+-------
+>>> from pipeseq import Sequential
+>>> from pipeseq.layers import Dense
+>>> m = Sequential([Dense(2, input_shape=(3,), name="d")])
+>>> [(n.path, n.name, len(n.variables)) for n in keras3_nodes(m)]
+[('', 'sequential', 0), ('layers/dense', 'd', 2)]
+"""
+from collections import namedtuple
+
+from ..layers.base import Layer, to_snake_case
+
+Node = namedtuple("Node", "path name variables layer")
+
+# Keras 3 recurrent layers keep their variables in a ``cell`` sublayer named like this.
+RNN_CELLS = {"SimpleRNN": "simple_rnn_cell", "LSTM": "lstm_cell", "GRU": "gru_cell",
+             "ConvLSTM1D": "conv_lstm_cell", "ConvLSTM2D": "conv_lstm_cell",
+             "ConvLSTM3D": "conv_lstm_cell"}
+
+
+def own_variables(layer):
+    """A layer's own variables, trainable first (Keras's ``save_own_variables`` order)."""
+    own = list(getattr(layer, "_own_variables", []))
+    return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+
+
+def _is_model(layer):
+    from ..models.model import Model
+    return isinstance(layer, Model)
+
+
+def _children(layer):
+    """``[(attribute, sublayer or list of layers)]`` as Keras 3 walks them."""
+    if _is_model(layer):
+        return [("layers", list(layer.layers))]
+    custom = getattr(layer, "_keras_saveables", None)
+    if callable(custom):
+        return list(custom())
+    out = []
+    for attr in sorted(vars(layer)):
+        if attr.startswith("_"):
+            continue
+        val = getattr(layer, attr, None)
+        if isinstance(val, Layer) and val is not layer:
+            out.append((attr, val))
+        elif isinstance(val, (list, tuple)) and val and all(isinstance(v, Layer) for v in val):
+            out.append((attr, list(val)))
+    return out
+
+
+def keras3_nodes(model):
+    """All saveable nodes of ``model`` in Keras 3 order (depth first)."""
+    nodes, seen = [], set()
+
+    def visit(layer, path):
+        if id(layer) in seen:
+            return
+        seen.add(id(layer))
+        cls = type(layer).__name__
+        kids = _children(layer)
+        own = own_variables(layer)
+        if cls in RNN_CELLS and own and not any(k == "cell" for k, _ in kids):
+            # pipeseq's recurrent layer holds the cell's variables itself.
+            nodes.append(Node(path, layer.name, [], layer))
+            nodes.append(Node(_join(path, "cell"), RNN_CELLS[cls], own, layer))
+        else:
+            nodes.append(Node(path, layer.name, own, layer))
+        for attr, child in kids:
+            if isinstance(child, list):
+                used = {}
+                for sub in child:
+                    key = to_snake_case(type(sub).__name__)
+                    if key in used:
+                        used[key] += 1
+                        key = f"{key}_{used[key]}"
+                    else:
+                        used[key] = 0
+                    visit(sub, _join(_join(path, attr), key))
+            else:
+                visit(child, _join(path, attr))
+
+    visit(model, "")
+    return nodes
+
+
+def _join(a, b):
+    return f"{a}/{b}" if a else b
+
+
+def legacy_layers(model):
+    """``[(layer_name, [(weight_name, Variable), ...])]`` for the Keras 2 ``.h5`` layout."""
+    out = []
+    for layer in model.layers:
+        pairs = _tf_names(layer, layer.name)
+        names, seen = [], {}
+        for n, v in pairs:     # dataset paths must be unique inside the group
+            if n in seen:
+                seen[n] += 1
+                base, _, suffix = n.rpartition(":")
+                n = f"{base}_{seen[n]}:{suffix}"
+            else:
+                seen[n] = 0
+            names.append((n, v))
+        out.append((layer.name, names))
+    return out
+
+
+def _tf_names(layer, scope):
+    """TF-style variable names (``dense/kernel:0``, ``lstm/lstm_cell/kernel:0``)."""
+    cls = type(layer).__name__
+    kids = _children(layer)
+    own = own_variables(layer)
+    if _is_model(layer):
+        return [p for sub in layer.layers for p in _tf_names(sub, sub.name)]
+    if cls in RNN_CELLS and not any(k == "cell" for k, _ in kids):
+        pairs = [(f"{scope}/{RNN_CELLS[cls]}/{v.name}:0", v) for v in own]
+    else:
+        pairs = [(f"{scope}/{v.name}:0", v) for v in own]
+    for attr, child in kids:
+        subs = child if isinstance(child, list) else [child]
+        for sub in subs:
+            if cls == "TimeDistributed" or attr == "cell":
+                inner = scope if cls == "TimeDistributed" else f"{scope}/{sub.name}"
+                pairs.extend(_tf_names(sub, inner))
+            else:
+                pairs.extend(_tf_names(sub, f"{scope}/{sub.name}"))
+    # Keep ``layer.weights`` order (own trainable, own non-trainable, sublayers').
+    order = {id(v): i for i, v in enumerate(layer.weights)} if layer.built else {}
+    if order and len(order) == len(pairs):
+        pairs.sort(key=lambda p: order.get(id(p[1]), 0))
+    return pairs
