@@ -170,6 +170,16 @@ class Activation:
     def __repr__(self):
         return f"<Activation {self.name}>"
 
+    def __reduce__(self):
+        # Pickle by name (the table's functions are lambdas), e.g. to ship models to Dask workers.
+        if self.name in _TABLE and self._fn is _TABLE[self.name][0]:
+            return (_rebuild, (self.name, self.kwargs))
+        return object.__reduce__(self)
+
+
+def _rebuild(name, kwargs):
+    return Activation(name, **kwargs)
+
 
 ALL_NAMES = sorted(set(_TABLE) | {"silu"})
 

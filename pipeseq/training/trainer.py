@@ -26,6 +26,8 @@ class Trainer:
 
     optimizer = None
     compiled = False
+    _strategy = None          # a pipeseq.distributed strategy during fit(strategy=...)
+    _batch_fraction = 1.0     # this rank's share of the global batch (distributed fit)
     stop_training = False
     history = None
 
@@ -259,10 +261,13 @@ class Trainer:
         keep_g, keep_v = [], []
         for g, v in zip(grads, variables):
             if id(v) in self._trainable_ids and g is not None:
-                if v.regularizer is not None:
-                    g = g + v.regularizer.gradient(v.value).astype(g.dtype)
                 keep_g.append(g)
                 keep_v.append(v)
+        if self._strategy is not None:   # average the data gradients over all ranks
+            keep_g = self._strategy.allreduce_gradients(keep_g, self._batch_fraction)
+        for i, v in enumerate(keep_v):
+            if v.regularizer is not None:
+                keep_g[i] = keep_g[i] + v.regularizer.gradient(v.value).astype(keep_g[i].dtype)
         loss += self._regularization(keep_v)
         self.optimizer.apply(keep_g, keep_v)
         return loss, per_output, preds
@@ -296,7 +301,7 @@ class Trainer:
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1, **kwargs):
+            validation_batch_size=None, validation_freq=1, strategy=None, **kwargs):
         """Train for ``epochs`` epochs; return a :class:`History`.
 
         ``validation_split`` takes the last fraction of the data before shuffling,
@@ -356,6 +361,14 @@ class Trainer:
         self.stop_training = False
         need_batch_logs = cb.wants_batch_logs or verbose == 1
         rng = backend.rng()
+        self._strategy = strategy
+        if strategy is not None:
+            # Same weights and shuffling on every rank; only rank 0 prints and writes files.
+            strategy.setup(self, n, batch_size)
+            rng = strategy.rng
+            if not strategy.is_chief:
+                cbs = [c for c in cbs if strategy.allowed_on_worker(c)]
+                cb = callbacks_mod.CallbackList(cbs, self, params)
         cb.call("on_train_begin", {})
         logs = {}
         cursor = 0
@@ -377,7 +390,13 @@ class Trainer:
                     lo = cursor % n
                     cursor += batch_size
                 hi = min(lo + batch_size, n)
-                if order is None:
+                if strategy is not None:   # this rank's shard of the global batch
+                    idx = strategy.shard(lo, hi, order)
+                    self._batch_fraction = len(idx) / (hi - lo)
+                    xb, yb = [a[idx] for a in xs], [a[idx] for a in ys]
+                    swb = None if sw is None else sw[idx]
+                    lo, hi = 0, len(idx)
+                elif order is None:
                     sl = slice(lo, hi)
                     xb, yb = [a[sl] for a in xs], [a[sl] for a in ys]
                     swb = None if sw is None else sw[sl]
@@ -398,6 +417,8 @@ class Trainer:
                                 c.on_train_batch_end(step, blogs)
                 if self.stop_training:
                     break
+            if strategy is not None:
+                strategy.end_of_epoch(self)
             logs = self._logs()
             if val is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
                 logs.update(self._evaluate_arrays(*val, batch_size=validation_batch_size or batch_size,
@@ -406,6 +427,7 @@ class Trainer:
             if self.stop_training:
                 break
         cb.call("on_train_end", logs)
+        self._strategy = None
         return history
 
     def _check_batch_size(self, batch_size, n, val=None):
