@@ -127,9 +127,9 @@ class _RNN(Layer):
         if not self.stateful:
             raise AttributeError(f"Layer '{self.name}' is not stateful; reset_states() applies to "
                                  "layers created with stateful=True.")
-        if not self.built:
+        B = getattr(self, "_stateful_batch", None)
+        if B is None:        # not built yet: build() creates zero states
             return
-        B = self._stateful_batch
         if states is None:
             self.states = [np.zeros((B, self.units), dtype=self.dtype) for _ in range(self._n_states)]
         else:
@@ -162,13 +162,20 @@ class _RNN(Layer):
         return out
 
     # ----------------------------------------------------------- computing
+    def _check_input_rank(self, shape):
+        if not isinstance(shape, list) and len(shape) != 3:
+            self._rank_error(shape)
+
+    def _rank_error(self, shape):
+        raise ValueError(
+            f"Input 0 of layer '{self.name}' ({type(self).__name__}) is incompatible with the "
+            f"layer: expected ndim=3, i.e. input of shape (batch_size, timesteps, features), "
+            f"found ndim={len(shape)}. Full shape received: {format_shape(tuple(shape))}")
+
     def _check(self, x):
         cls = type(self).__name__
         if x.ndim != 3:
-            raise ValueError(
-                f"Input 0 of layer '{self.name}' ({cls}) is incompatible with the layer: expected "
-                f"ndim=3, i.e. input of shape (batch_size, timesteps, features), found ndim="
-                f"{x.ndim}. Full shape received: {tuple(x.shape)}")
+            self._rank_error(x.shape)
         if x.shape[-1] != self.kernel.shape[0]:
             raise ValueError(
                 f"Input 0 of layer '{self.name}' ({cls}) is incompatible with the layer: expected "
