@@ -1,19 +1,42 @@
 """pipeseq: the Keras Sequential workflow on NumPy and SciPy.
 
-The pipe DSL (R's keras vocabulary) and the Python-Keras-style classes share
-one engine and one model object.
+The pipe DSL is R's keras/keras3 vocabulary in Python: ``model | layer`` adds
+the layer to the model in place, ``model | verb(...)`` applies a verb, and the
+Python-Keras-style classes share the same engine and model object.
+
+R to Python: ``%>%``/``|>`` -> ``|``, ``c(3, 3)`` -> ``(3, 3)``, ``TRUE`` ->
+``True``, ``model$layers`` -> ``model.layers``, ``from =`` -> ``from_=``.
 
 Example
 -------
 >>> import numpy as np
->>> from pipeseq import Sequential
->>> from pipeseq.layers import Dense
->>> model = Sequential([Dense(4, activation="relu", input_shape=(3,)), Dense(1)])
->>> model.compile(optimizer="rmsprop", loss="mse")
+>>> from pipeseq import *
+>>> model = keras_model_sequential()
+>>> model | layer_dense(units=32, activation="relu", input_shape=100) \\
+...       | layer_dense(units=1, activation="sigmoid") \\
+...       | compile(optimizer="rmsprop", loss="binary_crossentropy", metrics="accuracy")
+<Sequential name=sequential, built=True, layers=2>
+>>> x = np.random.uniform(size=(64, 100)); y = np.round(np.random.uniform(size=(64, 1)))
+>>> history = model | fit(x, y, epochs=2, batch_size=32, verbose=0)
+>>> scores = model | evaluate(x, y, verbose=0)        # {"loss": ..., "accuracy": ...}
 """
 __version__ = "0.1.0"
 
 from . import backend  # noqa: F401
 from .backend import floatx, set_floatx, set_random_seed  # noqa: F401
 from .models import Sequential, Model, Input  # noqa: F401
-from .utils import to_categorical, normalize  # noqa: F401
+from .utils import normalize  # noqa: F401
+
+from .pipe import *  # noqa: F401,F403
+from .pipe import __all__ as _pipe_all
+from .pipe_layers import *  # noqa: F401,F403
+from .pipe_layers import __all__ as _layers_all
+from .pipe_vocab import *  # noqa: F401,F403
+from .pipe_vocab import __all__ as _vocab_all
+from .pipe_ops import *  # noqa: F401,F403
+from .pipe_ops import __all__ as _ops_all
+
+__all__ = (["Sequential", "Model", "Input", "backend", "floatx", "set_floatx", "set_random_seed",
+            "normalize"] + list(_pipe_all) + list(_layers_all) + list(_vocab_all)
+           + list(_ops_all))
+del _pipe_all, _layers_all, _vocab_all, _ops_all
