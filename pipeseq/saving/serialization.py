@@ -44,9 +44,12 @@ _IGNORABLE = {"quantization_config": None, "time_major": False, "implementation"
               "groups": 1, "sparse": False, "ragged": False, "optional": False,
               "zero_output_for_mask": None, "renorm": False, "renorm_clipping": None,
               "renorm_momentum": None, "virtual_batch_size": None, "adjustment": None,
-              "fused": None, "reset_dropout_mask": None, "unroll": False}
+              "fused": None, "reset_dropout_mask": None, "unroll": False,
+              # tf_keras SeparableConv writes these although it has no single kernel
+              "kernel_initializer": None, "kernel_regularizer": None, "kernel_constraint": None}
 _DROP_ANY = {"implementation", "zero_output_for_mask", "fused", "synchronized", "autocast",
-             "renorm_momentum", "renorm_clipping",
+             "renorm_momentum", "renorm_clipping", "kernel_initializer", "kernel_regularizer",
+             "kernel_constraint",
              "reset_dropout_mask"}
 _KERAS1_KEYS = {"output_dim": "units", "init": "kernel_initializer", "inner_init": "recurrent_initializer",
                 "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
@@ -79,13 +82,32 @@ def serialize_layer(layer):
     config = _keras3_config(layer.get_config(), cls)
     entry = {"module": _MODULES.get(cls, "keras.layers"), "class_name": cls, "config": config,
              "registered_name": None}
-    if cls != "InputLayer" and layer.built and layer._build_input_shape is not None:
+    if cls != "InputLayer" and layer.built and layer._build_input_shape is not None and \
+            _has_build(layer):
         shape = layer._build_input_shape
         entry["build_config"] = {"input_shape": [list(s) for s in shape] if isinstance(shape, list)
                                  else list(shape)}
     if hasattr(layer, "compile") and hasattr(layer, "layers"):
         entry["compile_config"] = compile_config(layer)
     return entry
+
+
+# Keras 3 classes built in ``__init__`` (no ``build_config`` in their entry), observed in
+# config.json files written by Keras 3.15.
+NO_BUILD_CONFIG = {"Activation", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D",
+                   "Dropout", "ELU", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
+                   "GlobalAveragePooling3D", "GlobalMaxPooling1D", "GlobalMaxPooling2D",
+                   "GlobalMaxPooling3D", "LeakyReLU", "Masking", "MaxPooling1D", "MaxPooling2D",
+                   "MaxPooling3D", "ReLU", "Reshape", "Softmax", "ThresholdedReLU",
+                   "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+                   "GaussianDropout", "AlphaDropout", "ActivityRegularization", "Identity"}
+# Activation names Keras 3 writes differently from Keras 2.
+_KERAS3_ACTIVATION_NAMES = {"swish": "silu"}
+
+
+def _has_build(layer):
+    """Whether Keras 3 writes a ``build_config`` for this layer's class."""
+    return type(layer).__name__ not in NO_BUILD_CONFIG
 
 
 def _keras3_config(config, cls):
@@ -95,6 +117,9 @@ def _keras3_config(config, cls):
         dtype = config.get("dtype")
         if isinstance(dtype, str):
             config["dtype"] = dtype_policy(dtype)
+    for key in _ACTIVATION_KEYS:
+        if isinstance(config.get(key), str):
+            config[key] = _KERAS3_ACTIVATION_NAMES.get(config[key], config[key])
     return config
 
 
