@@ -7,3 +7,10 @@ from .core import RepeatVector, Permute  # noqa: F401
 from .recurrent import SimpleRNN, LSTM, GRU  # noqa: F401
 from .embedding import Embedding, Masking  # noqa: F401
 from .wrappers import TimeDistributed, Bidirectional  # noqa: F401
+from .conv import (Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv2D,  # noqa: F401
+                   SeparableConv2D)
+from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,  # noqa: F401
+                      GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D,
+                      GlobalAveragePooling2D)
+from .reshaping import (UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,  # noqa: F401
+                        Cropping1D, Cropping2D)

@@ -1,0 +1,427 @@
+"""Convolution math: two implementations (im2col + matmul, and FFT) that check each other.
+
+Layout inside this module is always *channels_last*: inputs ``(batch, *spatial, channels)``
+with one or two spatial axes, kernels in Keras's layout ``(*kernel_size, in/groups, out)``.
+One-dimensional convolutions run as two-dimensional ones with a height of 1.
+
+Paths
+-----
+``"im2col"``
+    A strided view of every receptive field (``numpy.lib.stride_tricks.as_strided``,
+    no copy), one reshape into the patch matrix and one matrix product. The input
+    gradient scatters the patch gradients back with one strided add per kernel tap.
+``"fft"``
+    ``scipy.fft`` real transforms: the same algorithm as ``scipy.signal.fftconvolve``,
+    except that the sum over input channels is done in the frequency domain (a matrix
+    product per frequency), so no spectrum per (input, output) channel pair is built.
+    Strided outputs are computed at stride 1 and subsampled. The tests check this
+    path against ``scipy.signal.correlate`` and against the im2col path.
+``"auto"``
+    :func:`choose_method` -- see the rule and its measurements there.
+
+Example
+-------
+>>> import numpy as np
+>>> from pipeseq.ops import conv
+>>> x = np.ones((2, 5, 5, 3), "float32"); k = np.ones((3, 3, 3, 4), "float32")
+>>> y, cache = conv.conv_forward(x, k, strides=(1, 1), padding="valid", dilation=(1, 1))
+>>> y.shape, float(y[0, 0, 0, 0])
+((2, 3, 3, 4), 27.0)
+>>> dx, dk = conv.conv_backward(cache, np.ones_like(y))
+>>> dx.shape, dk.shape
+((2, 5, 5, 3), (3, 3, 3, 4))
+"""
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+METHODS = ("auto", "im2col", "fft")
+_DEFAULT_METHOD = "auto"
+
+
+def set_default_method(method):
+    """Force every convolution onto one path (``"im2col"``, ``"fft"``) or back to ``"auto"``."""
+    global _DEFAULT_METHOD
+    if method not in METHODS:
+        raise ValueError(f"Convolution method must be one of {METHODS}. Received: method={method!r}")
+    _DEFAULT_METHOD = method
+
+
+def default_method():
+    """The path used when a layer asks for ``"auto"`` (see :func:`set_default_method`)."""
+    return _DEFAULT_METHOD
+
+
+# ------------------------------------------------------------------ shapes
+def conv_output_length(length, kernel_size, padding, stride, dilation=1):
+    """Keras's output length of a convolution or pooling along one axis (None stays None).
+
+    >>> conv_output_length(250, 5, "valid", 2), conv_output_length(7, 2, "same", 2)
+    (123, 4)
+    """
+    if length is None:
+        return None
+    k_eff = (kernel_size - 1) * dilation + 1
+    if padding == "valid":
+        out = length - k_eff + 1
+    elif padding in ("same", "causal"):
+        out = length
+    elif padding == "full":
+        out = length + k_eff - 1
+    else:
+        raise ValueError(f"Unknown padding {padding!r}")
+    return (out + stride - 1) // stride
+
+
+def deconv_output_length(length, kernel_size, padding, output_padding, stride, dilation=1):
+    """Keras's output length of a transposed convolution along one axis."""
+    if length is None:
+        return None
+    k_eff = (kernel_size - 1) * dilation + 1
+    if output_padding is None:
+        if padding == "valid":
+            return length * stride + max(k_eff - stride, 0)
+        return length * stride                                   # "same"
+    pad = k_eff // 2 if padding == "same" else 0
+    return (length - 1) * stride + k_eff - 2 * pad + output_padding
+
+
+def compute_pads(spatial, kernel_size, strides, dilation, padding):
+    """Per-axis ``(before, after)`` zero padding for Keras/TF ``padding``.
+
+    "same": ``total = max((ceil(n/s) - 1)*s + k_eff - n, 0)``, ``before = total // 2``
+    (the extra pixel goes after, as in TensorFlow); "causal": ``k_eff - 1`` before.
+    """
+    pads = []
+    for n, k, s, d in zip(spatial, kernel_size, strides, dilation):
+        k_eff = (k - 1) * d + 1
+        if padding == "valid":
+            pads.append((0, 0))
+        elif padding == "causal":
+            pads.append((k_eff - 1, 0))
+        elif padding == "same":
+            total = max((-(-n // s) - 1) * s + k_eff - n, 0)
+            pads.append((total // 2, total - total // 2))
+        else:
+            raise ValueError(f"Unknown padding {padding!r}")
+    return pads
+
+
+def pad_spatial(x, pads, value=0):
+    """Pad the spatial axes (1..ndim-2) of a channels_last array; no copy without padding."""
+    if not any(p for pair in pads for p in pair):
+        return x
+    shape = (x.shape[0],) + tuple(n + a + b for n, (a, b) in zip(x.shape[1:-1], pads)) + (x.shape[-1],)
+    out = np.full(shape, value, dtype=x.dtype)
+    out[(slice(None),) + tuple(slice(a, a + n) for n, (a, _) in zip(x.shape[1:-1], pads))] = x
+    return out
+
+
+def _crop(xp, pads, spatial):
+    if not any(p for pair in pads for p in pair):
+        return xp
+    return xp[(slice(None),) + tuple(slice(a, a + n) for n, (a, _) in zip(spatial, pads))]
+
+
+# ------------------------------------------------------------ method choice
+def choose_method(x_shape, kernel_shape, strides, dilation):
+    """Pick ``"im2col"`` or ``"fft"`` for a 2-D problem (1-D runs with height 1).
+
+    The rule comes from ``benchmarks/conv_bench.py`` (forward + both gradients, float32,
+    2 CPU cores, OpenBLAS). Measured (ms per call, im2col / fft):
+
+    * 3x3 kernels, 28x28, 1->32 and 32->64 channels, batch 128: im2col 3-6x faster;
+    * 5x5, 64x64, 3->16, batch 16: im2col ~1.6x faster;
+    * 9x9 and 11x11 on 64x64, 3->8 channels: fft 1.3-2.5x faster;
+    * any stride > 1: im2col (fft computes every stride-1 position and throws most away).
+
+    im2col's cost grows with the kernel area (patch matrix ``M x kh*kw*C``), fft's
+    only with the padded image size (the per-frequency channel product is the same
+    for every kernel), so fft wins once the kernel area is large: at least 64 taps
+    (8x8) with unit strides. Below that, BLAS on the patch matrix is faster.
+    """
+    if _DEFAULT_METHOD != "auto":
+        return _DEFAULT_METHOD
+    kh, kw = kernel_shape[0], kernel_shape[1]
+    if max(strides) > 1:
+        return "im2col"
+    taps = kh * kw
+    return "fft" if taps >= 64 else "im2col"
+
+
+# ================================================================ im2col path
+def _windows(xp, ksize, strides, dilation, out_hw):
+    """Read-only view ``(N, oh, ow, kh, kw, C)`` of every receptive field of ``xp``."""
+    n, _, _, c = xp.shape
+    s_n, s_h, s_w, s_c = xp.strides
+    (kh, kw), (sh, sw), (dh, dw), (oh, ow) = ksize, strides, dilation, out_hw
+    return as_strided(xp, shape=(n, oh, ow, kh, kw, c),
+                      strides=(s_n, s_h * sh, s_w * sw, s_h * dh, s_w * dw, s_c), writeable=False)
+
+
+def _grouped_kernel(kernel, groups):
+    kh, kw, cg, o = kernel.shape
+    return kernel.reshape(kh * kw, cg, groups, o // groups).transpose(2, 0, 1, 3) \
+                 .reshape(groups, kh * kw * cg, o // groups)
+
+
+def _cols(xp, ksize, strides, dilation, out_hw, groups):
+    """The patch matrix: ``(M, kh*kw*C)``, or ``(G, M, kh*kw*C/G)`` with groups."""
+    win = _windows(xp, ksize, strides, dilation, out_hw)
+    n, oh, ow, kh, kw, c = win.shape
+    m = n * oh * ow
+    if groups == 1:
+        return win.reshape(m, kh * kw * c)
+    cg = c // groups
+    return win.reshape(m, kh * kw, groups, cg).transpose(2, 0, 1, 3).reshape(groups, m, kh * kw * cg)
+
+
+def _im2col_forward(cols, kernel, groups):
+    kh, kw, cg, o = kernel.shape
+    if groups == 1:
+        return cols @ kernel.reshape(kh * kw * cg, o)
+    y = cols @ _grouped_kernel(kernel, groups)                    # (G, M, og)
+    return y.transpose(1, 0, 2).reshape(cols.shape[1], o)
+
+
+def _im2col_kernel_grad(cols, dy2, kernel_shape, groups):
+    kh, kw, cg, o = kernel_shape
+    if groups == 1:
+        return (cols.T @ dy2).reshape(kernel_shape)
+    dyg = dy2.reshape(-1, groups, o // groups).transpose(1, 0, 2)      # (G, M, og)
+    dk = cols.transpose(0, 2, 1) @ dyg                                 # (G, K, og)
+    return dk.reshape(groups, kh * kw, cg, o // groups).transpose(1, 2, 0, 3).reshape(kernel_shape)
+
+
+def _im2col_input_grad(dy2, kernel, padded_shape, strides, dilation, out_hw, groups):
+    """Scatter ``dy @ kernel^T`` back onto the padded input: one strided add per tap."""
+    kh, kw, cg, o = kernel.shape
+    n, _, _, c = padded_shape
+    oh, ow = out_hw
+    if groups == 1:
+        dcols = (dy2 @ kernel.reshape(kh * kw * cg, o).T).reshape(n, oh, ow, kh, kw, c)
+    else:
+        dyg = dy2.reshape(-1, groups, o // groups).transpose(1, 0, 2)
+        dcols = (dyg @ _grouped_kernel(kernel, groups).transpose(0, 2, 1))     # (G, M, kh*kw*cg)
+        dcols = dcols.reshape(groups, -1, kh * kw, cg).transpose(1, 2, 0, 3).reshape(n, oh, ow, kh, kw, c)
+    dxp = np.zeros(padded_shape, dtype=dy2.dtype)
+    (sh, sw), (dh, dw) = strides, dilation
+    for i in range(kh):
+        for j in range(kw):
+            dxp[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw, :] \
+                += dcols[:, :, :, i, j, :]
+    return dxp
+
+
+# =================================================================== FFT path
+def _fft_sizes(padded_hw):
+    from scipy.fft import next_fast_len
+    return tuple(next_fast_len(int(p), real=True) for p in padded_hw)
+
+
+def _dilate(kernel, dilation):
+    (dh, dw) = dilation
+    if dh == dw == 1:
+        return kernel
+    kh, kw = kernel.shape[:2]
+    out = np.zeros(((kh - 1) * dh + 1, (kw - 1) * dw + 1) + kernel.shape[2:], dtype=kernel.dtype)
+    out[::dh, ::dw] = kernel
+    return out
+
+
+def _freq_matmul(a, b, groups, conj_b=False):
+    """Per-frequency channel product. ``a (N, F1, F2, Ca)``, ``b (F1, F2, Cb_in, Cb_out)``."""
+    n, f1, f2, ca = a.shape
+    cin, cout = b.shape[2], b.shape[3]
+    f = f1 * f2
+    if conj_b:
+        b = np.conj(b)
+    # (F, G, N, cin) @ (F, G, cin, cout/G)
+    af = a.reshape(n, f, groups, cin).transpose(1, 2, 0, 3)
+    bf = b.reshape(f, cin, groups, cout // groups).transpose(0, 2, 1, 3)
+    out = np.matmul(af, bf)                                      # (F, G, N, cout/G)
+    return out.transpose(2, 0, 1, 3).reshape(n, f1, f2, cout)
+
+
+def _fft_forward(xp, kernel, strides, dilation, out_hw, groups):
+    from scipy import fft
+    sizes = _fft_sizes(xp.shape[1:3])
+    kd = _dilate(kernel, dilation)
+    xf = fft.rfft2(xp, s=sizes, axes=(1, 2), workers=-1)
+    kf = fft.rfft2(kd, s=sizes, axes=(0, 1), workers=-1)
+    z = fft.irfft2(_freq_matmul(xf, kf, groups, conj_b=True), s=sizes, axes=(1, 2), workers=-1)
+    (sh, sw), (oh, ow) = strides, out_hw
+    y = z[:, :(oh - 1) * sh + 1:sh, :(ow - 1) * sw + 1:sw, :].astype(xp.dtype, copy=False)
+    return np.ascontiguousarray(y), (xf, kf, sizes)
+
+
+def _fft_grads(spectra, dy, kernel, padded_shape, strides, dilation, groups, need_input=True,
+               xp=None):
+    """Input and kernel gradients from the forward spectra (or from ``xp``)."""
+    from scipy import fft
+    if spectra is None:
+        sizes = _fft_sizes(padded_shape[1:3])
+        kf = fft.rfft2(_dilate(kernel, dilation), s=sizes, axes=(0, 1), workers=-1)
+        xf = None if xp is None else fft.rfft2(xp, s=sizes, axes=(1, 2), workers=-1)
+    else:
+        xf, kf, sizes = spectra
+    kh, kw, cg, o = kernel.shape
+    (sh, sw), (dh, dw) = strides, dilation
+    e1, e2 = (kh - 1) * dh + 1, (kw - 1) * dw + 1
+    n, p1, p2, c = padded_shape
+    dz = np.zeros((n, p1 - e1 + 1, p2 - e2 + 1, o), dtype=dy.dtype)
+    dz[:, ::sh, ::sw][:, :dy.shape[1], :dy.shape[2]] = dy
+    dzf = fft.rfft2(dz, s=sizes, axes=(1, 2), workers=-1)
+    dxp = None
+    if need_input:
+        # dxp = dz (*) k_dilated: DZ[n,f,o] K[f,c,o] summed over o (kernel seen as o -> c).
+        kft = kf.transpose(0, 1, 3, 2)                           # (F1, F2, o, cg)
+        dxf = _freq_matmul_t(dzf, kft, groups)
+        dxp = fft.irfft2(dxf, s=sizes, axes=(1, 2), workers=-1)[:, :p1, :p2].astype(dy.dtype)
+    dk = None
+    if xf is not None:
+        # dk_dilated[t, c, o] = sum_n,p xp[n, p+t, c] dz[n, p, o]  ->  X conj(DZ) summed over n.
+        f1, f2 = xf.shape[1:3]
+        xg = xf.reshape(n, f1 * f2, groups, cg).transpose(1, 2, 3, 0)              # (F, G, cg, N)
+        dg = np.conj(dzf).reshape(n, f1 * f2, groups, o // groups).transpose(1, 2, 0, 3)  # (F, G, N, og)
+        dkf = np.matmul(xg, dg).transpose(0, 2, 1, 3).reshape(f1, f2, cg, o)       # (F1, F2, cg, o)
+        dkd = fft.irfft2(dkf, s=sizes, axes=(0, 1), workers=-1)[:e1, :e2]
+        dk = np.ascontiguousarray(dkd[::dh, ::dw]).astype(kernel.dtype)
+    return dxp, dk
+
+
+def _freq_matmul_t(dzf, kft, groups):
+    """``dzf (N, F1, F2, o)`` times ``kft (F1, F2, o, cg)`` group-wise -> ``(N, F1, F2, C)``."""
+    n, f1, f2, o = dzf.shape
+    cg = kft.shape[3]
+    f = f1 * f2
+    a = dzf.reshape(n, f, groups, o // groups).transpose(1, 2, 0, 3)            # (F, G, N, og)
+    b = kft.reshape(f, groups, o // groups, cg)                                 # (F, G, og, cg)
+    return np.matmul(a, b).transpose(2, 0, 1, 3).reshape(n, f1, f2, groups * cg)
+
+
+# ============================================================== public API
+def _as_2d(x, kernel, strides, dilation, pads):
+    """View a 1-D problem as 2-D with height 1."""
+    if x.ndim == 3:
+        return (x[:, None], kernel[None], (1,) + tuple(strides), (1,) + tuple(dilation),
+                [(0, 0)] + list(pads), True)
+    return x, kernel, tuple(strides), tuple(dilation), list(pads), False
+
+
+def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto"):
+    """N-D (1 or 2 spatial axes) convolution, channels_last, Keras/TF padding.
+
+    Parameters
+    ----------
+    x : ndarray ``(N, L, C)`` or ``(N, H, W, C)``
+    kernel : ndarray ``(k, C/groups, O)`` or ``(kh, kw, C/groups, O)`` (Keras layout)
+    strides, dilation : tuple of int, one per spatial axis
+    padding : "valid", "same" or "causal" (1-D), or an explicit list of ``(before, after)``
+    groups : int, channels split into ``groups`` independent convolutions
+    method : "auto", "im2col" or "fft"
+
+    Returns
+    -------
+    y : ndarray ``(N, *out_spatial, O)`` (no bias, no activation)
+    cache : what :func:`conv_backward` needs
+    """
+    spatial = x.shape[1:-1]
+    ksize = kernel.shape[:-2]
+    pads = compute_pads(spatial, ksize, strides, dilation, padding) if isinstance(padding, str) \
+        else [tuple(p) for p in padding]
+    x2, k2, s2, d2, pads2, one_d = _as_2d(x, kernel, strides, dilation, pads)
+    xp = pad_spatial(x2, pads2)
+    kh, kw = k2.shape[:2]
+    out_hw = tuple((p - ((k - 1) * d + 1)) // s + 1
+                   for p, k, s, d in zip(xp.shape[1:3], (kh, kw), s2, d2))
+    if min(out_hw) <= 0:
+        raise ValueError(f"Convolution kernel {tuple(ksize)} (dilation {tuple(dilation)}) is larger "
+                         f"than the padded input {tuple(spatial)} (padding {padding!r}).")
+    if method == "auto":
+        method = choose_method(x2.shape, k2.shape, s2, d2)
+    if method == "im2col":
+        cols = _cols(xp, (kh, kw), s2, d2, out_hw, groups)
+        y = _im2col_forward(cols, k2, groups).reshape((x.shape[0],) + out_hw + (k2.shape[-1],))
+        aux = cols
+    elif method == "fft":
+        y, aux = _fft_forward(xp, k2, s2, d2, out_hw, groups)
+    else:
+        raise ValueError(f"Unknown convolution method {method!r}; expected one of {METHODS}")
+    cache = (method, aux, k2, xp.shape, s2, d2, pads2, x2.shape[1:3], groups, one_d, out_hw)
+    return (y[:, 0] if one_d else y), cache
+
+
+def conv_backward(cache, dy, need_input=True):
+    """Gradients of :func:`conv_forward`: ``(dx, dkernel)`` (``dx`` None if not needed)."""
+    method, aux, k2, padded_shape, s2, d2, pads2, spatial, groups, one_d, out_hw = cache
+    if one_d:
+        dy = dy[:, None]
+    if method == "im2col":
+        dy2 = dy.reshape(-1, k2.shape[-1])
+        dk = _im2col_kernel_grad(aux, dy2, k2.shape, groups)
+        dxp = _im2col_input_grad(dy2, k2, padded_shape, s2, d2, out_hw, groups) if need_input else None
+    else:
+        dxp, dk = _fft_grads(aux, dy, k2, padded_shape, s2, d2, groups, need_input)
+    dx = None
+    if dxp is not None:
+        dx = _crop(dxp, pads2, spatial)
+        dx = dx[:, 0] if one_d else dx
+    return dx, (dk[0] if one_d else dk)
+
+
+def conv_transpose_forward(x, kernel, output_spatial, strides, padding, dilation, method="auto"):
+    """Transposed convolution (the input gradient of a convolution), channels_last.
+
+    Parameters
+    ----------
+    x : ndarray ``(N, H, W, in)`` (or ``(N, L, in)``)
+    kernel : ndarray ``(kh, kw, filters, in)`` -- Keras's Conv2DTranspose layout
+    output_spatial : tuple, the output's spatial size (from :func:`deconv_output_length`)
+    padding : "valid" or "same" (TensorFlow's rule for the forward convolution on the output)
+
+    Returns ``(y (N, *output_spatial, filters), cache)``.
+    """
+    pads = compute_pads(output_spatial, kernel.shape[:-2], strides, dilation, padding)
+    shape_out = (x.shape[0],) + tuple(output_spatial) + (kernel.shape[-2],)
+    y2, k2, s2, d2, pads2, one_d = _as_2d(x, kernel, strides, dilation, pads)
+    out2 = (1,) + tuple(output_spatial) if one_d else tuple(output_spatial)
+    padded = (x.shape[0],) + tuple(n + a + b for n, (a, b) in zip(out2, pads2)) + (kernel.shape[-2],)
+    kh, kw = k2.shape[:2]
+    need_hw = tuple((p - ((k - 1) * d + 1)) // s + 1 for p, k, s, d in zip(padded[1:3], (kh, kw), s2, d2))
+    if need_hw != y2.shape[1:3]:
+        raise ValueError(f"Transposed convolution: output size {tuple(output_spatial)} is not "
+                         f"consistent with input {tuple(x.shape[1:-1])} (kernel {tuple(kernel.shape[:-2])}, "
+                         f"strides {tuple(strides)}, padding {padding!r}).")
+    if method == "auto":
+        method = choose_method(padded, k2.shape, s2, d2)
+    if method == "im2col":
+        dxp = _im2col_input_grad(y2.reshape(-1, k2.shape[-1]), k2, padded, s2, d2, need_hw, 1)
+    elif method == "fft":
+        dxp, _ = _fft_grads(None, y2, k2, padded, s2, d2, 1, True)
+    else:
+        raise ValueError(f"Unknown convolution method {method!r}; expected one of {METHODS}")
+    y = _crop(dxp, pads2, out2)
+    y = np.ascontiguousarray(y[:, 0] if one_d else y)
+    assert y.shape == shape_out
+    return y, (method, x, k2, s2, d2, pads2, need_hw, one_d)
+
+
+def conv_transpose_backward(cache, dy):
+    """Gradients of :func:`conv_transpose_forward`: ``(dx, dkernel)``."""
+    method, x, k2, s2, d2, pads2, need_hw, one_d = cache
+    dyp = pad_spatial(dy[:, None] if one_d else dy, pads2)
+    x2 = x[:, None] if one_d else x
+    if method == "im2col":
+        cols = _cols(dyp, k2.shape[:2], s2, d2, need_hw, 1)
+        dx = _im2col_forward(cols, k2, 1).reshape(x2.shape)
+        dk = _im2col_kernel_grad(cols, x2.reshape(-1, x2.shape[-1]), k2.shape, 1)
+    else:
+        dx, spectra = _fft_forward(dyp, k2, s2, d2, need_hw, 1)
+        _, dk = _fft_grads(spectra, x2, k2, dyp.shape, s2, d2, 1, need_input=False)
+    return (dx[:, 0] if one_d else dx), (dk[0] if one_d else dk)
+
+
+def depthwise_kernel_to_grouped(depthwise_kernel):
+    """Keras DepthwiseConv2D kernel ``(kh, kw, C, mult)`` -> grouped kernel ``(kh, kw, 1, C*mult)``."""
+    kh, kw, c, m = depthwise_kernel.shape
+    return depthwise_kernel.reshape(kh, kw, 1, c * m)

@@ -1,0 +1,150 @@
+"""Pooling math (channels_last, one or two spatial axes), forward and backward.
+
+* Max pooling: windows padded with ``-inf`` for "same"; the gradient goes to one arg-max
+  per window (the first maximum in row-major window order), as TensorFlow's MaxPoolGrad.
+* Average pooling: "same" windows divide by the number of *real* (unpadded) inputs they
+  cover, as Keras/TF do.
+* Global pooling over every spatial axis, with ``keepdims``.
+
+Every function loops over the pooling window's taps (a handful), never over samples or
+pixels.
+
+Example
+-------
+>>> import numpy as np
+>>> from pipeseq.ops import pooling
+>>> x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+>>> y, cache = pooling.pool_forward(x, (2, 2), (2, 2), "valid", "max")
+>>> y[0, :, :, 0]
+array([[ 5.,  7.],
+       [13., 15.]], dtype=float32)
+>>> pooling.pool_backward(cache, np.ones_like(y))[0, :, :, 0]
+array([[0., 0., 0., 0.],
+       [0., 1., 0., 1.],
+       [0., 0., 0., 0.],
+       [0., 1., 0., 1.]], dtype=float32)
+"""
+import numpy as np
+
+from .conv import compute_pads, conv_output_length, pad_spatial, _crop
+
+
+def pool_output_shape(spatial, pool_size, strides, padding):
+    """Output spatial sizes (None stays None)."""
+    return tuple(conv_output_length(n, p, padding, s) for n, p, s in zip(spatial, pool_size, strides))
+
+
+def _taps(xp, pool, strides, out_hw):
+    (ph, pw), (sh, sw), (oh, ow) = pool, strides, out_hw
+    for i in range(ph):
+        for j in range(pw):
+            yield i * pw + j, (slice(None), slice(i, i + (oh - 1) * sh + 1, sh),
+                               slice(j, j + (ow - 1) * sw + 1, sw), slice(None))
+
+
+def pool_forward(x, pool_size, strides, padding, mode):
+    """Max (``mode="max"``) or average (``"avg"``) pooling.
+
+    Parameters
+    ----------
+    x : ndarray ``(N, L, C)`` or ``(N, H, W, C)``
+    pool_size, strides : tuple of int per spatial axis
+    padding : "valid" or "same"
+
+    Returns ``(y (N, *out, C), cache)``.
+    """
+    one_d = x.ndim == 3
+    if one_d:
+        x, pool_size, strides = x[:, None], (1,) + tuple(pool_size), (1,) + tuple(strides)
+    spatial = x.shape[1:3]
+    pads = compute_pads(spatial, pool_size, strides, (1, 1), padding)
+    out_hw = pool_output_shape(spatial, pool_size, strides, padding)
+    if min(out_hw) <= 0:
+        raise ValueError(f"Pooling window {tuple(pool_size[-x.ndim + 2:])} is larger than the input "
+                         f"{tuple(spatial[-x.ndim + 2:])} with padding {padding!r}.")
+    if mode == "max":
+        fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+        xp = pad_spatial(x, pads, value=fill)
+        best = arg = None
+        for t, sl in _taps(xp, pool_size, strides, out_hw):
+            v = xp[sl]
+            if best is None:
+                best = v.copy()
+                arg = np.zeros(best.shape, dtype=np.int16)
+            else:
+                win = v > best                      # strict: the first maximum keeps the gradient
+                np.copyto(best, v, where=win)
+                np.copyto(arg, t, where=win)
+        y, aux = best, arg
+    elif mode == "avg":
+        xp = pad_spatial(x, pads)
+        y = None
+        for _, sl in _taps(xp, pool_size, strides, out_hw):
+            if y is None:
+                y = xp[sl].copy()
+            else:
+                y += xp[sl]
+        count = _counts(spatial, pool_size, strides, pads, out_hw, x.dtype)
+        y /= count
+        aux = count
+    else:
+        raise ValueError(f"Unknown pooling mode {mode!r}")
+    cache = (mode, aux, xp.shape, pool_size, strides, pads, spatial, out_hw, one_d)
+    return (y[:, 0] if one_d else y), cache
+
+
+def _counts(spatial, pool, strides, pads, out_hw, dtype):
+    """How many real inputs each window covers, shape ``(1, oh, ow, 1)`` (constant if no padding)."""
+    if not any(p for pair in pads for p in pair):
+        return np.asarray(pool[0] * pool[1], dtype=dtype)
+    ones = pad_spatial(np.ones((1,) + tuple(spatial) + (1,), dtype=dtype), pads)
+    c = None
+    for _, sl in _taps(ones, pool, strides, out_hw):
+        c = ones[sl].copy() if c is None else c + ones[sl]
+    return c
+
+
+def pool_backward(cache, dy):
+    """Gradient of :func:`pool_forward` with respect to its input."""
+    mode, aux, padded_shape, pool, strides, pads, spatial, out_hw, one_d = cache
+    if one_d:
+        dy = dy[:, None]
+    dxp = np.zeros(padded_shape, dtype=dy.dtype)
+    if mode == "max":
+        zero = np.zeros((), dtype=dy.dtype)
+        for t, sl in _taps(dxp, pool, strides, out_hw):
+            dxp[sl] += np.where(aux == t, dy, zero)
+    else:
+        g = dy / aux
+        for _, sl in _taps(dxp, pool, strides, out_hw):
+            dxp[sl] += g
+    dx = _crop(dxp, pads, spatial)
+    return dx[:, 0] if one_d else dx
+
+
+def global_pool_forward(x, mode, keepdims=False):
+    """Max or average over every spatial axis of channels_last ``x (N, *spatial, C)``."""
+    axes = tuple(range(1, x.ndim - 1))
+    if mode == "avg":
+        y = x.mean(axis=axes, keepdims=keepdims)
+        return y, (mode, x.shape, None, keepdims)
+    flat = x.reshape(x.shape[0], -1, x.shape[-1])
+    arg = flat.argmax(axis=1)                                   # first maximum
+    y = np.take_along_axis(flat, arg[:, None, :], axis=1)[:, 0]
+    if keepdims:
+        y = y.reshape((x.shape[0],) + (1,) * len(axes) + (x.shape[-1],))
+    return y, (mode, x.shape, arg, keepdims)
+
+
+def global_pool_backward(cache, dy):
+    """Gradient of :func:`global_pool_forward`."""
+    mode, shape, arg, keepdims = cache
+    n, c = shape[0], shape[-1]
+    dy = dy.reshape(n, c)
+    if mode == "avg":
+        size = int(np.prod(shape[1:-1]))
+        dx = np.broadcast_to((dy / size)[:, None, :], (n, size, c))
+        return np.ascontiguousarray(dx).reshape(shape)
+    dx = np.zeros((n, int(np.prod(shape[1:-1])), c), dtype=dy.dtype)
+    np.put_along_axis(dx, arg[:, None, :], dy[:, None, :], axis=1)
+    return dx.reshape(shape)
