@@ -383,6 +383,18 @@ class Layer:
     def output_shape(self):
         return self.compute_output_shape(self.input_shape)
 
+    @property
+    def input(self):
+        """The symbolic input tensor(s) of the layer's first call (functional API)."""
+        from ..models.functional import layer_node_tensors
+        return layer_node_tensors(self, "input")
+
+    @property
+    def output(self):
+        """The symbolic output tensor(s) of the layer's first call (functional API)."""
+        from ..models.functional import layer_node_tensors
+        return layer_node_tensors(self, "output")
+
 
 def _is_symbolic(x):
     if isinstance(x, (list, tuple)):

@@ -8,6 +8,13 @@ from ..training.trainer import Trainer
 class Model(Trainer, Layer):
     """Base class of :class:`Sequential` and functional models. A model is a layer."""
 
+    def __new__(cls, *args, **kwargs):
+        # ``Model(inputs, outputs)`` builds a functional model (as keras.Model does).
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
     def __init__(self, name=None, trainable=True, **kwargs):
         Layer.__init__(self, name=name, trainable=trainable, **kwargs)
 

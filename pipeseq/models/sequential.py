@@ -67,9 +67,13 @@ class Sequential(Model):
         else:
             created_input = False
         self._layers.append(layer)
-        if rebuild and self._input_layer is not None:
+        multi = getattr(layer, "model_input_shapes", None) if len(self._layers) == 1 else None
+        if rebuild and (self._input_layer is not None or multi):
             try:
-                self._build_layers(self._input_layer.batch_shape)
+                if multi or isinstance(self._build_input_shape, list):   # Merge first: n inputs
+                    self.build([tuple(s) for s in (multi or self._build_input_shape)])
+                else:
+                    self._build_layers(self._input_layer.batch_shape)
             except Exception:
                 self._layers.pop()
                 if created_input:
@@ -94,7 +98,71 @@ class Sequential(Model):
             shape = layer.compute_output_shape(shape)
         self.built = True
         self._build_input_shape = tuple(input_shape)
+        self._refresh_graph()
         return shape
+
+    # ------------------------------------------------- symbolic tensors
+    def _refresh_graph(self):
+        try:
+            self._symbolic()
+        except Exception:        # a layer without symbolic shape support: tensors stay unavailable
+            self._graph = None
+
+    def _symbolic(self):
+        """``(inputs, outputs)``: this stack called on Input tensors (rebuilt when layers change)."""
+        from .functional import Input, input_tensor
+        key = tuple(id(l) for l in self._layers)
+        graph = getattr(self, "_graph", None)
+        if graph is not None and graph[0] == key:
+            return graph[1], graph[2]
+        for node in getattr(self, "_graph_nodes", []):
+            if node in node.layer._inbound:
+                node.layer._inbound.remove(node)
+        self._graph, self._graph_nodes = None, []
+        if not self._layers or not self.built or self._input_layer is None:
+            raise AttributeError(
+                f"Sequential model '{self.name}' has no defined inputs/outputs yet: give it an input "
+                "shape (keras_model_sequential(input_shape=...), Input(shape=...) as first layer, or "
+                "an input_shape on the first layer) or build/call it on data first.")
+        if isinstance(self._build_input_shape, list):
+            kinds = self._input_kinds()
+            ins = [Input(batch_shape=s, dtype="int32" if k == "int" else None)
+                   for s, k in zip(self._build_input_shape, kinds)]
+            x = list(ins)
+        else:
+            ins = [input_tensor(self._input_layer)]
+            x = ins[0]
+        before = {id(l): len(l._inbound) for l in self._layers}
+        try:
+            for layer in self._layers:
+                x = layer(x)
+        finally:
+            for layer in self._layers:
+                self._graph_nodes.extend(layer._inbound[before[id(layer)]:])
+                before[id(layer)] = len(layer._inbound)
+        outs = x if isinstance(x, list) else [x]
+        self._graph = (key, ins, outs)
+        return ins, outs
+
+    @property
+    def inputs(self):
+        """Symbolic input tensors (once the input shape is known)."""
+        return list(self._symbolic()[0])
+
+    @property
+    def outputs(self):
+        """Symbolic output tensors (once the input shape is known)."""
+        return list(self._symbolic()[1])
+
+    @property
+    def input(self):
+        ins = self.inputs
+        return ins[0] if len(ins) == 1 else ins
+
+    @property
+    def output(self):
+        outs = self.outputs
+        return outs[0] if len(outs) == 1 else outs
 
     def build(self, input_shape=None):
         """Create every layer's weights for ``input_shape`` (batch axis included)."""
@@ -115,6 +183,7 @@ class Sequential(Model):
                 shape = layer.compute_output_shape(shape)
             self.built = True
             self._build_input_shape = input_shape
+            self._refresh_graph()
             return
         input_shape = tuple(None if d is None else int(d) for d in input_shape)
         if self._input_layer is None:
@@ -202,7 +271,8 @@ class Sequential(Model):
         return self._layers[0].input_dtype_kind if self._layers else "float"
 
     def _input_kinds(self):
-        return [self.input_dtype_kind] * self.n_inputs
+        kinds = getattr(self._layers[0], "model_input_kinds", None) if self._layers else None
+        return list(kinds) if kinds else [self.input_dtype_kind] * self.n_inputs
 
     def _input_shapes(self):
         if isinstance(self._build_input_shape, list):
@@ -222,6 +292,8 @@ class Sequential(Model):
 
     @property
     def input_shape(self):
+        if isinstance(self._build_input_shape, list):      # several inputs (Merge first)
+            return list(self._build_input_shape)
         if self._input_layer is None:
             raise AttributeError(f"Sequential model '{self.name}' has no defined input shape yet.")
         return self._input_layer.batch_shape
