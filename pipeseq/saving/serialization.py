@@ -24,7 +24,8 @@ import inspect
 
 from ..layers.base import get_layer_class
 
-_MODULES = {"Sequential": "keras", "Functional": "keras", "Model": "keras"}
+_MODULES = {"Sequential": "keras", "Functional": "keras.src.models.functional", "Model": "keras"}
+_REGISTERED = {"Functional": "Functional"}
 _REFUSED = {"Lambda": "it holds Python code (a function body)",
             "TFOpLambda": "it holds a TensorFlow operation",
             "SlicingOpLambda": "it holds a TensorFlow operation"}
@@ -81,12 +82,14 @@ def serialize_layer(layer):
     cls = type(layer).__name__
     config = _keras3_config(layer.get_config(), cls)
     entry = {"module": _MODULES.get(cls, "keras.layers"), "class_name": cls, "config": config,
-             "registered_name": None}
+             "registered_name": _REGISTERED.get(cls)}
     if cls != "InputLayer" and layer.built and layer._build_input_shape is not None and \
             _has_build(layer):
         shape = layer._build_input_shape
         entry["build_config"] = {"input_shape": [list(s) for s in shape] if isinstance(shape, list)
                                  else list(shape)}
+    if cls == "Functional":
+        entry["build_config"] = {"input_shape": None}     # what Keras 3 writes for Functional
     if hasattr(layer, "compile") and hasattr(layer, "layers"):
         entry["compile_config"] = compile_config(layer)
     return entry
