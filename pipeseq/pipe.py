@@ -35,6 +35,13 @@ class PipeVerb:
     """A verb waiting for its object: ``compile(optimizer="adam")`` before ``model |``.
 
     Applying it (``model | verb`` or ``verb(model)``) runs the verb on the model.
+
+    Example
+    -------
+    >>> verb = compile(optimizer="sgd", loss="mse")
+    >>> verb
+    <pipe verb compile(optimizer='sgd', loss='mse')>
+    >>> model | verb                                      # doctest: +SKIP
     """
 
     _pipeseq_verb = True

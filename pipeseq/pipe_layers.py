@@ -28,7 +28,16 @@ __all__ = []   # filled below
 
 
 class LayerNotAvailableError(NotImplementedError):
-    """A ``layer_*`` function whose Keras layer class is not registered in pipeseq."""
+    """A ``layer_*`` function whose Keras layer class is not registered in pipeseq.
+
+    Example
+    -------
+    >>> try:
+    ...     layer_conv_3d(filters=8, kernel_size=3)
+    ... except LayerNotAvailableError as e:
+    ...     print(e.class_name)                           # doctest: +SKIP
+    Conv3D
+    """
 
     def __init__(self, r_name, class_name):
         self.r_name, self.class_name = r_name, class_name
