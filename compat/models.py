@@ -68,7 +68,7 @@ class Sequential(_LegacyTrainingMixin, _engine.Sequential, metaclass=_ModelMeta)
 
     >>> from compat.layers import Dense
     >>> m = Sequential()
-    >>> m.add(Dense(32, input_dim=784))
+    >>> _ = m.add(Dense(32, input_dim=784))
     """
 
     _compat_engine = _engine.Sequential

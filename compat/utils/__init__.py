@@ -1,0 +1,24 @@
+"""``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed``.
+
+Keras 1/2's ``keras.utils.np_utils.to_categorical`` is :mod:`compat.utils.np_utils`.
+
+Example
+-------
+>>> from compat.utils import to_categorical
+>>> to_categorical([0, 2], 3).tolist()
+[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+"""
+from pipeseq.backend import set_random_seed  # noqa: F401
+from pipeseq.utils import normalize, to_categorical  # noqa: F401
+
+from . import np_utils  # noqa: F401
+
+__all__ = ["to_categorical", "normalize", "set_random_seed", "np_utils"]
+
+
+def __getattr__(name):
+    # Helpers pipeseq may add later (plot_model, ...), by their Keras names.
+    import pipeseq.utils as _engine
+    if not name.startswith("_") and name not in ("did_you_mean",) and hasattr(_engine, name):
+        return getattr(_engine, name)
+    raise AttributeError(f"module 'compat.utils' has no attribute {name!r}")
