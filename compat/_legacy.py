@@ -25,7 +25,7 @@ Example
 >>> with warnings.catch_warnings():
 ...     warnings.simplefilter("ignore")
 ...     translate("Dropout", spec, dropout, (), {"p": 0.5})
-{'rate': 0.5}
+((), {'rate': 0.5})
 """
 import inspect
 import os
