@@ -80,6 +80,8 @@ def _verb(accepts=_is_layer, what="a model"):
                 return checked(kwargs.pop("object"), *args, **kwargs)
             if args and accepts(args[0]):
                 return fn(*args, **kwargs)
+            if args and _is_layer(args[0]):   # e.g. plot(model): wrong object, not a pipe stage
+                return checked(*args, **kwargs)
             return PipeVerb(checked, args, kwargs)
 
         def checked(object, *args, **kwargs):
