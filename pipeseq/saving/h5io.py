@@ -120,7 +120,8 @@ def get_attr(obj, name, default=None):
     except FileFormatError:
         raise
     except Exception as e:
-        raise FileFormatError(f"Cannot read attribute '{name}' of '{obj.name}': {_short(e)}") from None
+        raise FileFormatError(f"Cannot read attribute '{name}' of '{obj.name}' in "
+                              f"'{obj.file.filename}': the file is damaged ({_short(e)}).") from None
 
 
 def str_list(values):

@@ -189,6 +189,8 @@ def _prepare(obj, legacy, keras1):
         return [_prepare(v, legacy, keras1) for v in obj]
     if not isinstance(obj, dict):
         return obj
+    if obj.get("class_name") in _REFUSED:
+        return obj      # refused (or replaced by custom_objects) by name when it is built
     if obj.get("class_name") in ("function", "__lambda__") or "__lambda__" in obj:
         module = str(obj.get("module", ""))
         if module.startswith("keras.") and isinstance(obj.get("config"), str) and \
