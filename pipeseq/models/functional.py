@@ -346,6 +346,8 @@ class Functional(Model):
         self._input_keys = input_keys
         self.built = True
         self._build_input_shape = [t.shape for t in ins] if len(ins) > 1 else ins[0].shape
+        if len(ins) == 1:      # lets Sequential([functional_model, ...]) build at once
+            self._batch_input_shape = ins[0].shape
         if not trainable:
             self.trainable = False
 

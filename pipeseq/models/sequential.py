@@ -156,11 +156,15 @@ class Sequential(Model):
 
     @property
     def input(self):
+        if self._inbound:          # called inside another graph: its first call, as a layer
+            return Model.input.fget(self)
         ins = self.inputs
         return ins[0] if len(ins) == 1 else ins
 
     @property
     def output(self):
+        if self._inbound:
+            return Model.output.fget(self)
         outs = self.outputs
         return outs[0] if len(outs) == 1 else outs
 
