@@ -178,7 +178,11 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs
 
 def _save_legacy_model(model, filepath, overwrite, include_optimizer):
     from .serialization import compile_config
-    config = legacy_entry(serialize_layer(model))
+    entry = serialize_layer(model)
+    if type(model).__name__ == "Functional":     # graph configs keep their Keras 3 entries
+        config = {"class_name": entry["class_name"], "config": entry["config"]}
+    else:
+        config = legacy_entry(entry)
     config.pop("compile_config", None)
     with h5io.atomic_h5(filepath, overwrite) as f:
         f.attrs["backend"] = wmod.BACKEND
