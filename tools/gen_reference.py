@@ -368,6 +368,26 @@ def compat_section():
                   if t is not _specs.DROP]
         rows.append((code(class_name), "; ".join(items), "; ".join(values) or "—"))
     names = [(code(old), code(target)) for old, (target, _) in sorted(_specs.LEGACY_CLASSES.items())]
+    other = []
+    import importlib
+    try:
+        from compat import models as cmodels
+        for meth, spec in (("Model.fit", getattr(cmodels, "FIT", None)),
+                           ("Model.evaluate", getattr(cmodels, "EVALUATE", None))):
+            if spec is not None:
+                other.append((code(f"compat.models.{meth}"), "; ".join(_spec_items(spec))))
+    except ImportError:
+        pass
+    for mod_name in ("optimizers", "callbacks", "constraints", "regularizers", "initializers",
+                     "losses", "metrics", "activations"):
+        try:
+            mod = importlib.import_module(f"compat.{mod_name}")
+        except ImportError:
+            continue
+        for name, obj in sorted(vars(mod).items()):
+            spec = isinstance(obj, type) and obj.__dict__.get("_compat_spec")
+            if spec and spec.legacy_names() and obj.__name__ == name:
+                other.append((code(f"compat.{mod_name}.{name}"), "; ".join(_spec_items(spec))))
     return "\n".join([
         "## compat: Keras 1/2 spellings of layer arguments",
         "",
@@ -380,7 +400,18 @@ def compat_section():
         "Keras 1 class names:",
         "",
         table(["compat name", "pipeseq class"], names),
+        "",
+        "Keras 1/2 spellings outside the layers:",
+        "",
+        table(["compat callable", "legacy argument → modern argument"], other),
     ])
+
+
+def _spec_items(spec):
+    items = [f"{old} → {new}" for old, new in sorted(spec.renames.items())]
+    items += [f"{old} (ignored)" for old in sorted(spec.removed)]
+    items += [f"{k} (deprecated, still applied)" for k in sorted(spec.warn_only)]
+    return items
 
 
 def build_reference():
