@@ -24,11 +24,10 @@ def main(argv=None):
     if args.command == "inspect":
         from .saving.inspect import main_inspect
         try:
-            main_inspect(args.file)
+            return main_inspect(args.file) or 0
         except (OSError, ValueError) as e:
             print(f"pipeseq inspect: {e}", file=sys.stderr)
             return 2
-        return 0
     parser.print_help()
     return 0
 
