@@ -238,3 +238,17 @@ def test_keras1_functional_merge_on_tensors():
     backend.set_floatx("float64")
     gradient_check(Merge(mode="cos"), [np.random.default_rng(0).normal(size=(3, 4)),
                                        np.random.default_rng(1).normal(size=(3, 4))])
+
+
+@pytest.mark.parametrize("name", ["seed001_merge_two_branch", "seed001_merge_dual_lstm",
+                                  "seed001_merge_image_caption"])
+def test_seed001_merge_examples_run(name, monkeypatch, capsys):
+    import runpy
+    monkeypatch.setenv("PIPESEQ_EXAMPLE_SMALL", "1")
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "examples", name + ".py")
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)      # Keras 1 spellings
+        runpy.run_path(path, run_name="__main__")
+    assert "Total params" in capsys.readouterr().out
+

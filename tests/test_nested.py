@@ -136,3 +136,12 @@ def test_sequential_symbolic_tensors_follow_add_and_pop():
     assert len(model.get_layer("a")._inbound) == 1           # rebuilt graphs drop old nodes
     model.pop()
     assert model.outputs[0].shape == (None, 3)
+
+
+@pytest.mark.parametrize("name", ["seed002_feature_extraction", "seed002_transfer_learning"])
+def test_seed002_examples_run(name, monkeypatch, capsys):
+    import runpy
+    monkeypatch.setenv("PIPESEQ_EXAMPLE_SMALL", "1")
+    path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "examples", name + ".py")
+    runpy.run_path(path, run_name="__main__")
+    assert "Total params" in capsys.readouterr().out

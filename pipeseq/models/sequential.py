@@ -60,8 +60,12 @@ class Sequential(Model):
             raise ValueError(f"All layers added to a Sequential model should have unique names. "
                              f"Name '{layer.name}' is already the name of a layer in this model. "
                              "Update the `name` argument to pass a unique name.")
-        if not self._layers and self._input_layer is None and layer._batch_input_shape is not None:
-            self._input_layer = InputLayer(batch_shape=layer._batch_input_shape,
+        first_shape = layer._batch_input_shape
+        if first_shape is None and isinstance(layer, Sequential) and layer._input_layer is not None \
+                and not isinstance(layer._build_input_shape, list):
+            first_shape = layer._input_layer.batch_shape      # a nested model with a known input
+        if not self._layers and self._input_layer is None and first_shape is not None:
+            self._input_layer = InputLayer(batch_shape=first_shape,
                                            dtype=layer.dtype if layer.input_dtype_kind == "float" else None)
             created_input = True
         else:
