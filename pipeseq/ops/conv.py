@@ -193,18 +193,31 @@ def _im2col_kernel_grad(cols, dy2, kernel_shape, groups):
 
 
 def _im2col_input_grad(dy2, kernel, padded_shape, strides, dilation, out_hw, groups):
-    """Scatter ``dy @ kernel^T`` back onto the padded input: one strided add per tap."""
+    """Scatter ``dy @ kernel^T`` back onto the padded input: one add per kernel tap."""
     kh, kw, cg, o = kernel.shape
-    n, _, _, c = padded_shape
+    n, hp, wp, c = padded_shape
     oh, ow = out_hw
+    (sh, sw), (dh, dw) = strides, dilation
+    dxp = np.zeros(padded_shape, dtype=dy2.dtype)
+    if groups == 1 and sw == 1 and dw == 1:
+        # Unit column stride: view the padded input as (N, H, W*C), so each tap's patch
+        # gradient dy @ kernel[i, j]^T, an (M, C) product, lands on contiguous runs of
+        # ow*C values. Same flops as one big product, no strided scatter (which is
+        # 5-50x slower when C is small).
+        flat = dxp.reshape(n, hp, wp * c)
+        buf = np.empty((dy2.shape[0], c), dtype=dy2.dtype)
+        for i in range(kh):
+            rows = slice(i * dh, i * dh + (oh - 1) * sh + 1, sh)
+            for j in range(kw):
+                np.matmul(dy2, kernel[i, j].T, out=buf)
+                flat[:, rows, j * c:(j + ow) * c] += buf.reshape(n, oh, ow * c)
+        return dxp
     if groups == 1:
         dcols = (dy2 @ kernel.reshape(kh * kw * cg, o).T).reshape(n, oh, ow, kh, kw, c)
     else:
         dyg = dy2.reshape(-1, groups, o // groups).transpose(1, 0, 2)
         dcols = (dyg @ _grouped_kernel(kernel, groups).transpose(0, 2, 1))     # (G, M, kh*kw*cg)
         dcols = dcols.reshape(groups, -1, kh * kw, cg).transpose(1, 2, 0, 3).reshape(n, oh, ow, kh, kw, c)
-    dxp = np.zeros(padded_shape, dtype=dy2.dtype)
-    (sh, sw), (dh, dw) = strides, dilation
     for i in range(kh):
         for j in range(kw):
             dxp[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw, :] \

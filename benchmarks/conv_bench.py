@@ -1,0 +1,100 @@
+"""Convolution benchmark: both paths per shape, and one MNIST-convnet epoch per path.
+
+Run: ``python -m benchmarks.conv_bench`` (or ``python benchmarks/conv_bench.py``) from the repo
+root. Prints timings only (no asserts); the rule in ``pipeseq.ops.conv.choose_method`` was
+derived from the first table. Options: ``--quick`` (fewer shapes, 1 repeat), ``--no-epoch``.
+"""
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from pipeseq import backend  # noqa: E402
+from pipeseq.ops import conv as ops  # noqa: E402
+
+# (name, batch, h, w, c_in, kh, kw, c_out, stride)
+SHAPES = [
+    ("mnist conv1 3x3 1->32", 128, 28, 28, 1, 3, 3, 32, 1),
+    ("mnist conv2 3x3 32->64", 128, 26, 26, 32, 3, 3, 64, 1),
+    ("5x5 3->16 64x64", 16, 64, 64, 3, 5, 5, 16, 1),
+    ("5x5 s2 3->32 250x250", 4, 250, 250, 3, 5, 5, 32, 2),
+    ("7x7 3->8 64x64", 16, 64, 64, 3, 7, 7, 8, 1),
+    ("9x9 3->8 64x64", 16, 64, 64, 3, 9, 9, 8, 1),
+    ("11x11 3->8 64x64", 16, 64, 64, 3, 11, 11, 8, 1),
+    ("15x15 1->4 96x96", 8, 96, 96, 1, 15, 15, 4, 1),
+    ("conv1d k=3 128->64 L=100", 32, 1, 100, 128, 1, 3, 64, 1),
+    ("conv1d k=31 16->16 L=400", 32, 1, 400, 16, 1, 31, 16, 1),
+]
+
+
+def _time(f, repeats):
+    f()
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        f()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def bench_shapes(repeats=3, shapes=SHAPES):
+    rng = np.random.default_rng(0)
+    print(f"{'shape':30s} {'im2col ms':>10s} {'fft ms':>10s} {'faster':>8s} {'rule':>8s}")
+    for name, n, h, w, c, kh, kw, o, s in shapes:
+        x = rng.random((n, h, w, c), dtype=np.float32)
+        k = rng.random((kh, kw, c, o), dtype=np.float32)
+        res = {}
+        for method in ("im2col", "fft"):
+            def step():
+                y, cache = ops.conv_forward(x, k, (s, s) if h > 1 else (1, s), "valid", (1, 1),
+                                            method=method)
+                ops.conv_backward(cache, y)
+            res[method] = _time(step, repeats) * 1e3
+        rule = ops.choose_method(x.shape, k.shape, (s, s), (1, 1))
+        faster = min(res, key=res.get)
+        print(f"{name:30s} {res['im2col']:10.1f} {res['fft']:10.1f} {faster:>8s} {rule:>8s}",
+              flush=True)
+
+
+def mnist_epoch(method, n=6000, batch_size=128):
+    """One epoch of the classic Keras MNIST convnet on random data; returns seconds."""
+    from pipeseq.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
+    from pipeseq.models.sequential import Sequential
+    from pipeseq.training.optimizers import Adam
+    backend.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.random((n, 28, 28, 1), dtype=np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
+    model = Sequential([
+        Conv2D(32, 3, activation="relu", input_shape=(28, 28, 1)),
+        Conv2D(64, 3, activation="relu"), MaxPooling2D(2), Dropout(0.25), Flatten(),
+        Dense(128, activation="relu"), Dropout(0.5), Dense(10, activation="softmax")])
+    model.compile(optimizer=Adam(), loss="categorical_crossentropy", metrics=["accuracy"])
+    old = ops.default_method()
+    ops.set_default_method(method)
+    try:
+        t = time.perf_counter()
+        model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
+        return time.perf_counter() - t
+    finally:
+        ops.set_default_method(old)
+
+
+def main(argv=()):
+    quick = "--quick" in argv
+    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, float32")
+    bench_shapes(repeats=1 if quick else 3, shapes=SHAPES[:3] if quick else SHAPES)
+    if "--no-epoch" in argv:
+        return
+    print("\nMNIST convnet, 6000 samples, batch 128, Adam (Keras reference: 2.6 s/epoch)")
+    for method in ("im2col", "fft", "auto"):
+        sec = mnist_epoch(method, n=1280 if quick else 6000)
+        n = 1280 if quick else 6000
+        print(f"  {method:7s} {sec:6.2f} s/epoch  {n / sec:8.0f} samples/s", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
