@@ -377,3 +377,46 @@ def test_public_names_have_docstrings_with_examples():
         if "Example" not in doc and ">>>" not in doc and "Example:" not in doc:
             missing.append(name)
     assert not missing, missing
+
+
+# ---------------------------------------------------------------- files
+def test_file_verbs_call_through_and_return_model(tmp_path):
+    from pipeseq import (load_model, load_model_hdf5, load_model_weights,
+                         load_model_weights_hdf5, model_from_json, model_to_json, save_model,
+                         save_model_hdf5, save_model_weights, save_model_weights_hdf5)
+    model = _mlp() | compile(optimizer="adam", loss="mse")
+    w = model.get_weights()
+
+    def fresh():
+        return _mlp()
+    path = str(tmp_path / "w.h5")
+    assert (model | save_model_weights_hdf5(path)) is model
+    m2 = fresh()
+    assert (m2 | load_model_weights_hdf5(path)) is m2
+    assert all(np.array_equal(a, b) for a, b in zip(w, m2.get_weights()))
+    path3 = str(tmp_path / "w.weights.h5")
+    assert save_model_weights(model, path3) is model
+    m3 = fresh()
+    assert load_model_weights(m3, path3) is m3
+    assert all(np.array_equal(a, b) for a, b in zip(w, m3.get_weights()))
+    for saver, loader, name in ((save_model_hdf5, load_model_hdf5, "m.h5"),
+                                (save_model, load_model, "m.keras")):
+        p = str(tmp_path / name)
+        assert saver(model, p) is model
+        loaded = loader(p)
+        assert all(np.array_equal(a, b) for a, b in zip(w, loaded.get_weights()))
+    raw = save_model(model)
+    assert isinstance(raw, bytes)
+    assert all(np.array_equal(a, b) for a, b in zip(w, load_model(raw).get_weights()))
+    again = model_from_json(model_to_json(model))
+    assert [type(l).__name__ for l in again.layers] == ["Dense", "Dense"]
+
+
+def test_import_pipeseq_stays_light():
+    import subprocess
+    import sys
+    code = ("import sys, pipeseq; heavy = ['h5py', 'tabulate', 'matplotlib', 'scipy.signal'];"
+            "print([m for m in heavy if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
