@@ -36,7 +36,8 @@ def __getattr__(name):
         return importlib.import_module(f"{__name__}.{name}")
     if name in _TOP_LEVEL:
         return getattr(importlib.import_module(f"{__name__}.{_TOP_LEVEL[name]}"), name)
-    raise AttributeError(f"module 'compat' has no attribute {name!r}")
+    from pipeseq.utils import did_you_mean
+    raise AttributeError(f"module 'compat' has no attribute {name!r}.{did_you_mean(name, __all__)}")
 
 
 def __dir__():

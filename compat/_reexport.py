@@ -22,5 +22,23 @@ def module_getattr(compat_name, engine_module, exclude=()):
     def __getattr__(name):
         if not name.startswith("_") and name in public_names(engine_module, exclude):
             return getattr(engine_module, name)
-        raise AttributeError(f"module {compat_name!r} has no attribute {name!r}")
+        raise AttributeError(f"module {compat_name!r} has no attribute {name!r}."
+                             + _suggest(compat_name, name, public_names(engine_module, exclude)))
+    return __getattr__
+
+
+def _suggest(compat_name, name, extra=()):
+    """" Did you mean 'x'?" from the compat module's names (and ``extra``), or ""."""
+    import sys
+    from pipeseq.utils import did_you_mean
+    module = sys.modules.get(compat_name)
+    names = set(extra) | {n for n in (dir(module) if module else ()) if not n.startswith("_")}
+    return did_you_mean(name, sorted(names))
+
+
+def suggest_getattr(compat_name):
+    """A module ``__getattr__`` that only reports a missing name, with a "Did you mean"."""
+    def __getattr__(name):
+        raise AttributeError(f"module {compat_name!r} has no attribute {name!r}."
+                             + _suggest(compat_name, name))
     return __getattr__

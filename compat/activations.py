@@ -67,3 +67,7 @@ def deserialize(name, custom_objects=None):
 
 
 __all__ = sorted(set(_ops.ALL_NAMES) | {"get", "serialize", "deserialize"})
+
+from ._reexport import suggest_getattr as _suggest_getattr  # noqa: E402
+
+__getattr__ = _suggest_getattr(__name__)   # unknown names: AttributeError with "Did you mean"

@@ -28,3 +28,7 @@ def deserialize(config, custom_objects=None):
 
 
 __all__ = sorted(set(_engine._REGISTRY) | {"Initializer", "get", "serialize", "deserialize"})
+
+from ._reexport import suggest_getattr as _suggest_getattr  # noqa: E402
+
+__getattr__ = _suggest_getattr(__name__)   # unknown names: AttributeError with "Did you mean"

@@ -46,3 +46,7 @@ def deserialize(config, custom_objects=None):
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "Adagrad", "Adadelta", "Adamax", "Nadam",
            "get", "serialize", "deserialize"]
+
+from ._reexport import suggest_getattr as _suggest_getattr  # noqa: E402
+
+__getattr__ = _suggest_getattr(__name__)   # unknown names: AttributeError with "Did you mean"
