@@ -30,9 +30,11 @@ def _kernel_from_dims(owner, args, kwargs, dim_names, n):
             raise TypeError(f"{owner}: with the Keras 1 form {owner}(nb_filter, "
                             f"{', '.join(dim_names)}), pass the other arguments by keyword. "
                             f"Received {len(args)} positional arguments: {args!r}")
-        if given:
+        if given or "kernel_size" in kwargs:
+            other = given[0] if given else "kernel_size"
             raise TypeError(f"{owner}: the kernel size was given both positionally "
-                            f"{tuple(args[1:1 + n])} and as `{given[0]}`.")
+                            f"{tuple(args[1:1 + n])} (Keras 1 form) and as `{other}`. "
+                            "Pass only `kernel_size`.")
         dims, args = tuple(args[1:1 + n]), args[:1]
         src = f"{owner}({args[0]}, {', '.join(str(d) for d in dims)})"
     elif given:
