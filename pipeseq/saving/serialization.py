@@ -154,18 +154,15 @@ def _plain(obj):
 
 
 def legacy_entry(entry):
-    """A Keras 3 entry as Keras 3's legacy ``.h5`` writer stores it: ``{class_name, config}``."""
-    if isinstance(entry, dict):
-        if "class_name" in entry and "config" in entry and "module" in entry and \
-                entry.get("module", "").startswith("keras") and \
-                not entry["module"].startswith(("keras.initializers", "keras.regularizers",
-                                                "keras.constraints")) and \
-                entry["class_name"] != "DTypePolicy":
-            return {"class_name": entry["class_name"], "config": legacy_entry(entry["config"])}
-        return {k: legacy_entry(v) for k, v in entry.items()}
-    if isinstance(entry, list):
-        return [legacy_entry(v) for v in entry]
-    return entry
+    """A Keras 3 model entry as Keras 3's legacy ``.h5`` writer stores it.
+
+    The model and the entries of its ``layers`` list become ``{class_name, config}``;
+    entries nested inside a layer's config (a wrapped layer) keep their Keras 3 form.
+    """
+    out = {"class_name": entry["class_name"], "config": dict(entry["config"])}
+    if isinstance(out["config"].get("layers"), list):
+        out["config"]["layers"] = [legacy_entry(e) for e in out["config"]["layers"]]
+    return out
 
 
 # ------------------------------------------------------------------- reading
