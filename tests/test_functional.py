@@ -236,7 +236,7 @@ def test_fit_with_wrong_number_of_inputs():
     y = [np.ones((4, 2)), np.ones((4, 1))]
     with pytest.raises(ValueError, match="2 inputs.*single array"):
         model.fit(np.ones((4, 4)), y, verbose=0)
-    with pytest.raises(ValueError, match="2 inputs.*3 arrays"):
+    with pytest.raises(ValueError, match=r"2 inputs.*3 arrays.*\['input_layer', 'input_layer_1'\]"):
         model.fit([np.ones((4, 4))] * 3, y, verbose=0)
     with pytest.raises(ValueError, match="Input 'input_layer_1' expects samples of shape"):
         model.fit([np.ones((4, 4)), np.ones((4, 4))], y, verbose=0)

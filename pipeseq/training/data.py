@@ -38,11 +38,15 @@ def as_list(data, n, what, names=None):
     if not isinstance(data, (list, tuple)):
         raise ValueError(f"This model has {n} {'inputs' if what.startswith('x') else 'outputs'}, "
                          f"so {what} must be a list of {n} arrays. Received a single array of "
-                         f"shape {np.shape(data)}.")
+                         f"shape {np.shape(data)}.{_expected(names)}")
     if len(data) != n:
         raise ValueError(f"This model has {n} {'inputs' if what.startswith('x') else 'outputs'}, "
-                         f"but {what} is a list of {len(data)} arrays.")
+                         f"but {what} is a list of {len(data)} arrays.{_expected(names)}")
     return [to_array(d, f"{what}[{i}]") for i, d in enumerate(data)]
+
+
+def _expected(names):
+    return f" Expected one array for each of {list(names)}." if names else ""
 
 
 def cast_inputs(xs, kinds):
