@@ -307,3 +307,13 @@ def test_error_arguments():
         Conv2DTranspose(3, 3, strides=2, output_padding=2)
     with pytest.raises(ValueError, match="filters"):
         Conv1D(0, 3)
+
+
+@pytest.mark.parametrize("kshape,strides,expected", [
+    ((3, 3, 32, 64), (1, 1), "im2col"), ((3, 3, 1, 32), (1, 1), "im2col"),
+    ((5, 5, 3, 16), (1, 1), "fft"), ((5, 5, 32, 64), (1, 1), "im2col"),
+    ((7, 7, 64, 64), (1, 1), "fft"), ((9, 9, 3, 8), (2, 2), "im2col"),
+    ((1, 31, 16, 16), (1, 1), "fft"), ((1, 3, 128, 64), (1, 1), "im2col"),
+])
+def test_method_rule(kshape, strides, expected):
+    assert ops.choose_method((8, 32, 32, kshape[2]), kshape, strides, (1, 1)) == expected

@@ -127,25 +127,38 @@ def choose_method(x_shape, kernel_shape, strides, dilation):
     """Pick ``"im2col"`` or ``"fft"`` for a 2-D problem (1-D runs with height 1).
 
     The rule comes from ``benchmarks/conv_bench.py`` (forward + both gradients, float32,
-    2 CPU cores, OpenBLAS). Measured (ms per call, im2col / fft):
+    2 CPU cores, OpenBLAS; "valid" padding). Measured ms per call, im2col / fft, on a
+    quiet machine (a second run under heavy load kept the same winners):
 
-    * 3x3 kernels, 28x28, 1->32 and 32->64 channels, batch 128: im2col 3-6x faster;
-    * 5x5, 64x64, 3->16, batch 16: im2col ~1.6x faster;
-    * 9x9 and 11x11 on 64x64, 3->8 channels: fft 1.3-2.5x faster;
-    * any stride > 1: im2col (fft computes every stride-1 position and throws most away).
+    ================================  ======  =====
+    3x3, 28x28, 1->32, batch 128         8.8   53.6
+    3x3, 26x26, 32->64, batch 128        246    445
+    5x5, 64x64, 3->16, batch 16          197     27   (im2col before the contiguous scatter)
+    5x5 stride 2, 250x250, 3->32         246    633
+    7x7 / 9x9 / 11x11, 64x64, 3->8       328 / 325 / 400   15 / 11 / 8.5
+    15x15, 96x96, 1->4                   201    6.2
+    1-D k=3, 128->64, L=100              9.2     52
+    1-D k=31, 16->16, L=400               49    8.9
+    ================================  ======  =====
 
-    im2col's cost grows with the kernel area (patch matrix ``M x kh*kw*C``), fft's
-    only with the padded image size (the per-frequency channel product is the same
-    for every kernel), so fft wins once the kernel area is large: at least 64 taps
-    (8x8) with unit strides. Below that, BLAS on the patch matrix is faster.
+    Reasoning: im2col costs ``2*M*taps*C_in*C_out`` flops of one well-shaped real
+    product plus ``M*taps*C_in`` copies; the FFT path costs about ``4*M*C_in*C_out``
+    (complex products, one per frequency, ``F ~ M/2``) plus the transforms, whatever
+    the kernel size, but runs ~8x fewer flops per second (many small complex matrix
+    products). So fft wins once ``taps`` is large: from 7x7 (49 taps) in general, and
+    from 5x5 (25 taps) when the channel product ``C_in*C_out`` is small (<= 256),
+    where im2col's tall-skinny products and copies are memory-bound. Strided
+    convolutions stay on im2col (fft computes every stride-1 position).
     """
     if _DEFAULT_METHOD != "auto":
         return _DEFAULT_METHOD
-    kh, kw = kernel_shape[0], kernel_shape[1]
     if max(strides) > 1:
         return "im2col"
-    taps = kh * kw
-    return "fft" if taps >= 64 else "im2col"
+    taps = int(kernel_shape[0]) * int(kernel_shape[1])
+    channel_product = int(kernel_shape[2]) * int(kernel_shape[3])
+    if taps >= 49 or (taps >= 25 and channel_product <= 256):
+        return "fft"
+    return "im2col"
 
 
 # ================================================================ im2col path
