@@ -243,3 +243,14 @@ def test_utils_to_categorical_paths():
     from compat.utils.np_utils import to_categorical as old
     assert old is to_categorical
     np.testing.assert_array_equal(to_categorical(np.array([[1], [0]]), 2), [[0, 1], [1, 0]])
+
+
+def test_keras_layer_pipeseq_lacks_raises_naming_it():
+    from compat import layers
+    from pipeseq.pipe_layers import LayerNotAvailableError
+    missing = sorted(n for n in layers.KERAS_LAYER_NAMES
+                     if layer_base.get_layer_class(n) is None and n not in layers.__all__)
+    if not missing:
+        pytest.skip("pipeseq has every Keras layer class")
+    with pytest.raises(LayerNotAvailableError, match=f"pipeseq layer class '{missing[0]}' is not"):
+        exec(f"from compat.layers import {missing[0]}", {})

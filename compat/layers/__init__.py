@@ -17,11 +17,56 @@ Example
 >>> Dense(10, init="uniform", input_dim=20).kernel_initializer   # doctest: +SKIP
 RandomUniform(minval=-0.05, maxval=0.05, seed=None)
 """
+from pipeseq.pipe_layers import LayerNotAvailableError as _EngineLayerNotAvailable
+
 from .._legacy import make_wrapper, warn_once
 from . import _specs
 
 _CACHE = {}
-_SPECIAL = ("Input", "InputLayer", "Layer", "InputSpec", "TimeDistributedDense")
+
+# Layer classes of Keras 3 (3.15) and Keras 1/2: a name here that pipeseq lacks raises
+# LayerNotAvailableError (not AttributeError), so ``from compat.layers import X`` names X.
+KERAS_LAYER_NAMES = frozenset("""
+Activation ActivityRegularization AdaptiveAveragePooling1D AdaptiveAveragePooling2D
+AdaptiveAveragePooling3D AdaptiveMaxPooling1D AdaptiveMaxPooling2D AdaptiveMaxPooling3D Add
+AdditiveAttention AlphaDropout Attention AugMix AutoContrast Average AveragePooling1D
+AveragePooling2D AveragePooling3D AvgPool1D AvgPool2D AvgPool3D BatchNormalization
+Bidirectional CategoryEncoding CenterCrop Concatenate Conv1D Conv1DTranspose Conv2D
+Conv2DTranspose Conv3D Conv3DTranspose ConvLSTM1D ConvLSTM2D ConvLSTM3D Convolution1D
+Convolution1DTranspose Convolution2D Convolution2DTranspose Convolution3D
+Convolution3DTranspose Cropping1D Cropping2D Cropping3D CutMix Dense DepthwiseConv1D
+DepthwiseConv2D Discretization Dot Dropout ELU EinsumDense Embedding Equalization Flatten GRU
+GRUCell GaussianDropout GaussianNoise GlobalAveragePooling1D GlobalAveragePooling2D
+GlobalAveragePooling3D GlobalAvgPool1D GlobalAvgPool2D GlobalAvgPool3D GlobalMaxPool1D
+GlobalMaxPool2D GlobalMaxPool3D GlobalMaxPooling1D GlobalMaxPooling2D GlobalMaxPooling3D
+GroupNormalization GroupQueryAttention HashedCrossing Hashing Identity InputLayer
+IntegerLookup LSTM LSTMCell Lambda LayerNormalization LeakyReLU Masking MaxPool1D MaxPool2D
+MaxPool3D MaxPooling1D MaxPooling2D MaxPooling3D Maximum MelSpectrogram Minimum MixUp
+MultiHeadAttention Multiply Normalization PReLU Permute RMSNormalization RNN RandAugment
+RandomBrightness RandomContrast RandomCrop RandomFlip RandomRotation RandomTranslation
+RandomZoom ReLU RepeatVector Rescaling Reshape Resizing SeparableConv1D SeparableConv2D
+SeparableConvolution1D SeparableConvolution2D SimpleRNN SimpleRNNCell Softmax
+SpatialDropout1D SpatialDropout2D SpatialDropout3D SpectralNormalization StackedRNNCells
+StringLookup Subtract TextVectorization TimeDistributed UnitNormalization UpSampling1D
+UpSampling2D UpSampling3D Wrapper ZeroPadding1D ZeroPadding2D ZeroPadding3D
+Merge Highway MaxoutDense LocallyConnected1D LocallyConnected2D ThresholdedReLU CuDNNLSTM
+CuDNNGRU AtrousConvolution1D AtrousConvolution2D Deconvolution2D Deconvolution3D
+""".split())
+
+
+class LayerNotAvailableError(_EngineLayerNotAvailable):
+    """A Keras layer class that pipeseq does not have (yet).
+
+    Raised by ``from compat.layers import X`` instead of an ``ImportError`` that
+    would not say why; the message names the class.
+    """
+
+    def __init__(self, name, engine_name=None):
+        engine_name = engine_name or name
+        self.r_name, self.class_name = f"compat.layers.{name}", engine_name
+        NotImplementedError.__init__(
+            self, f"compat.layers.{name}: Keras has this layer but pipeseq does not (yet): "
+                  f"pipeseq layer class '{engine_name}' is not available.")
 
 
 def _registry():
@@ -74,9 +119,9 @@ def _lookup(name):
     if name in _specs.LEGACY_CLASSES:
         target, spec = _specs.LEGACY_CLASSES[name]
         engine = reg.get(target)
-        if engine is not None:
-            return make_wrapper(name, engine, spec, __name__)
-        return None
+        if engine is None:
+            raise LayerNotAvailableError(name, target)
+        return make_wrapper(name, engine, spec, __name__)
     engine = reg.get(name)
     if engine is None or not _is_layer_class(engine) or name.startswith("_"):
         return None
@@ -102,6 +147,8 @@ def __getattr__(name):
     if name in _CACHE:
         return _CACHE[name]
     obj = _lookup(name)
+    if obj is None and name in KERAS_LAYER_NAMES:
+        raise LayerNotAvailableError(name)
     if obj is None:
         from pipeseq.utils import did_you_mean
         raise AttributeError(
