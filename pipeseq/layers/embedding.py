@@ -101,7 +101,13 @@ class Embedding(Layer):
     def backward(self, cache, dy):
         idx = cache
         dE = np.zeros_like(self.embeddings.value, dtype=dy.dtype)
-        np.add.at(dE, idx.reshape(-1), dy.reshape(-1, self.output_dim))
+        flat = idx.reshape(-1)
+        if flat.size:
+            # scatter-add of repeated rows: sort the indices, sum each run (reduceat)
+            order = np.argsort(flat, kind="stable")
+            s = flat[order]
+            starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
+            dE[s[starts]] = np.add.reduceat(dy.reshape(-1, self.output_dim)[order], starts, axis=0)
         return None, [dE]
 
     def get_config(self):

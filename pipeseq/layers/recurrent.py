@@ -208,6 +208,14 @@ class _RNN(Layer):
         return in_m, rec_m
 
     def forward(self, x, training=False, mask=None, initial_state=None):
+        with R.one_blas_thread():
+            return self._forward(x, training, mask, initial_state)
+
+    def backward(self, cache, dy):
+        with R.one_blas_thread():
+            return self._backward(cache, dy)
+
+    def _forward(self, x, training, mask, initial_state):
         self._check(x)
         B, T, F = x.shape
         dtype = x.dtype
@@ -252,7 +260,7 @@ class _RNN(Layer):
             return [out] + finals, cache
         return out, cache
 
-    def backward(self, cache, dy):
+    def _backward(self, cache, dy):
         pcache, ccache, out_ind, shape, dtype = cache
         B, T, F = shape
         if self.return_state:

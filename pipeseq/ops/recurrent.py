@@ -34,8 +34,61 @@ Example
 import numpy as np
 from scipy.special import expit
 
-__all__ = ["input_projection", "input_projection_backward", "simple_rnn_forward",
+__all__ = ["one_blas_thread", "input_projection", "input_projection_backward", "simple_rnn_forward",
            "simple_rnn_backward", "lstm_forward", "lstm_backward", "gru_forward", "gru_backward"]
+
+
+# ------------------------------------------------------------- BLAS threading
+# The per-step products of the time loop are small ((batch, units) @ (units, k*units)):
+# splitting them over BLAS threads gains little, and when the CPU is shared the
+# threads' synchronisation makes them many times slower (measured 5-20x on a loaded
+# 2-core machine). The loops therefore run with one OpenBLAS thread (NumPy's bundled
+# OpenBLAS, found via ctypes; a no-op if it cannot be found). The recurrent layers
+# also run their whole forward/backward under ``one_blas_thread()``.
+_BLAS = None
+
+
+def _blas_controls():
+    global _BLAS
+    if _BLAS is None:
+        _BLAS = False
+        try:
+            import ctypes
+            import glob
+            import os
+            libdir = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
+            for path in sorted(glob.glob(os.path.join(libdir, "*openblas*.so*"))):
+                lib = ctypes.CDLL(path)
+                for suffix in ("scipy_openblas_%s_num_threads64_", "openblas_%s_num_threads64_",
+                               "openblas_%s_num_threads"):
+                    get_ = getattr(lib, suffix % "get", None)
+                    set_ = getattr(lib, suffix % "set", None)
+                    if get_ is not None and set_ is not None:
+                        get_.restype = ctypes.c_int
+                        set_.argtypes = [ctypes.c_int]
+                        _BLAS = (get_, set_)
+                        return _BLAS
+        except Exception:     # pragma: no cover - platform without the bundled OpenBLAS
+            _BLAS = False
+    return _BLAS
+
+
+class one_blas_thread:
+    """Context manager: OpenBLAS uses one thread inside, the previous count after."""
+
+    def __enter__(self):
+        ctl = _blas_controls()
+        self.prev = None
+        if ctl:
+            self.prev = ctl[0]()
+            if self.prev > 1:
+                ctl[1](1)
+        return self
+
+    def __exit__(self, *exc):
+        if self.prev is not None and self.prev > 1:
+            _blas_controls()[1](self.prev)
+        return False
 
 
 # ------------------------------------------------------------------ activations
@@ -199,13 +252,14 @@ def simple_rnn_forward(xp, h0, U, mask, rmasks, act):
     A = np.empty_like(xp) if mask is not None else H     # unmasked activations
     rec = np.empty((B, u), dtype=xp.dtype)
     h = h0
-    for t in range(T):
-        z = xp[t]
-        z += _rec(h, U, rmasks, out=rec)
-        a = _act(act, z, out=A[t])
-        if mask is not None:
-            np.copyto(H[t], np.where(mask[t], a, h))
-        h = H[t]
+    with one_blas_thread():
+        for t in range(T):
+            z = xp[t]
+            z += _rec(h, U, rmasks, out=rec)
+            a = _act(act, z, out=A[t])
+            if mask is not None:
+                np.copyto(H[t], np.where(mask[t], a, h))
+            h = H[t]
     return H, [H[-1].copy()], (xp, A, H, h0, U, mask, rmasks, act)
 
 
@@ -215,15 +269,16 @@ def simple_rnn_backward(cache, dH, dstates):
     T = Z.shape[0]
     dZ = np.empty_like(Z)
     dh = np.zeros_like(h0) if dstates[0] is None else dstates[0].astype(Z.dtype, copy=True)
-    for t in range(T - 1, -1, -1):
-        d = dH[t] + dh
-        m = None if mask is None else mask[t]
-        dnew, carry = _split_masked(d, m)
-        dz = _act_grad(act, Z[t], A[t], dnew)
-        dZ[t] = dz
-        dh = _rec_T(dz, U, rmasks)
-        if carry is not None:
-            dh += carry
+    with one_blas_thread():
+        for t in range(T - 1, -1, -1):
+            d = dH[t] + dh
+            m = None if mask is None else mask[t]
+            dnew, carry = _split_masked(d, m)
+            dz = _act_grad(act, Z[t], A[t], dnew)
+            dZ[t] = dz
+            dh = _rec_T(dz, U, rmasks)
+            if carry is not None:
+                dh += carry
     dU = _rec_dU(_prev_states(h0, H), dZ, rmasks, U.shape[1])
     return dZ, dU, None, [dh]
 
@@ -237,6 +292,8 @@ def lstm_forward(xp, h0, c0, U, mask, rmasks, act, ract):
     ``xp (T, B, 4u)`` is overwritten with the pre-activations.
     Returns ``(H, [h_T, c_T], cache)``.
     """
+    if _fast(act, ract, mask, rmasks):
+        return _lstm_forward_fast(xp, h0, c0, U)
     T, B, n = xp.shape
     u = n // 4
     G = np.empty_like(xp)                     # activated gates
@@ -248,36 +305,39 @@ def lstm_forward(xp, h0, c0, U, mask, rmasks, act, ract):
     tmp = np.empty((B, u), dtype=xp.dtype)
     fast = ract.name == "sigmoid"
     h, c = h0, c0
-    for t in range(T):
-        z = xp[t]
-        z += _rec(h, U, rmasks, out=rec)
-        g = G[t]
-        if fast:
-            # i, f together, then c, then o: three ufunc calls on contiguous rows
-            expit(z[:, :2 * u], out=g[:, :2 * u])
-            expit(z[:, 3 * u:], out=g[:, 3 * u:])
-        else:
-            _act(ract, z[:, :2 * u], out=g[:, :2 * u])
-            _act(ract, z[:, 3 * u:], out=g[:, 3 * u:])
-        _act(act, z[:, 2 * u:3 * u], out=g[:, 2 * u:3 * u])
-        cn = Cu[t]
-        np.multiply(g[:, u:2 * u], c, out=cn)
-        np.multiply(g[:, :u], g[:, 2 * u:3 * u], out=tmp)
-        cn += tmp
-        tc = _act(act, cn, out=TC[t])
-        if mask is None:
-            np.multiply(g[:, 3 * u:], tc, out=H[t])
-        else:
-            m = mask[t]
-            np.multiply(g[:, 3 * u:], tc, out=tmp)
-            np.copyto(H[t], np.where(m, tmp, h))
-            np.copyto(C[t], np.where(m, cn, c))
-        h, c = H[t], C[t]
+    with one_blas_thread():
+        for t in range(T):
+            z = xp[t]
+            z += _rec(h, U, rmasks, out=rec)
+            g = G[t]
+            if fast:
+                # i, f together, then c, then o: three ufunc calls on contiguous rows
+                expit(z[:, :2 * u], out=g[:, :2 * u])
+                expit(z[:, 3 * u:], out=g[:, 3 * u:])
+            else:
+                _act(ract, z[:, :2 * u], out=g[:, :2 * u])
+                _act(ract, z[:, 3 * u:], out=g[:, 3 * u:])
+            _act(act, z[:, 2 * u:3 * u], out=g[:, 2 * u:3 * u])
+            cn = Cu[t]
+            np.multiply(g[:, u:2 * u], c, out=cn)
+            np.multiply(g[:, :u], g[:, 2 * u:3 * u], out=tmp)
+            cn += tmp
+            tc = _act(act, cn, out=TC[t])
+            if mask is None:
+                np.multiply(g[:, 3 * u:], tc, out=H[t])
+            else:
+                m = mask[t]
+                np.multiply(g[:, 3 * u:], tc, out=tmp)
+                np.copyto(H[t], np.where(m, tmp, h))
+                np.copyto(C[t], np.where(m, cn, c))
+            h, c = H[t], C[t]
     return H, [H[-1].copy(), C[-1].copy()], (xp, G, H, C, Cu, TC, h0, c0, U, mask, rmasks, act, ract)
 
 
 def lstm_backward(cache, dH, dstates):
     """Return ``(dXP, dU, None, [dh0, dc0])`` for :func:`lstm_forward`."""
+    if isinstance(cache[0], str):
+        return _lstm_backward_fast(cache, dH, dstates)
     Z, G, H, C, Cu, TC, h0, c0, U, mask, rmasks, act, ract = cache
     T, B, n = Z.shape
     u = n // 4
@@ -286,47 +346,48 @@ def lstm_backward(cache, dH, dstates):
     dc = np.zeros_like(c0) if dstates[1] is None else dstates[1].astype(Z.dtype, copy=True)
     fast_r = ract.name == "sigmoid"
     fast_a = act.name == "tanh"
-    for t in range(T - 1, -1, -1):
-        g = G[t]
-        gi, gf, gc, go = g[:, :u], g[:, u:2 * u], g[:, 2 * u:3 * u], g[:, 3 * u:]
-        c_prev = C[t - 1] if t > 0 else c0
-        d = dH[t] + dh
-        if mask is None:
-            dhn, dcn = d, dc
-            carry_h = carry_c = None
-        else:
-            m = mask[t]
-            dhn, carry_h = _split_masked(d, m)
-            dcn, carry_c = _split_masked(dc, m)
-        tc = TC[t]
-        dz = dZ[t]
-        # d(output gate pre-activation) and d(cell)
-        do = dhn * tc
-        dtc = dhn * go
-        if fast_a:
-            dcn = dcn + dtc * (1.0 - tc * tc)
-        else:
-            dcn = dcn + act.backward(Cu[t], tc, dtc)
-        di = dcn * gc
-        dg = dcn * gi
-        df = dcn * c_prev
-        if fast_r:
-            np.multiply(di, gi * (1.0 - gi), out=dz[:, :u])
-            np.multiply(df, gf * (1.0 - gf), out=dz[:, u:2 * u])
-            np.multiply(do, go * (1.0 - go), out=dz[:, 3 * u:])
-        else:
-            dz[:, :u] = ract.backward(Z[t][:, :u], gi, di)
-            dz[:, u:2 * u] = ract.backward(Z[t][:, u:2 * u], gf, df)
-            dz[:, 3 * u:] = ract.backward(Z[t][:, 3 * u:], go, do)
-        if fast_a:
-            np.multiply(dg, 1.0 - gc * gc, out=dz[:, 2 * u:3 * u])
-        else:
-            dz[:, 2 * u:3 * u] = act.backward(Z[t][:, 2 * u:3 * u], gc, dg)
-        dc = dcn * gf
-        dh = _rec_T(dz, U, rmasks)
-        if carry_h is not None:
-            dh += carry_h
-            dc += carry_c
+    with one_blas_thread():
+        for t in range(T - 1, -1, -1):
+            g = G[t]
+            gi, gf, gc, go = g[:, :u], g[:, u:2 * u], g[:, 2 * u:3 * u], g[:, 3 * u:]
+            c_prev = C[t - 1] if t > 0 else c0
+            d = dH[t] + dh
+            if mask is None:
+                dhn, dcn = d, dc
+                carry_h = carry_c = None
+            else:
+                m = mask[t]
+                dhn, carry_h = _split_masked(d, m)
+                dcn, carry_c = _split_masked(dc, m)
+            tc = TC[t]
+            dz = dZ[t]
+            # d(output gate pre-activation) and d(cell)
+            do = dhn * tc
+            dtc = dhn * go
+            if fast_a:
+                dcn = dcn + dtc * (1.0 - tc * tc)
+            else:
+                dcn = dcn + act.backward(Cu[t], tc, dtc)
+            di = dcn * gc
+            dg = dcn * gi
+            df = dcn * c_prev
+            if fast_r:
+                np.multiply(di, gi * (1.0 - gi), out=dz[:, :u])
+                np.multiply(df, gf * (1.0 - gf), out=dz[:, u:2 * u])
+                np.multiply(do, go * (1.0 - go), out=dz[:, 3 * u:])
+            else:
+                dz[:, :u] = ract.backward(Z[t][:, :u], gi, di)
+                dz[:, u:2 * u] = ract.backward(Z[t][:, u:2 * u], gf, df)
+                dz[:, 3 * u:] = ract.backward(Z[t][:, 3 * u:], go, do)
+            if fast_a:
+                np.multiply(dg, 1.0 - gc * gc, out=dz[:, 2 * u:3 * u])
+            else:
+                dz[:, 2 * u:3 * u] = act.backward(Z[t][:, 2 * u:3 * u], gc, dg)
+            dc = dcn * gf
+            dh = _rec_T(dz, U, rmasks)
+            if carry_h is not None:
+                dh += carry_h
+                dc += carry_c
     dU = _rec_dU(_prev_states(h0, H), dZ, rmasks, n)
     return dZ, dU, None, [dh, dc]
 
@@ -340,6 +401,8 @@ def gru_forward(xp, h0, U, b_rec, mask, rmasks, act, ract, reset_after=True):
     ``h_t = z h_{t-1} + (1 - z) hh``. ``xp (T, B, 3u)`` is overwritten with the
     pre-activations. Returns ``(H, [h_T], cache)``.
     """
+    if reset_after and _fast(act, ract, mask, rmasks):
+        return _gru_forward_fast(xp, h0, U, b_rec)
     T, B, n = xp.shape
     u = n // 3
     G = np.empty((T, B, 2 * u), dtype=xp.dtype)      # z, r activated
@@ -352,42 +415,45 @@ def gru_forward(xp, h0, U, b_rec, mask, rmasks, act, ract, reset_after=True):
     U_zr, U_h = U[:, :2 * u], U[:, 2 * u:]
     hn = np.empty((B, u), dtype=xp.dtype)
     h = h0
-    for t in range(T):
-        z = xp[t]
-        if reset_after:
-            _rec(h, U, rmasks, out=rec)
-            if b_rec is not None:
-                rec += b_rec
-            z[:, :2 * u] += rec[:, :2 * u]
-            RH[t] = rec[:, 2 * u:]
-        else:
-            _rec(h, U_zr, rm_zr, out=rec)
-            z[:, :2 * u] += rec
-        g = G[t]
-        _act(ract, z[:, :2 * u], out=g)
-        r = g[:, u:]
-        if reset_after:
-            z[:, 2 * u:] += r * RH[t]
-        else:
-            hd = h if rm_h is None else h * rm_h
-            np.multiply(r, hd, out=RH[t])
-            z[:, 2 * u:] += RH[t] @ U_h
-        hh = _act(act, z[:, 2 * u:], out=HH[t])
-        # h_new = hh + zg * (h - hh)
-        np.subtract(h, hh, out=hn)
-        hn *= g[:, :u]
-        hn += hh
-        if mask is None:
-            H[t] = hn
-        else:
-            np.copyto(H[t], np.where(mask[t], hn, h))
-        h = H[t]
+    with one_blas_thread():
+        for t in range(T):
+            z = xp[t]
+            if reset_after:
+                _rec(h, U, rmasks, out=rec)
+                if b_rec is not None:
+                    rec += b_rec
+                z[:, :2 * u] += rec[:, :2 * u]
+                RH[t] = rec[:, 2 * u:]
+            else:
+                _rec(h, U_zr, rm_zr, out=rec)
+                z[:, :2 * u] += rec
+            g = G[t]
+            _act(ract, z[:, :2 * u], out=g)
+            r = g[:, u:]
+            if reset_after:
+                z[:, 2 * u:] += r * RH[t]
+            else:
+                hd = h if rm_h is None else h * rm_h
+                np.multiply(r, hd, out=RH[t])
+                z[:, 2 * u:] += RH[t] @ U_h
+            hh = _act(act, z[:, 2 * u:], out=HH[t])
+            # h_new = hh + zg * (h - hh)
+            np.subtract(h, hh, out=hn)
+            hn *= g[:, :u]
+            hn += hh
+            if mask is None:
+                H[t] = hn
+            else:
+                np.copyto(H[t], np.where(mask[t], hn, h))
+            h = H[t]
     return H, [H[-1].copy()], (xp, G, HH, RH, H, h0, U, mask, rmasks, act, ract, reset_after,
                                b_rec is not None)
 
 
 def gru_backward(cache, dH, dstates):
     """Return ``(dXP, dU, d_rec_bias, [dh0])`` for :func:`gru_forward`."""
+    if isinstance(cache[0], str):
+        return _gru_backward_fast(cache, dH, dstates)
     Z, G, HH, RH, H, h0, U, mask, rmasks, act, ract, reset_after, has_rec_bias = cache
     T, B, n = Z.shape
     u = n // 3
@@ -398,42 +464,43 @@ def gru_backward(cache, dH, dstates):
     rm_h = None if rmasks is None else rmasks[2]
     U_zr, U_h = U[:, :2 * u], U[:, 2 * u:]
     dh = np.zeros_like(h0) if dstates[0] is None else dstates[0].astype(Z.dtype, copy=True)
-    for t in range(T - 1, -1, -1):
-        h_prev = H[t - 1] if t > 0 else h0
-        g = G[t]
-        zg, r = g[:, :u], g[:, u:]
-        hh = HH[t]
-        d = dH[t] + dh
-        m = None if mask is None else mask[t]
-        dn, carry = _split_masked(d, m)
-        dz_act = dn * (h_prev - hh)
-        dhh = dn * (1.0 - zg)
-        dh_direct = dn * zg
-        dhh_pre = _act_grad(act, Z[t][:, 2 * u:], hh, dhh)
-        dxp = dXP[t]
-        dxp[:, 2 * u:] = dhh_pre
-        if reset_after:
-            dr_act = dhh_pre * RH[t]
-            dREC[t][:, 2 * u:] = dhh_pre * r
-        else:
-            dRHin[t] = dhh_pre
-            d_rh = dhh_pre @ U_h.T              # d(r * h_d)
-            hd = h_prev if rm_h is None else h_prev * rm_h
-            dr_act = d_rh * hd
-            dh_direct = dh_direct + (d_rh * r if rm_h is None else d_rh * r * rm_h)
-        if ract.name == "sigmoid":
-            dxp[:, :u] = dz_act * zg * (1.0 - zg)
-            dxp[:, u:2 * u] = dr_act * r * (1.0 - r)
-        else:
-            dxp[:, :u] = ract.backward(Z[t][:, :u], zg, dz_act)
-            dxp[:, u:2 * u] = ract.backward(Z[t][:, u:2 * u], r, dr_act)
-        dREC[t][:, :2 * u] = dxp[:, :2 * u]
-        if reset_after:
-            dh = dh_direct + _rec_T(dREC[t], U, rmasks)
-        else:
-            dh = dh_direct + _rec_T(dREC[t], U_zr, rm_zr)
-        if carry is not None:
-            dh += carry
+    with one_blas_thread():
+        for t in range(T - 1, -1, -1):
+            h_prev = H[t - 1] if t > 0 else h0
+            g = G[t]
+            zg, r = g[:, :u], g[:, u:]
+            hh = HH[t]
+            d = dH[t] + dh
+            m = None if mask is None else mask[t]
+            dn, carry = _split_masked(d, m)
+            dz_act = dn * (h_prev - hh)
+            dhh = dn * (1.0 - zg)
+            dh_direct = dn * zg
+            dhh_pre = _act_grad(act, Z[t][:, 2 * u:], hh, dhh)
+            dxp = dXP[t]
+            dxp[:, 2 * u:] = dhh_pre
+            if reset_after:
+                dr_act = dhh_pre * RH[t]
+                dREC[t][:, 2 * u:] = dhh_pre * r
+            else:
+                dRHin[t] = dhh_pre
+                d_rh = dhh_pre @ U_h.T              # d(r * h_d)
+                hd = h_prev if rm_h is None else h_prev * rm_h
+                dr_act = d_rh * hd
+                dh_direct = dh_direct + (d_rh * r if rm_h is None else d_rh * r * rm_h)
+            if ract.name == "sigmoid":
+                dxp[:, :u] = dz_act * zg * (1.0 - zg)
+                dxp[:, u:2 * u] = dr_act * r * (1.0 - r)
+            else:
+                dxp[:, :u] = ract.backward(Z[t][:, :u], zg, dz_act)
+                dxp[:, u:2 * u] = ract.backward(Z[t][:, u:2 * u], r, dr_act)
+            dREC[t][:, :2 * u] = dxp[:, :2 * u]
+            if reset_after:
+                dh = dh_direct + _rec_T(dREC[t], U, rmasks)
+            else:
+                dh = dh_direct + _rec_T(dREC[t], U_zr, rm_zr)
+            if carry is not None:
+                dh += carry
     P = _prev_states(h0, H)
     if reset_after:
         dU = _rec_dU(P, dREC, rmasks, n)
@@ -443,4 +510,165 @@ def gru_backward(cache, dH, dstates):
         dU[:, :2 * u] = _rec_dU(P, dREC, rm_zr, 2 * u)
         dU[:, 2 * u:] = RH.reshape(T * B, u).T @ dRHin.reshape(T * B, u)
         db_rec = None
+    return dXP, dU, db_rec, [dh]
+
+
+# ------------------------------------------------------- fast paths (tanh/sigmoid)
+# With the default activations every gate is computed from ONE tanh pass over the
+# gate row: sigmoid(z) = 0.5 * tanh(z / 2) + 0.5, the 1/2 being folded into the
+# (copied) recurrent kernel and the pre-activations. Derivative factors for the
+# whole sequence are computed after the loop in a few large array operations.
+def _fast(act, ract, mask, rmasks):
+    return act.name == "tanh" and ract.name == "sigmoid" and mask is None and rmasks is None
+
+
+def _lstm_forward_fast(xp, h0, c0, U):
+    T, B, n = xp.shape
+    u = n // 4
+    dt = xp.dtype
+    scale = np.full(n, 0.5, dtype=dt)
+    scale[2 * u:3 * u] = 1.0
+    shift = np.full(n, 0.5, dtype=dt)
+    shift[2 * u:3 * u] = 0.0
+    Us = U * scale
+    xp *= scale
+    G = xp                                   # gates overwrite the pre-activations
+    H = np.empty((T, B, u), dtype=dt)
+    C = np.empty((T, B, u), dtype=dt)
+    TC = np.empty((T, B, u), dtype=dt)
+    rec = np.empty((B, n), dtype=dt)
+    tmp = np.empty((B, u), dtype=dt)
+    h, c = h0, c0
+    with one_blas_thread():
+        for t in range(T):
+            g = G[t]
+            np.matmul(h, Us, out=rec)
+            g += rec
+            np.tanh(g, out=g)
+            g *= scale
+            g += shift
+            cn = C[t]
+            np.multiply(g[:, u:2 * u], c, out=cn)
+            np.multiply(g[:, :u], g[:, 2 * u:3 * u], out=tmp)
+            cn += tmp
+            np.tanh(cn, out=TC[t])
+            np.multiply(g[:, 3 * u:], TC[t], out=H[t])
+            h, c = H[t], cn
+    return H, [H[-1].copy(), C[-1].copy()], ("fast", G, H, C, TC, h0, c0, U)
+
+
+def _lstm_backward_fast(cache, dH, dstates):
+    _, G, H, C, TC, h0, c0, U = cache
+    T, B, n = G.shape
+    u = n // 4
+    dt = G.dtype
+    # d gate / d pre-activation for every step at once
+    D = G * (1.0 - G)
+    gc = G[:, :, 2 * u:3 * u]
+    np.subtract(1.0, gc * gc, out=D[:, :, 2 * u:3 * u])
+    TCd = 1.0 - TC * TC
+    UT = np.ascontiguousarray(U.T)
+    dZ = np.empty_like(G)
+    dA = np.empty((B, n), dtype=dt)
+    d = np.empty((B, u), dtype=dt)
+    dcn = np.empty((B, u), dtype=dt)
+    dh = np.zeros((B, u), dt) if dstates[0] is None else dstates[0].astype(dt, copy=True)
+    dc = np.zeros((B, u), dt) if dstates[1] is None else dstates[1].astype(dt, copy=True)
+    with one_blas_thread():
+        for t in range(T - 1, -1, -1):
+            g = G[t]
+            c_prev = C[t - 1] if t > 0 else c0
+            np.add(dH[t], dh, out=d)
+            np.multiply(d, TC[t], out=dA[:, 3 * u:])              # d o
+            np.multiply(d, g[:, 3 * u:], out=dcn)
+            dcn *= TCd[t]
+            dcn += dc                                             # d c_t
+            np.multiply(dcn, g[:, 2 * u:3 * u], out=dA[:, :u])    # d i
+            np.multiply(dcn, c_prev, out=dA[:, u:2 * u])          # d f
+            np.multiply(dcn, g[:, :u], out=dA[:, 2 * u:3 * u])    # d g
+            np.multiply(dA, D[t], out=dZ[t])
+            np.multiply(dcn, g[:, u:2 * u], out=dc)
+            np.matmul(dZ[t], UT, out=dh)
+    dU = _rec_dU(_prev_states(h0, H), dZ, None, n)
+    return dZ, dU, None, [dh, dc]
+
+
+def _gru_forward_fast(xp, h0, U, b_rec):
+    """GRU, reset_after=True, tanh/sigmoid, no mask, no recurrent dropout."""
+    T, B, n = xp.shape
+    u = n // 3
+    dt = xp.dtype
+    scale = np.full(n, 0.5, dtype=dt)
+    scale[2 * u:] = 1.0
+    Us = U * scale
+    bs = None if b_rec is None else b_rec * scale
+    xp[:, :, :2 * u] *= 0.5
+    G = np.empty((T, B, 2 * u), dtype=dt)
+    HH = np.empty((T, B, u), dtype=dt)
+    RH = np.empty((T, B, u), dtype=dt)
+    H = np.empty((T, B, u), dtype=dt)
+    rec = np.empty((B, n), dtype=dt)
+    h = h0
+    with one_blas_thread():
+        for t in range(T):
+            z = xp[t]
+            g = G[t]
+            np.matmul(h, Us, out=rec)
+            if bs is not None:
+                rec += bs
+            np.add(z[:, :2 * u], rec[:, :2 * u], out=g)
+            np.tanh(g, out=g)
+            g *= 0.5
+            g += 0.5
+            rh = RH[t]
+            rh[...] = rec[:, 2 * u:]
+            hh = HH[t]
+            np.multiply(g[:, u:], rh, out=hh)
+            hh += z[:, 2 * u:]
+            np.tanh(hh, out=hh)
+            hn = H[t]
+            np.subtract(h, hh, out=hn)
+            hn *= g[:, :u]
+            hn += hh
+            h = hn
+    return H, [H[-1].copy()], ("fast", G, HH, RH, H, h0, U, b_rec is not None)
+
+
+def _gru_backward_fast(cache, dH, dstates):
+    _, G, HH, RH, H, h0, U, has_rec_bias = cache
+    T, B, u2 = G.shape
+    u = u2 // 2
+    n = 3 * u
+    dt = G.dtype
+    D = G * (1.0 - G)
+    HHd = 1.0 - HH * HH
+    UT = np.ascontiguousarray(U.T)
+    dXP = np.empty((T, B, n), dtype=dt)
+    dREC = np.empty((T, B, n), dtype=dt)
+    d = np.empty((B, u), dtype=dt)
+    dhh = np.empty((B, u), dtype=dt)
+    tmp = np.empty((B, u), dtype=dt)
+    dh = np.zeros((B, u), dt) if dstates[0] is None else dstates[0].astype(dt, copy=True)
+    with one_blas_thread():
+        for t in range(T - 1, -1, -1):
+            h_prev = H[t - 1] if t > 0 else h0
+            g = G[t]
+            zg, r = g[:, :u], g[:, u:]
+            hh = HH[t]
+            dx = dXP[t]
+            dr = dREC[t]
+            np.add(dH[t], dh, out=d)
+            np.subtract(h_prev, hh, out=tmp)
+            np.multiply(d, tmp, out=dx[:, :u])                 # d z (activated)
+            np.multiply(d, zg, out=dh)                          # direct path
+            np.subtract(d, dh, out=dhh)                         # d * (1 - z)
+            dhh *= HHd[t]                                       # d hh pre-activation
+            dx[:, 2 * u:] = dhh
+            np.multiply(dhh, RH[t], out=dx[:, u:2 * u])         # d r (activated)
+            np.multiply(dhh, r, out=dr[:, 2 * u:])
+            dx[:, :2 * u] *= D[t]
+            dr[:, :2 * u] = dx[:, :2 * u]
+            dh += dr @ UT
+    dU = _rec_dU(_prev_states(h0, H), dREC, None, n)
+    db_rec = dREC.sum(axis=(0, 1)) if has_rec_bias else None
     return dXP, dU, db_rec, [dh]
