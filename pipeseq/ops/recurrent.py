@@ -601,8 +601,11 @@ def _gru_forward_fast(xp, h0, U, b_rec):
     scale = np.full(n, 0.5, dtype=dt)
     scale[2 * u:] = 1.0
     Us = U * scale
-    bs = None if b_rec is None else b_rec * scale
     xp[:, :, :2 * u] *= 0.5
+    b_h = None
+    if b_rec is not None:            # z, r recurrent biases folded into the projection
+        xp[:, :, :2 * u] += 0.5 * b_rec[:2 * u]
+        b_h = b_rec[2 * u:]
     G = np.empty((T, B, 2 * u), dtype=dt)
     HH = np.empty((T, B, u), dtype=dt)
     RH = np.empty((T, B, u), dtype=dt)
@@ -614,14 +617,15 @@ def _gru_forward_fast(xp, h0, U, b_rec):
             z = xp[t]
             g = G[t]
             np.matmul(h, Us, out=rec)
-            if bs is not None:
-                rec += bs
             np.add(z[:, :2 * u], rec[:, :2 * u], out=g)
             np.tanh(g, out=g)
             g *= 0.5
             g += 0.5
             rh = RH[t]
-            rh[...] = rec[:, 2 * u:]
+            if b_h is None:
+                rh[...] = rec[:, 2 * u:]
+            else:
+                np.add(rec[:, 2 * u:], b_h, out=rh)
             hh = HH[t]
             np.multiply(g[:, u:], rh, out=hh)
             hh += z[:, 2 * u:]
