@@ -122,8 +122,20 @@ def _fmt(v):
 
 
 # -------------------------------------------------------------- signatures
+_SIGNATURES = {}
+
+
 def _signature(fn):
     """(positional names, accepts *args, accepted keyword names) of an engine callable."""
+    if isinstance(fn, type):
+        if fn not in _SIGNATURES:
+            _SIGNATURES[fn] = _compute_signature(fn)
+        pos, var_pos, accepted = _SIGNATURES[fn]
+        return pos, var_pos, set(accepted)
+    return _compute_signature(fn)
+
+
+def _compute_signature(fn):
     target = fn.__init__ if isinstance(fn, type) else fn
     params = list(inspect.signature(target).parameters.values())
     if isinstance(fn, type) or (params and params[0].name == "self"):

@@ -24,6 +24,8 @@ _SHOW_ACC = ("Keras reports the metrics passed to compile(metrics=[...]); "
              "use metrics=['accuracy'] there.")
 FIT = Spec(renames={"nb_epoch": "epochs"}, removed={"show_accuracy": (ANY_VALUE, _SHOW_ACC)})
 EVALUATE = Spec(removed={"show_accuracy": (ANY_VALUE, _SHOW_ACC)})
+# Keras 1's functional API: Model(input=..., output=...).
+MODEL = Spec(renames={"input": "inputs", "output": "outputs"})
 
 
 class _LegacyTrainingMixin:
@@ -47,6 +49,10 @@ class _ModelMeta(type):
 
     def __call__(cls, *args, **kwargs):
         if cls.__dict__.get("_compat_factory"):
+            if args or kwargs:
+                from pipeseq.models.functional import Functional
+                rest, kwargs = translate("Model", MODEL, Functional, args, kwargs)
+                args = rest
             return adopt(cls._compat_engine(*args, **kwargs))
         return super().__call__(*args, **kwargs)
 

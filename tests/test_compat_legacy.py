@@ -347,3 +347,22 @@ def test_bad_dim_ordering_values():
     _need("Conv2D")
     with pytest.raises(ValueError):
         layers.Convolution2D(4, 3, 3, dim_ordering="xy")
+
+
+def test_keras1_functional_spellings():
+    _need("Concatenate")
+    from compat.layers import Input, concatenate, merge
+    from compat.models import Model
+    a, b = Input(shape=(3,)), Input(shape=(2,))
+    assert merge([a, b], mode="concat").shape == (None, 5)     # Keras 1's merge()
+    model = Model(input=[a, b], output=layers.Dense(1)(concatenate([a, b])))
+    assert model.output_shape == (None, 1)
+    with pytest.raises(TypeError, match="Pass only `inputs`"):
+        Model(input=a, inputs=a, outputs=a)
+    from compat.layers.merge import Concatenate
+    assert Concatenate is layers.Concatenate
+
+
+def test_modern_positional_forms_still_work():
+    assert layers.Dense(3, "relu").get_config()["activation"] == "relu"
+    assert optimizers.SGD(0.2).get_config()["learning_rate"] == pytest.approx(0.2)

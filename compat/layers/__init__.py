@@ -106,7 +106,19 @@ def TimeDistributedDense(units=None, **kwargs):
     return __getattr__("TimeDistributed")(dense, **wrapper_kw)
 
 
+# Keras 2/3 functional helpers (``concatenate([a, b])``): engine functions, by module.
+FUNCTIONS = {"add": "merge", "subtract": "merge", "multiply": "merge", "average": "merge",
+             "maximum": "merge", "minimum": "merge", "concatenate": "merge", "dot": "merge"}
+
+
 def _lookup(name):
+    if name in FUNCTIONS:
+        import importlib
+        module = importlib.import_module(f"pipeseq.layers.{FUNCTIONS[name]}")
+        return getattr(module, name, None)
+    if name == "merge":   # Keras 1's merge(): the (callable) compat.layers.merge module
+        import importlib
+        return importlib.import_module(f"{__name__}.merge")
     if name == "TimeDistributedDense":
         return TimeDistributedDense
     if name == "Input":
@@ -136,6 +148,13 @@ def _all_names():
     names = {n for n, c in reg.items() if _is_layer_class(c) and not n.startswith("_")}
     names |= {n for n, (t, _) in _specs.LEGACY_CLASSES.items() if t in reg}
     names |= {"Input", "Layer", "TimeDistributedDense"}
+    import importlib
+    for fn, mod in FUNCTIONS.items():
+        try:
+            if hasattr(importlib.import_module(f"pipeseq.layers.{mod}"), fn):
+                names.add(fn)
+        except ImportError:
+            pass
     return sorted(names)
 
 

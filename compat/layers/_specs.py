@@ -97,7 +97,7 @@ def _rnn_pre(owner, args, kwargs):
 
 
 # ----------------------------------------------------------------- tables
-DENSE = Spec(renames={"output_dim": "units", **_WEIGHTS}, positional=("units",))
+DENSE = Spec(renames={"output_dim": "units", **_WEIGHTS})
 DROPOUT = Spec(renames={"p": "rate"})
 GAUSSIAN_NOISE = Spec(renames={"sigma": "stddev"})
 
