@@ -25,6 +25,9 @@ def main(argv=None):
         from .saving.inspect import main_inspect
         try:
             return main_inspect(args.file) or 0
+        except BrokenPipeError:          # `pipeseq inspect FILE | head`: stop quietly
+            sys.stdout = open(__import__("os").devnull, "w")
+            return 0
         except (OSError, ValueError) as e:
             print(f"pipeseq inspect: {e}", file=sys.stderr)
             return 2
