@@ -96,7 +96,7 @@ def _act(act, z, out=None):
     """``act(z)`` written into ``out`` (fast paths for sigmoid and tanh)."""
     name = act.name
     if name == "sigmoid":
-        return expit(z, out=out)
+        return expit(z, out=out)   # exact; the fast paths use 0.5 * tanh(z / 2) + 0.5
     if name == "tanh":
         return np.tanh(z, out=out)
     if name == "linear":
@@ -293,7 +293,7 @@ def lstm_forward(xp, h0, c0, U, mask, rmasks, act, ract):
     Returns ``(H, [h_T, c_T], cache)``.
     """
     if _fast(act, ract, mask, rmasks):
-        return _lstm_forward_fast(xp, h0, c0, U)
+        return _lstm_forward_fast(xp, h0, c0, U, mask)
     T, B, n = xp.shape
     u = n // 4
     G = np.empty_like(xp)                     # activated gates
@@ -402,7 +402,7 @@ def gru_forward(xp, h0, U, b_rec, mask, rmasks, act, ract, reset_after=True):
     pre-activations. Returns ``(H, [h_T], cache)``.
     """
     if reset_after and _fast(act, ract, mask, rmasks):
-        return _gru_forward_fast(xp, h0, U, b_rec)
+        return _gru_forward_fast(xp, h0, U, b_rec, mask)
     T, B, n = xp.shape
     u = n // 3
     G = np.empty((T, B, 2 * u), dtype=xp.dtype)      # z, r activated
@@ -519,10 +519,17 @@ def gru_backward(cache, dH, dstates):
 # (copied) recurrent kernel and the pre-activations. Derivative factors for the
 # whole sequence are computed after the loop in a few large array operations.
 def _fast(act, ract, mask, rmasks):
-    return act.name == "tanh" and ract.name == "sigmoid" and mask is None and rmasks is None
+    return act.name == "tanh" and ract.name == "sigmoid" and rmasks is None
 
 
-def _lstm_forward_fast(xp, h0, c0, U):
+def _mask_factors(mask, dt):
+    if mask is None:
+        return None, None
+    mf = mask.astype(dt)
+    return mf, 1.0 - mf
+
+
+def _lstm_forward_fast(xp, h0, c0, U, mask=None):
     T, B, n = xp.shape
     u = n // 4
     dt = xp.dtype
@@ -553,15 +560,20 @@ def _lstm_forward_fast(xp, h0, c0, U):
             cn += tmp
             np.tanh(cn, out=TC[t])
             np.multiply(g[:, 3 * u:], TC[t], out=H[t])
+            if mask is not None:                 # masked samples keep their states
+                keep = ~mask[t]
+                np.copyto(H[t], h, where=keep)
+                np.copyto(cn, c, where=keep)
             h, c = H[t], cn
-    return H, [H[-1].copy(), C[-1].copy()], ("fast", G, H, C, TC, h0, c0, U)
+    return H, [H[-1].copy(), C[-1].copy()], ("fast", G, H, C, TC, h0, c0, U, mask)
 
 
 def _lstm_backward_fast(cache, dH, dstates):
-    _, G, H, C, TC, h0, c0, U = cache
+    _, G, H, C, TC, h0, c0, U, mask = cache
     T, B, n = G.shape
     u = n // 4
     dt = G.dtype
+    MF, NMF = _mask_factors(mask, dt)
     # d gate / d pre-activation for every step at once
     D = G * (1.0 - G)
     gc = G[:, :, 2 * u:3 * u]
@@ -579,6 +591,10 @@ def _lstm_backward_fast(cache, dH, dstates):
             g = G[t]
             c_prev = C[t - 1] if t > 0 else c0
             np.add(dH[t], dh, out=d)
+            if MF is not None:                   # split off what a masked step carries
+                carry_h, carry_c = d * NMF[t], dc * NMF[t]
+                d *= MF[t]
+                dc *= MF[t]
             np.multiply(d, TC[t], out=dA[:, 3 * u:])              # d o
             np.multiply(d, g[:, 3 * u:], out=dcn)
             dcn *= TCd[t]
@@ -589,11 +605,14 @@ def _lstm_backward_fast(cache, dH, dstates):
             np.multiply(dA, D[t], out=dZ[t])
             np.multiply(dcn, g[:, u:2 * u], out=dc)
             np.matmul(dZ[t], UT, out=dh)
+            if MF is not None:
+                dh += carry_h
+                dc += carry_c
     dU = _rec_dU(_prev_states(h0, H), dZ, None, n)
     return dZ, dU, None, [dh, dc]
 
 
-def _gru_forward_fast(xp, h0, U, b_rec):
+def _gru_forward_fast(xp, h0, U, b_rec, mask=None):
     """GRU, reset_after=True, tanh/sigmoid, no mask, no recurrent dropout."""
     T, B, n = xp.shape
     u = n // 3
@@ -634,16 +653,19 @@ def _gru_forward_fast(xp, h0, U, b_rec):
             np.subtract(h, hh, out=hn)
             hn *= g[:, :u]
             hn += hh
+            if mask is not None:
+                np.copyto(hn, h, where=~mask[t])
             h = hn
-    return H, [H[-1].copy()], ("fast", G, HH, RH, H, h0, U, b_rec is not None)
+    return H, [H[-1].copy()], ("fast", G, HH, RH, H, h0, U, b_rec is not None, mask)
 
 
 def _gru_backward_fast(cache, dH, dstates):
-    _, G, HH, RH, H, h0, U, has_rec_bias = cache
+    _, G, HH, RH, H, h0, U, has_rec_bias, mask = cache
     T, B, u2 = G.shape
     u = u2 // 2
     n = 3 * u
     dt = G.dtype
+    MF, NMF = _mask_factors(mask, dt)
     D = G * (1.0 - G)
     HHd = 1.0 - HH * HH
     UT = np.ascontiguousarray(U.T)
@@ -662,6 +684,9 @@ def _gru_backward_fast(cache, dH, dstates):
             dx = dXP[t]
             dr = dREC[t]
             np.add(dH[t], dh, out=d)
+            if MF is not None:
+                carry = d * NMF[t]
+                d *= MF[t]
             np.subtract(h_prev, hh, out=tmp)
             np.multiply(d, tmp, out=dx[:, :u])                 # d z (activated)
             np.multiply(d, zg, out=dh)                          # direct path
@@ -673,6 +698,8 @@ def _gru_backward_fast(cache, dH, dstates):
             dx[:, :2 * u] *= D[t]
             dr[:, :2 * u] = dx[:, :2 * u]
             dh += dr @ UT
+            if MF is not None:
+                dh += carry
     dU = _rec_dU(_prev_states(h0, H), dREC, None, n)
     db_rec = dREC.sum(axis=(0, 1)) if has_rec_bias else None
     return dXP, dU, db_rec, [dh]
