@@ -11,7 +11,7 @@ Example
 """
 import numpy as np
 
-from .base import Layer, register, format_shape
+from .base import Layer, register
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
