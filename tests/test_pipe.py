@@ -84,6 +84,7 @@ def test_array_pipes_through_layers_and_model_call():
     assert y.shape == (3, 4)
     model = keras_model_sequential(layers=[layer1, layer2, layer3])
     np.testing.assert_allclose(model(x), y)
+    np.testing.assert_allclose(x | model, y)
     single = x | layer_dense(units=5)
     assert single.shape == (3, 5)
     assert layer_dense(x, units=7).shape == (3, 7)
