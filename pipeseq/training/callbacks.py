@@ -145,7 +145,9 @@ class History(Callback):
 
 
 def _fmt4(v):
-    return f"{float(v):.4g}"
+    # As the progress bar prints it: 4 decimals (scientific notation for tiny values).
+    from .progbar import format_value
+    return format_value(v)
 
 
 class ProgbarLogger(Callback):
