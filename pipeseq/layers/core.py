@@ -28,6 +28,7 @@ class Dense(Layer):
     """
 
     min_ndim = 2
+    supports_masking = True
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
@@ -95,6 +96,8 @@ class Dense(Layer):
 class Activation(Layer):
     """Apply an activation function by name: ``Activation("relu")``."""
 
+    supports_masking = True
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = act_ops.get(activation)
@@ -116,8 +119,10 @@ class Dropout(Layer):
     """Randomly zero a fraction ``rate`` of inputs during training (inverted scaling).
 
     Identity at inference. Randomness follows ``pipeseq.backend.set_random_seed``
-    (or the layer's own ``seed``).
+    (or the layer's own ``seed``). An incoming mask passes through.
     """
+
+    supports_masking = True
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)

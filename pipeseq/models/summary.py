@@ -11,6 +11,7 @@ Model: "sequential"
 from ..layers.base import format_shape
 
 _WIDTHS = (31, 22, 13)   # text widths of Keras 3's default 88-column table
+_GRAPH_WIDTHS = (30, 26, 17, 26)   # with the "Connected to" column (108 columns)
 
 
 def readable_size(nbytes):
@@ -21,6 +22,15 @@ def readable_size(nbytes):
 
 
 def _table_format():
+    """Keras 3's box style, registered with tabulate by name so cells may span lines."""
+    import tabulate as tab
+    if "pipeseq_keras" not in tab._table_formats:
+        tab._table_formats["pipeseq_keras"] = _make_format()
+        tab.multiline_formats["pipeseq_keras"] = "pipeseq_keras"
+    return "pipeseq_keras"
+
+
+def _make_format():
     from tabulate import DataRow, Line, TableFormat
     return TableFormat(
         lineabove=Line("┏━", "━", "━┳━", "━┓"), linebelowheader=Line("┡━", "━", "━╇━", "━┩"),
@@ -49,6 +59,23 @@ def _layer_rows(model):
     return rows
 
 
+def _connections(model):
+    """For a functional model: each layer's inputs as Keras prints them, e.g. ``dense[0][0]``."""
+    if not hasattr(model, "_nodes") or not hasattr(model, "_node_keys"):
+        return None
+    keys = model._node_keys()
+    out = []
+    for layer in model.layers:
+        cells = []
+        for node in (n for n in model._nodes if n.layer is layer):
+            tensors = node.inputs if isinstance(node.inputs, list) else [node.inputs]
+            for t in tensors:
+                name, k = keys[id(t.node)]
+                cells.append(f"{name}[{k}][{t.index}]")
+        out.append(",\n".join(cells) if cells else "-")
+    return out
+
+
 def _count(weights):
     return sum(int(v.value.size) for v in weights), sum(int(v.value.nbytes) for v in weights)
 
@@ -63,18 +90,22 @@ def format_summary(model, line_length=None, show_trainable=None, expand_nested=F
     if show_trainable is None:
         show_trainable = built and any(id(v) not in trainable_ids for l in model.layers if l.built
                                        for v in l.gradient_variables)
-    widths = list(_WIDTHS) + ([9] if show_trainable else [])
+    connections = _connections(model)
+    widths = list(_WIDTHS if connections is None else _GRAPH_WIDTHS) + ([9] if show_trainable else [])
     if line_length:
         scale = line_length / 88.0
         widths = [max(8, int(w * scale)) for w in widths]
-    headers = ["Layer (type)", "Output Shape", "Param #"] + (["Trainable"] if show_trainable else [])
+    headers = ["Layer (type)", "Output Shape", "Param #"] + \
+        (["Connected to"] if connections is not None else []) + (["Trainable"] if show_trainable else [])
     body = []
-    for label, shape, params, flag in rows:
-        row = [label, shape, params] + ([flag] if show_trainable else [])
+    for i, (label, shape, params, flag) in enumerate(rows):
+        row = [label, shape, params] + ([connections[i]] if connections is not None else []) + \
+            ([flag] if show_trainable else [])
         body.append(row)
     # Pad the first row so columns keep Keras's widths even for short content.
     headers = [h.ljust(w) if i != 2 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))]
-    colalign = ["left", "left", "right"] + (["center"] if show_trainable else [])
+    colalign = ["left", "left", "right"] + (["left"] if connections is not None else []) + \
+        (["center"] if show_trainable else [])
     import tabulate as _tab
     saved, _tab.MIN_PADDING = _tab.MIN_PADDING, 0
     try:
