@@ -71,6 +71,38 @@ def _cce_grad(t, p, from_logits=False, label_smoothing=0.0, axis=-1):
     return (d_o - (d_o * o).sum(axis=axis, keepdims=True)) / s
 
 
+def _cce_value_and_grad(t, p, from_logits=False, label_smoothing=0.0, axis=-1):
+    """``(_cce(...), _cce_grad(...))`` computed together, sharing the normalisation and clip."""
+    if from_logits:
+        return (_cce(t, p, from_logits, label_smoothing, axis),
+                _cce_grad(t, p, from_logits, label_smoothing, axis))
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + label_smoothing / t.shape[axis]
+    s = p.sum(axis=axis, keepdims=True)
+    o = p / s
+    oc = np.clip(o, EPS, 1.0 - EPS)
+    value = -(t * np.log(oc)).sum(axis=axis)
+    d_o = -t / oc
+    d_o[~((o > EPS) & (o < 1.0 - EPS))] = 0.0     # no gradient where the clip is active
+    return value, (d_o - (d_o * o).sum(axis=axis, keepdims=True)) / s
+
+
+def _bce_value_and_grad(t, p, from_logits=False, label_smoothing=0.0):
+    """``(_bce(...), _bce_grad(...))`` computed together, sharing the clip."""
+    if from_logits:
+        return (_bce(t, p, from_logits, label_smoothing),
+                _bce_grad(t, p, from_logits, label_smoothing))
+    if label_smoothing:
+        t = t * (1.0 - label_smoothing) + 0.5 * label_smoothing
+    o = np.clip(p, EPS, 1.0 - EPS)
+    one_minus = 1.0 - o
+    value = -(t * np.log(o) + (1.0 - t) * np.log(one_minus)).mean(axis=-1)
+    grad = (o - t) / (o * one_minus)
+    grad[~((p > EPS) & (p < 1.0 - EPS))] = 0.0    # no gradient where the clip is active
+    grad /= p.shape[-1]
+    return value, grad
+
+
 def _sparse_to_onehot(t, p, ignore_class=None):
     t = np.asarray(t)
     if t.ndim == p.ndim and t.shape[-1] == 1:
@@ -192,6 +224,10 @@ def _categorical_hinge_grad(t, p):
     return g * active[..., None]
 
 
+# Value and gradient in one pass, for the losses where that saves work (training uses both).
+_JOINT = {"categorical_crossentropy": _cce_value_and_grad,
+          "binary_crossentropy": _bce_value_and_grad}
+
 ALIASES = {
     "mse": "mean_squared_error", "MSE": "mean_squared_error",
     "mae": "mean_absolute_error", "MAE": "mean_absolute_error",
@@ -256,6 +292,21 @@ class Loss:
         t, p = self._prepare(y_true, y_pred)
         (_, grad), kw = self._math()
         return grad(t, p, **kw).astype(p.dtype, copy=False)
+
+    def value_and_gradient(self, y_true, y_pred):
+        """``(self(y_true, y_pred), self.gradient(y_true, y_pred))``, preparing the inputs once."""
+        cls = type(self)
+        if cls.__call__ is not Loss.__call__ or cls.gradient is not Loss.gradient:
+            return self(y_true, y_pred), self.gradient(y_true, y_pred)   # a subclass's own math
+        t, p = self._prepare(y_true, y_pred)
+        (value, grad), kw = self._math()
+        key = "categorical_crossentropy" if self.fn_name == "sparse_categorical_crossentropy" \
+            else self.fn_name
+        if key in _JOINT:
+            v, g = _JOINT[key](t, p, **kw)
+        else:
+            v, g = value(t, p, **kw), grad(t, p, **kw)
+        return v.astype(p.dtype, copy=False), g.astype(p.dtype, copy=False)
 
     def get_config(self):
         return {"name": self.name, "reduction": self.reduction, **self.kwargs}

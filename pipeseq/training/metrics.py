@@ -83,6 +83,10 @@ class Mean(Metric):
     """Weighted mean of the values passed to ``update_state``."""
 
     def update_state(self, values, sample_weight=None):
+        if type(values) is float and type(sample_weight) in (int, float):   # fit's loss tracker
+            self.total += values * sample_weight
+            self.count += sample_weight
+            return
         values = np.asarray(values, dtype="float64")
         if sample_weight is None:
             self.total += float(values.sum())

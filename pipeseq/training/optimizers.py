@@ -19,6 +19,9 @@ import math
 import numpy as np
 
 
+DENORMAL_FLUSH_EVERY = 50   # steps between slot flushes (see Optimizer._flush_denormals)
+
+
 class Optimizer:
     """Base class: learning rate (float or schedule), clipping, iterations, slots."""
 
@@ -51,6 +54,7 @@ class Optimizer:
         self.iterations = 0
         self._slots = {}          # id(variable) -> list of arrays (in _slot_names order)
         self._slot_order = []     # variables in the order their slots were created
+        self._scratch_bufs = {}   # id(variable) -> work arrays for in-place updates
 
     @classmethod
     def _accepted(cls):
@@ -89,6 +93,27 @@ class Optimizer:
     def _init_slots(self, var, slots):
         pass
 
+    def _scratch(self, var, n):
+        """``n`` work arrays shaped like ``var`` (reused across steps; not optimizer state)."""
+        bufs = self._scratch_bufs.get(id(var))
+        if bufs is None or bufs[0].shape != var.value.shape or bufs[0].dtype != var.value.dtype:
+            bufs = self._scratch_bufs[id(var)] = [np.empty_like(var.value) for _ in range(n)]
+        return bufs
+
+    def _flush_denormals(self):
+        """Set slot values below 1e-30 in magnitude to zero.
+
+        Running averages of gradients that stay zero (dead ReLU units) decay
+        geometrically into float32 denormals, on which arithmetic runs several
+        times slower. TensorFlow flushes them to zero in hardware; NumPy cannot,
+        so every ``DENORMAL_FLUSH_EVERY`` steps the slots are cleaned. Values this
+        small change no update: they sit next to ``epsilon`` (1e-7) or multiply it.
+        """
+        for slots in self._slots.values():
+            for s in slots:
+                if s.dtype.kind == "f":
+                    s[np.abs(s) < 1e-30] = 0.0
+
     def _clip(self, grads):
         if self.clipvalue is not None:
             grads = [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
@@ -120,6 +145,8 @@ class Optimizer:
             if v.constraint is not None:
                 v.value = np.asarray(v.constraint(v.value), dtype=v.value.dtype)
         self.iterations += 1
+        if self.iterations % DENORMAL_FLUSH_EVERY == 0:
+            self._flush_denormals()
 
     apply_gradients_ = apply
 
@@ -211,17 +238,25 @@ class RMSprop(Optimizer):
             (("average_gradient",) if self.centered else ())
 
     def _update(self, var, g, lr, slots):
+        # In place, in the same order of operations as the textbook form
+        # v = rho v + (1 - rho) g^2;  increment = lr g / sqrt(v + eps).
         v = slots[0]
+        denom, increment = self._scratch(var, 2)
+        np.multiply(g, g, out=denom)
+        denom *= 1.0 - self.rho
         v *= self.rho
-        v += (1.0 - self.rho) * (g * g)
+        v += denom
         if self.centered:
             ag = slots[-1]
             ag *= self.rho
             ag += (1.0 - self.rho) * g
-            denom = v - ag * ag + self.epsilon
+            np.subtract(v, ag * ag, out=denom)
+            denom += self.epsilon
         else:
-            denom = v + self.epsilon
-        increment = (lr * g) / np.sqrt(denom)
+            np.add(v, self.epsilon, out=denom)
+        np.sqrt(denom, out=denom)
+        np.multiply(g, lr, out=increment)
+        increment /= denom
         if self.momentum:
             m = slots[1]
             m *= self.momentum
@@ -246,12 +281,24 @@ class Adam(Optimizer):
         t = self.iterations + 1
         alpha = lr * math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
         m, v = slots[0], slots[1]
-        m += (g - m) * (1.0 - self.beta_1)
-        v += (g * g - v) * (1.0 - self.beta_2)
+        # In place, same order of operations as m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
+        # var -= alpha m / (sqrt(v) + eps).
+        a, b = self._scratch(var, 2)
+        np.subtract(g, m, out=a)
+        a *= 1.0 - self.beta_1
+        m += a
+        np.multiply(g, g, out=a)
+        a -= v
+        a *= 1.0 - self.beta_2
+        v += a
         if self.amsgrad:
             np.maximum(slots[2], v, out=slots[2])
             v = slots[2]
-        var.value -= (alpha * m) / (np.sqrt(v) + self.epsilon)
+        np.sqrt(v, out=a)
+        a += self.epsilon
+        np.multiply(m, alpha, out=b)
+        b /= a
+        var.value -= b
 
 
 class Adagrad(Optimizer):

@@ -28,6 +28,7 @@ class Trainer:
     compiled = False
     _strategy = None          # a pipeseq.distributed strategy during fit(strategy=...)
     _batch_fraction = 1.0     # this rank's share of the global batch (distributed fit)
+    _step_plan = None         # cached by _gradient_plan() for the duration of one fit
     stop_training = False
     history = None
 
@@ -224,7 +225,10 @@ class Trainer:
                 dys.append(np.zeros_like(p))
                 per_output.append(0.0)
                 continue
-            values = loss(y, p)
+            if want_grad:
+                values, g = loss.value_and_gradient(y, p)
+            else:
+                values = loss(y, p)
             count = values.size
             if sw is not None:
                 swb = sw.reshape(sw.shape + (1,) * (values.ndim - 1)).astype(values.dtype)
@@ -234,7 +238,6 @@ class Trainer:
             per_output.append(value)
             total += w * value
             if want_grad:
-                g = loss.gradient(y, p)
                 scale = np.asarray(w / count, dtype=p.dtype)
                 if sw is not None:
                     swg = sw.reshape(sw.shape + (1,) * (g.ndim - 1)).astype(p.dtype)
@@ -243,6 +246,19 @@ class Trainer:
                     g *= scale
                 dys.append(g)
         return total, per_output, dys
+
+    def _plan_gradients(self):
+        """Note which variables training updates; done once per fit/train_on_batch call."""
+        self._trainable_ids = {id(v) for v in self.trainable_weights}
+        self._step_plan = None
+
+    def _gradient_plan(self):
+        """``[(index into backward's gradients, variable)]`` for the trainable variables."""
+        plan = self._step_plan
+        if plan is None:
+            plan = self._step_plan = [(i, v) for i, v in enumerate(self.gradient_variables)
+                                      if id(v) in self._trainable_ids]
+        return plan
 
     def _regularization(self, variables):
         pen = 0.0
@@ -257,10 +273,10 @@ class Trainer:
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
         loss, per_output, dys = self._compute_losses(ys, preds, sw, want_grad=True)
         _, grads = self.backward(cache, dys if len(preds) > 1 else dys[0])
-        variables = self.gradient_variables
         keep_g, keep_v = [], []
-        for g, v in zip(grads, variables):
-            if id(v) in self._trainable_ids and g is not None:
+        for i, v in self._gradient_plan():
+            g = grads[i]
+            if g is not None:
                 keep_g.append(g)
                 keep_v.append(v)
         if self._strategy is not None:   # average the data gradients over all ranks
@@ -349,7 +365,7 @@ class Trainer:
 
         if self._metrics is None:
             self._build_metrics()
-        self._trainable_ids = {id(v) for v in self.trainable_weights}
+        self._plan_gradients()
         history = callbacks_mod.History()
         cbs = [history] + list(callbacks or [])
         if verbose:
@@ -512,7 +528,7 @@ class Trainer:
         xs, ys, sw, n = self._prepare(x, y, sample_weight, class_weight)
         if self._metrics is None:
             self._build_metrics()
-        self._trainable_ids = {id(v) for v in self.trainable_weights}
+        self._plan_gradients()
         self._reset_metrics()
         loss, per_output, preds = self._train_step(xs, ys, sw)
         self._update_metrics(loss, per_output, ys, preds, sw, n)
