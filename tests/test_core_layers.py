@@ -65,3 +65,22 @@ def test_activation_layers(cls, kwargs):
 
 def test_leaky_relu_keras2_alpha():
     assert LeakyReLU(alpha=0.1).negative_slope == 0.1
+
+
+@pytest.mark.parametrize("kwargs,shape", [({}, (4, 5)), ({"center": False}, (3, 2, 5)),
+                                          ({"axis": [1, 2]}, (3, 2, 4)), ({"axis": 1, "scale": False}, (3, 4, 2))])
+def test_layer_normalization(kwargs, shape):
+    from pipeseq.layers import LayerNormalization
+    check_layer(LayerNormalization, kwargs, shape)
+
+
+def test_layer_normalization_matches_keras():
+    import json
+    import os
+    from pipeseq.layers import LayerNormalization
+    from pipeseq.models import Sequential
+    fix = os.path.join(os.path.dirname(__file__), "fixtures", "keras", "layer_norm.npz")
+    data = np.load(fix)
+    model = Sequential([Dense(6, input_shape=data["x"].shape[1:]), LayerNormalization(), Dense(3)])
+    model.set_weights([data[f"w{i}"] for i in range(len(model.weights))])
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["y"], rtol=1e-5, atol=1e-6)

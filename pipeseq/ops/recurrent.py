@@ -34,13 +34,19 @@ Example
 ((5, 2, 4), (2, 4))
 """
 import numpy as np
-from scipy.special import expit
+
 
 from .rnn_fast import (fast_ok, gru_backward_fast, gru_forward_fast, lstm_backward_fast,
                        lstm_forward_fast, one_blas_thread, prev_states)
 
 __all__ = ["one_blas_thread", "input_projection", "input_projection_backward", "simple_rnn_forward",
            "simple_rnn_backward", "lstm_forward", "lstm_backward", "gru_forward", "gru_backward"]
+
+
+def expit(z, out=None):
+    """Logistic sigmoid (scipy.special.expit, imported on first use to keep `import pipeseq` fast)."""
+    from scipy.special import expit as _expit
+    return _expit(z, out=out)
 
 
 # ------------------------------------------------------------------ activations
