@@ -14,17 +14,10 @@ import math
 import numpy as np
 
 from . import backend
+from .utils import ConfigMixin, registrar
 
 _REGISTRY = {}
-
-
-def _register(*names):
-    def deco(cls):
-        _REGISTRY[cls.__name__] = cls
-        for n in names:
-            _REGISTRY[n] = cls
-        return cls
-    return deco
+_register = registrar(_REGISTRY)
 
 
 def compute_fans(shape):
@@ -40,16 +33,11 @@ def compute_fans(shape):
     return shape[-2] * receptive, shape[-1] * receptive
 
 
-class Initializer:
+class Initializer(ConfigMixin):
+    """Base class: ``init(shape, dtype=None)`` returns an array of ``shape``."""
+
     def __call__(self, shape, dtype=None):
         raise NotImplementedError
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())

@@ -9,27 +9,14 @@ Example
 """
 import numpy as np
 
+from .utils import ConfigMixin, registrar
+
 _REGISTRY = {}
+_register = registrar(_REGISTRY)
 
 
-def _register(*names):
-    def deco(cls):
-        _REGISTRY[cls.__name__] = cls
-        for n in names:
-            _REGISTRY[n] = cls
-        return cls
-    return deco
-
-
-class Regularizer:
+class Regularizer(ConfigMixin):
     """``penalty = reg(w)``; ``reg.gradient(w)`` is d penalty / d w."""
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
     def __repr__(self):
         return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in self.get_config().items())})"
@@ -117,26 +104,11 @@ def serialize(obj):
 
 # ---------------------------------------------------------------- constraints
 _CONSTRAINTS = {}
+_constraint = registrar(_CONSTRAINTS)
 
 
-def _constraint(*names):
-    def deco(cls):
-        _CONSTRAINTS[cls.__name__] = cls
-        for n in names:
-            _CONSTRAINTS[n] = cls
-        return cls
-    return deco
-
-
-class Constraint:
+class Constraint(ConfigMixin):
     """Projection applied to a weight after each optimizer update."""
-
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
 
 
 @_constraint("max_norm")

@@ -8,13 +8,42 @@ array([[1., 0., 0.],
        [0., 0., 1.],
        [0., 1., 0.]])
 """
-import difflib
-
 import numpy as np
+
+
+def registrar(registry):
+    """Class decorator factory filling ``registry`` with a class's name and any aliases.
+
+    >>> REG = {}
+    >>> @registrar(REG)("zero")
+    ... class Zeros: pass
+    >>> sorted(REG)
+    ['Zeros', 'zero']
+    """
+    def register(*names):
+        def deco(cls):
+            registry[cls.__name__] = cls
+            for n in names:
+                registry[n] = cls
+            return cls
+        return deco
+    return register
+
+
+class ConfigMixin:
+    """``get_config()`` -> ``{}`` and ``from_config(config)`` -> ``cls(**config)``."""
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
 
 
 def did_you_mean(name, candidates):
     """Return ``" Did you mean 'x'?"`` for the closest candidate, or ``""``."""
+    import difflib
     close = difflib.get_close_matches(str(name), [str(c) for c in candidates], n=1, cutoff=0.6)
     return f" Did you mean {close[0]!r}?" if close else ""
 
