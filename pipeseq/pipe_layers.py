@@ -32,11 +32,9 @@ class LayerNotAvailableError(NotImplementedError):
 
     Example
     -------
-    >>> try:
-    ...     layer_conv_3d(filters=8, kernel_size=3)
-    ... except LayerNotAvailableError as e:
-    ...     print(e.class_name)                           # doctest: +SKIP
-    Conv3D
+    >>> e = LayerNotAvailableError("layer_conv_3d", "Conv3D")
+    >>> e.class_name
+    'Conv3D'
     """
 
     def __init__(self, r_name, class_name):
@@ -57,9 +55,7 @@ R_LAYERS = {
     "layer_reshape": ("Reshape", "target_shape=(3, 4)"),
     "layer_permute": ("Permute", "dims=(2, 1)"),
     "layer_repeat_vector": ("RepeatVector", "n=3"),
-    "layer_lambda": ("Lambda", "f=lambda x: x * 2"),
     "layer_masking": ("Masking", "mask_value=0.0"),
-    "layer_activity_regularization": ("ActivityRegularization", "l1=0.01"),
     "layer_identity": ("Identity", ""),
     # activation layers
     "layer_activation_relu": ("ReLU", ""),
@@ -78,7 +74,6 @@ R_LAYERS = {
     # convolution
     "layer_conv_1d": ("Conv1D", "filters=8, kernel_size=3, activation='relu'"),
     "layer_conv_2d": ("Conv2D", "filters=32, kernel_size=(3, 3), activation='relu'"),
-    "layer_conv_3d": ("Conv3D", "filters=8, kernel_size=(3, 3, 3)"),
     "layer_conv_1d_transpose": ("Conv1DTranspose", "filters=8, kernel_size=3"),
     "layer_conv_2d_transpose": ("Conv2DTranspose", "filters=8, kernel_size=(3, 3), strides=2"),
     "layer_separable_conv_2d": ("SeparableConv2D", "filters=8, kernel_size=3"),
@@ -86,10 +81,8 @@ R_LAYERS = {
     # pooling
     "layer_max_pooling_1d": ("MaxPooling1D", "pool_size=2"),
     "layer_max_pooling_2d": ("MaxPooling2D", "pool_size=(2, 2)"),
-    "layer_max_pooling_3d": ("MaxPooling3D", "pool_size=(2, 2, 2)"),
     "layer_average_pooling_1d": ("AveragePooling1D", "pool_size=2"),
     "layer_average_pooling_2d": ("AveragePooling2D", "pool_size=(2, 2)"),
-    "layer_average_pooling_3d": ("AveragePooling3D", "pool_size=(2, 2, 2)"),
     "layer_global_max_pooling_1d": ("GlobalMaxPooling1D", ""),
     "layer_global_max_pooling_2d": ("GlobalMaxPooling2D", ""),
     "layer_global_average_pooling_1d": ("GlobalAveragePooling1D", ""),

@@ -4,7 +4,7 @@ Example
 -------
 >>> import numpy as np
 >>> from pipeseq.regularizers import L2
->>> float(L2(0.1)(np.ones(3)))
+>>> round(float(L2(0.1)(np.ones(3))), 6)
 0.3
 """
 import numpy as np

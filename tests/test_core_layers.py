@@ -84,3 +84,28 @@ def test_layer_normalization_matches_keras():
     model = Sequential([Dense(6, input_shape=data["x"].shape[1:]), LayerNormalization(), Dense(3)])
     model.set_weights([data[f"w{i}"] for i in range(len(model.weights))])
     np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["y"], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("cls_name,kwargs,shape", [
+    ("GaussianNoise", {"stddev": 0.3, "seed": 1}, (6, 5)),
+    ("GaussianDropout", {"rate": 0.3, "seed": 1}, (6, 5)),
+    ("AlphaDropout", {"rate": 0.3, "seed": 1}, (6, 5)),
+    ("SpatialDropout1D", {"rate": 0.5, "seed": 1}, (4, 3, 5)),
+    ("SpatialDropout2D", {"rate": 0.5, "seed": 1}, (4, 3, 3, 5)),
+    ("SpatialDropout2D", {"rate": 0.5, "seed": 1, "data_format": "channels_first"}, (4, 5, 3, 3)),
+    ("Identity", {}, (3, 4)),
+])
+def test_noise_layers(cls_name, kwargs, shape):
+    from pipeseq.layers.base import get_layer_class
+    cls = get_layer_class(cls_name)
+    layer = check_layer(cls, kwargs, shape, supports_training_step=False)
+    x = np.random.default_rng(0).normal(size=shape).astype("float32")
+    np.testing.assert_array_equal(layer(x), x)          # identity at inference
+    if cls_name != "Identity":
+        # training: the gradient is the mask/noise the forward pass drew
+        y, cache = layer.forward(x, training=True)
+        assert not np.array_equal(y, x)
+        dx, _ = layer.backward(cache, np.ones_like(y))
+        if cls_name.startswith("Spatial"):
+            axis = 1 if "1D" in cls_name else ((1, 2) if kwargs.get("data_format") != "channels_first" else (2, 3))
+            assert (np.ptp(dx, axis=axis) == 0).all()       # whole channels kept or dropped

@@ -14,3 +14,5 @@ from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooli
                       GlobalAveragePooling2D)
 from .reshaping import (UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D,  # noqa: F401
                         Cropping1D, Cropping2D)
+from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # noqa: F401
+                    SpatialDropout1D, SpatialDropout2D)

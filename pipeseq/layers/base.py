@@ -49,7 +49,7 @@ def get_layer_class(class_name):
 def _import_all_layers():
     # Imported on demand so that the registry is complete without import loops.
     import importlib
-    for mod in ("core", "activation", "normalization", "conv", "pooling", "reshaping",
+    for mod in ("core", "activation", "normalization", "noise", "conv", "pooling", "reshaping",
                 "recurrent", "embedding", "merge", "wrappers"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
@@ -290,6 +290,10 @@ class Layer:
 
     def _maybe_build(self, input_shape):
         if not self.built:
+            if getattr(self, "activity_regularizer", None) is not None:
+                import warnings
+                warnings.warn(f"Layer '{self.name}': activity_regularizer is kept in the config "
+                              "but not applied during training by pipeseq.", stacklevel=3)
             shape = _as_shape(input_shape)
             self._check_input_rank(shape)
             self.build(shape)
