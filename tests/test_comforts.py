@@ -4,6 +4,7 @@ import io
 import re
 import subprocess
 import sys
+import types
 import warnings
 
 import numpy as np
@@ -113,7 +114,7 @@ def test_many_fast_steps_are_throttled(monkeypatch, kind):
         monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
         stream = TerminalStream()
     monkeypatch.delenv("PIPESEQ_PROGRESS_PLAIN", raising=False)
-    monkeypatch.setattr(progbar_mod.time, "perf_counter", FakeClock(0.001))
+    monkeypatch.setattr(progbar_mod, "time", types.SimpleNamespace(perf_counter=FakeClock(0.001)))
     bar = Progbar(5000, verbose=1, stream=stream)
     for i in range(1, 5001):
         bar.update(i, {"loss": 1.0 / i})
