@@ -149,8 +149,7 @@ def layers_section():
         table(["Keras name", "R name", "also known as", "arguments and defaults"], rows),
     ]
     if missing:
-        text += ["", "R layer functions whose Keras class is not in this pipeseq (calling them raises "
-                 "`LayerNotAvailableError`, naming the class):", "",
+        text += ["", "R layer functions whose Keras class is not registered in this pipeseq:", "",
                  table(["R name", "Keras class"], [(code(r), code(c)) for r, c in missing])]
     return "\n".join(text)
 
