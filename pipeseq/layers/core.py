@@ -29,6 +29,7 @@ class Dense(Layer):
 
     min_ndim = 2
     supports_masking = True
+    can_skip_input_grad = True     # backward(..., need_dx=False) skips the input gradient
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
@@ -74,10 +75,10 @@ class Dense(Layer):
         y = self.activation(z) if self.activation.name != "linear" else z
         return y, (lin_cache, z, y)
 
-    def backward(self, cache, dy):
+    def backward(self, cache, dy, need_dx=True):
         lin_cache, z, y = cache
         dz = self.activation.backward(z, y, dy) if self.activation.name != "linear" else dy
-        dx, dk, db = ops.dense_backward(lin_cache, dz)
+        dx, dk, db = ops.dense_backward(lin_cache, dz, need_dx=need_dx)
         return dx, [dk, db] if self.use_bias else [dk]
 
     def get_config(self):

@@ -324,10 +324,17 @@ class Sequential(Model):
             caches.append(cache)
         return x, caches
 
-    def backward(self, caches, dy):
+    input_grad_optional = True      # backward(..., need_input_grad=False) is accepted
+
+    def backward(self, caches, dy, need_input_grad=True):
+        """Gradients of every layer; ``need_input_grad=False`` (training) may return dx=None."""
         grads = []
+        first = self._layers[0] if self._layers else None
         for layer, cache in zip(reversed(self._layers), reversed(caches)):
-            dy, g = layer.backward(cache, dy)
+            if layer is first and not need_input_grad and getattr(layer, "can_skip_input_grad", False):
+                dy, g = layer.backward(cache, dy, need_dx=False)
+            else:
+                dy, g = layer.backward(cache, dy)
             grads.append(g)
         return dy, [g for gs in reversed(grads) for g in gs]
 

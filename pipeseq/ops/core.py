@@ -21,13 +21,18 @@ def dense_forward(x, kernel, bias=None):
     return y, (x, kernel, bias is not None)
 
 
-def dense_backward(cache, dy):
-    """Return ``(dx, dkernel, dbias)``; ``dbias`` is None without a bias."""
+def dense_backward(cache, dy, need_dx=True):
+    """Return ``(dx, dkernel, dbias)``; ``dbias`` is None without a bias.
+
+    ``need_dx=False`` skips the input gradient (returned as None): the first
+    layer of a model being trained needs none, and it is a third of the layer's
+    matrix-product work.
+    """
     x, kernel, has_bias = cache
     dy2 = dy.reshape(-1, dy.shape[-1])
     dkernel = x.reshape(-1, x.shape[-1]).T @ dy2
     dbias = dy2.sum(axis=0) if has_bias else None
-    dx = dy @ kernel.T
+    dx = dy @ kernel.T if need_dx else None
     return dx, dkernel, dbias
 
 

@@ -272,7 +272,11 @@ class Trainer:
         y_pred, cache = self.forward(x, training=True)
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
         loss, per_output, dys = self._compute_losses(ys, preds, sw, want_grad=True)
-        _, grads = self.backward(cache, dys if len(preds) > 1 else dys[0])
+        dy = dys if len(preds) > 1 else dys[0]
+        if getattr(self, "input_grad_optional", False):   # no gradient for the data itself
+            _, grads = self.backward(cache, dy, need_input_grad=False)
+        else:
+            _, grads = self.backward(cache, dy)
         keep_g, keep_v = [], []
         for i, v in self._gradient_plan():
             g = grads[i]
