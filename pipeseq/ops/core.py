@@ -42,7 +42,7 @@ def dropout_mask(rng, shape, rate, dtype, noise_shape=None):
     if noise_shape is not None:
         shape = tuple(s if n is None else n for s, n in zip(shape, noise_shape))
     keep = rng.random(shape, dtype=np.float32 if dtype == np.float32 else np.float64) >= rate
-    return keep.astype(dtype) * np.asarray(1.0 / (1.0 - rate), dtype=dtype)
+    return np.multiply(keep, np.asarray(1.0 / (1.0 - rate), dtype=dtype), dtype=dtype)
 
 
 def batch_norm_train(x, gamma, beta, axes, epsilon):
