@@ -9,9 +9,13 @@ Usage::
 
     python -m benchmarks.rnn_bench [--epochs 2] [--profile lstm|gru]
 
-Prints seconds per epoch (best of the timed epochs) and samples/second. No asserts.
+Prints, per case, the median over the timed epochs of wall time and CPU time
+(``time.process_time``: less sensitive to other jobs on a shared machine), the
+1-minute load average before and after, and samples/second. No asserts.
 """
 import argparse
+import os
+import statistics
 import time
 
 import numpy as np
@@ -48,20 +52,23 @@ def time_case(name, epochs):
     make, target = CASES[name]
     model, x, y, bs = make()
     model.fit(x[:bs * 2], y[:bs * 2], batch_size=bs, epochs=1, verbose=0)   # warm-up
-    times = []
+    load0 = os.getloadavg()[0]
+    walls, cpus = [], []
     for _ in range(epochs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model.fit(x, y, batch_size=bs, epochs=1, verbose=0)
-        times.append(time.perf_counter() - t0)
-    best = min(times)
-    print(f"{name}: {best:.2f} s/epoch (target {target} s), {len(x) / best:,.0f} samples/s; "
-          f"epochs: {', '.join(f'{t:.2f}' for t in times)}")
-    return best
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    print(f"{name}: wall {wall:.2f} s/epoch (target {target} s), cpu {cpu:.2f} s, "
+          f"{len(x) / wall:,.0f} samples/s; load {load0:.1f}->{os.getloadavg()[0]:.1f}; "
+          f"wall: {', '.join(f'{t:.2f}' for t in walls)}; cpu: {', '.join(f'{t:.2f}' for t in cpus)}")
+    return wall
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--only", choices=sorted(CASES))
     ap.add_argument("--profile", choices=sorted(CASES), help="cProfile one epoch of this case")
     args = ap.parse_args(argv)
