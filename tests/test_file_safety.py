@@ -350,3 +350,18 @@ def test_unbuilt_model(tmp_path):
     m = Sequential([Dense(2)])
     with pytest.raises(ValueError, match="not been built"):
         m.save_weights(str(tmp_path / "w.weights.h5"))
+
+
+def test_saved_files_get_normal_permissions(tmp_path):
+    import os
+    from pipeseq.layers import Dense
+    from pipeseq.models import Sequential
+    model = Sequential([Dense(2, input_shape=(3,))])
+    umask = os.umask(0o022)
+    try:
+        for name in ("m.weights.h5", "m.h5", "m.keras"):
+            path = tmp_path / name
+            (model.save_weights if "weights" in name else model.save)(str(path))
+            assert oct(path.stat().st_mode & 0o777) == oct(0o644), name
+    finally:
+        os.umask(umask)

@@ -183,6 +183,10 @@ def atomic_path(path, overwrite=True):
     os.close(fd)
     try:
         yield tmp
+        # mkstemp creates the file as 0600; give the result the usual permissions (0666 & ~umask).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -112,8 +112,16 @@ class MeanMetricWrapper(Mean):
 
 def _class(name, fn, defaults=None):
     defaults = defaults or {}
+    cls_name = name
 
     def __init__(self, name=None, dtype=None, **kwargs):
+        unknown = set(kwargs) - set(defaults)
+        if unknown:
+            from ..utils import did_you_mean
+            bad = sorted(unknown)[0]
+            raise TypeError(f"{cls_name}: unrecognized argument {bad!r}."
+                            f"{did_you_mean(bad, list(defaults))} Accepted: "
+                            f"{['name', 'dtype', *defaults]}. Received: {bad}={kwargs[bad]!r}")
         MeanMetricWrapper.__init__(self, fn, name=name or fn.__name__, **{**defaults, **kwargs})
     return type(name, (MeanMetricWrapper,), {"__init__": __init__})
 
