@@ -211,7 +211,10 @@ def _prepare(obj, legacy, keras1):
 
 
 def _is_keras_object(entry):
+    """An initializer/regularizer/constraint entry (a layer, e.g. Identity, has a "name")."""
     from .. import initializers, regularizers
+    if str(entry.get("module", "")).startswith("keras.layers") or "name" in entry["config"]:
+        return False
     return entry["class_name"] in initializers._REGISTRY or \
         entry["class_name"] in getattr(regularizers, "_REGISTRY", {}) or \
         entry["class_name"] in getattr(regularizers, "_CONSTRAINTS", {})
