@@ -232,8 +232,8 @@ def main(argv=None):
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
     if args.write_docs:
-        report.write_docs(results, args.docs_path, command="python -m benchmarks --write-docs"
-                          + (f" --repeats {args.repeats}" if args.repeats != 3 else ""))
+        shown = [a for a in argv if a not in ("--json", args.json, "--docs-path", args.docs_path)]
+        report.write_docs(results, args.docs_path, command=" ".join(["python -m benchmarks"] + shown))
         print(f"wrote {args.docs_path}", file=sys.stderr)
     return 0
 

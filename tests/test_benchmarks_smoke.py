@@ -56,3 +56,88 @@ def test_gemm_flop_count_of_w1():
     fwd = 2 * (784 * 512 + 512 * 512 + 512 * 10)
     assert mlp_gemm_flops(1) == 2 * fwd + 2 * (512 * 512 + 512 * 10)
     assert mlp_gemm_flops(1, first_dx=True) == 3 * fwd
+
+
+# ------------------------------------------------------------------------------------------
+# The speed paths the benchmarks motivated must compute exactly what the plain paths compute.
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("categorical_crossentropy", {}), ("categorical_crossentropy", {"label_smoothing": 0.1}),
+    ("categorical_crossentropy", {"from_logits": True}), ("binary_crossentropy", {}),
+    ("binary_crossentropy", {"label_smoothing": 0.2}), ("sparse_categorical_crossentropy", {}),
+    ("mean_squared_error", {})])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_loss_value_and_gradient_equals_separate_calls(name, kwargs, dtype):
+    import numpy as np
+    from pipeseq.training import losses
+    rng = np.random.default_rng(0)
+    p = rng.random((40, 5)).astype(dtype)
+    p[0, 0], p[1, 1], p[2] = 1e-9, 1 - 1e-9, [0, 0, 0, 0, 1]      # rows where the clip is active
+    if name == "sparse_categorical_crossentropy":
+        t = rng.integers(0, 5, 40)
+    elif name == "categorical_crossentropy":
+        t = np.eye(5, dtype=dtype)[rng.integers(0, 5, 40)]
+    else:
+        t = (rng.random((40, 5)) > 0.5).astype(dtype)
+    loss = losses.LOSS_CLASSES[losses.CLASS_NAMES[name]](**kwargs)
+    v, g = loss.value_and_gradient(t, p)
+    assert v.dtype == g.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(v, loss(t, p))
+    np.testing.assert_array_equal(g, loss.gradient(t, p))
+
+
+@pytest.mark.parametrize("opt", ["rmsprop", "adam"])
+def test_in_place_optimizer_updates_match_the_textbook_formulas(opt):
+    import math
+    import numpy as np
+    from pipeseq.layers.base import Variable
+    from pipeseq.training import optimizers
+    rng = np.random.default_rng(1)
+    w0 = rng.standard_normal((7, 3)).astype("float32")
+    var, o = Variable(w0.copy(), "w"), optimizers.get(opt)
+    ref, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
+    for t in range(1, 4):
+        g = rng.standard_normal((7, 3)).astype("float32")
+        o.apply([g], [var])
+        if opt == "rmsprop":
+            v = v * 0.9 + (1.0 - 0.9) * (g * g)
+            ref = ref - (0.001 * g) / np.sqrt(v + 1e-7)
+        else:
+            alpha = 0.001 * math.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t)
+            m = m + (g - m) * (1 - 0.9)
+            v = v + (g * g - v) * (1 - 0.999)
+            ref = ref - (alpha * m) / (np.sqrt(v) + 1e-7)
+        np.testing.assert_array_equal(var.value, ref)
+
+
+def test_denormal_flush_leaves_updates_unchanged():
+    import numpy as np
+    from pipeseq.layers.base import Variable
+    from pipeseq.training import optimizers
+    a, b = Variable(np.ones(4, "float32"), "a"), Variable(np.ones(4, "float32"), "b")
+    oa, ob = optimizers.RMSprop(), optimizers.RMSprop()
+    g = np.array([1e-3, 0, 0, 2e-3], "float32")
+    oa.apply([g], [a]), ob.apply([g], [b])
+    oa._slots[id(a)][0][1:3] = 1e-39            # decayed into denormals (dead units)
+    ob._slots[id(b)][0][1:3] = 1e-39
+    oa._flush_denormals()
+    assert oa._slots[id(a)][0][1] == 0.0
+    for _ in range(3):
+        oa.apply([g], [a]), ob.apply([g], [b])
+    np.testing.assert_array_equal(a.value, b.value)
+
+
+def test_training_without_the_first_layers_input_gradient_gives_the_same_gradients():
+    import numpy as np
+    from pipeseq import Sequential
+    from pipeseq.layers import Dense, Dropout
+    model = Sequential([Dense(6, activation="relu", input_shape=(4,)), Dropout(0.0),
+                        Dense(3, activation="softmax")])
+    x = np.random.default_rng(2).random((5, 4), dtype=np.float32)
+    y, cache = model.forward(x, training=True)
+    dy = np.ones_like(y)
+    dx_full, g_full = model.backward(cache, dy)
+    dx_none, g_none = model.backward(cache, dy, need_input_grad=False)
+    assert dx_full.shape == x.shape and dx_none is None
+    for a, b in zip(g_full, g_none):
+        np.testing.assert_array_equal(a, b)
