@@ -116,6 +116,26 @@ def test_paths_agree_with_scipy_signal(shape, ksize, strides, padding, dilation,
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.parametrize("chunk_bytes", [1, 700])
+@pytest.mark.parametrize("strides,dilation", [((1, 1), (1, 1)), ((2, 1), (1, 2)), ((1, 2), (1, 1))])
+def test_im2col_batch_chunks_give_the_same_result(monkeypatch, chunk_bytes, strides, dilation):
+    # The ungrouped im2col path works on chunks of samples (1 and 2-3 samples per chunk here).
+    rng = np.random.default_rng(3)
+    x, k = rng.normal(size=(5, 7, 8, 3)), rng.normal(size=(3, 2, 3, 4))
+    ref = _scipy_reference(x, k, strides, "same", dilation, 1)
+    dy = rng.normal(size=ref.shape)
+    dx_ref, dk_ref = ops.conv_backward(ops.conv_forward(x, k, strides, "same", dilation,
+                                                        method="fft")[1], dy)
+    monkeypatch.setattr(ops, "_CHUNK_BYTES", chunk_bytes)
+    assert len(ops._chunks(5, 8 * 7 * 3 * 2 * 3)) > 1
+    y, cache = ops.conv_forward(x, k, strides, "same", dilation, method="im2col")
+    np.testing.assert_allclose(y, ref, rtol=1e-10, atol=1e-10)
+    dx, dk = ops.conv_backward(cache, dy)
+    np.testing.assert_allclose(dx, dx_ref, rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(dk, dk_ref, rtol=1e-10, atol=1e-10)
+    assert ops.conv_backward(cache, dy, need_input=False)[0] is None
+
+
 @pytest.mark.parametrize("padding,strides,output_padding", [
     ("valid", (2, 2), None), ("same", (2, 1), None), ("valid", (3, 2), (1, 1)), ("same", (1, 1), None)])
 def test_transpose_paths_agree(padding, strides, output_padding):

@@ -55,6 +55,26 @@ def test_max_pool_gradient_goes_to_first_max_only():
     assert ops.pool_backward(cache, np.ones_like(y)).ravel().tolist() == [0, 2, 1, 0]
 
 
+@pytest.mark.parametrize("shape,pool", [((2, 5, 7, 3), (2, 3)), ((1, 4, 4, 2), (2, 2)),
+                                        ((2, 1, 9, 2), (1, 3))])
+def test_tiled_max_pool_matches_a_loop_reference(shape, pool):
+    # strides == pool_size, no padding: the tiled fast path (odd sizes drop the last rows/cols)
+    x = np.random.default_rng(0).integers(0, 3, size=shape).astype("float32")   # many ties
+    y, cache = ops.pool_forward(x, pool, pool, "valid", "max")
+    assert cache[0] == "tiled_max"
+    dy = np.arange(1, y.size + 1, dtype="float32").reshape(y.shape)
+    dx = ops.pool_backward(cache, dy)
+    ref_dx = np.zeros_like(x)
+    for b, i, j, c in np.ndindex(*y.shape):
+        win = x[b, i * pool[0]:(i + 1) * pool[0], j * pool[1]:(j + 1) * pool[1], c]
+        assert y[b, i, j, c] == win.max()
+        r, q = np.unravel_index(np.argmax(win), win.shape)          # first maximum, row-major
+        ref_dx[b, i * pool[0] + r, j * pool[1] + q, c] = dy[b, i, j, c]
+    np.testing.assert_array_equal(dx, ref_dx)
+    dy[0, 0, 0, 0] = np.inf                           # non-finite gradients stay off the others
+    assert not np.isnan(ops.pool_backward(cache, dy)).any()
+
+
 def test_avg_pool_same_excludes_padding():
     x = np.ones((1, 3, 3, 1), "float32")
     y = AveragePooling2D(2, padding="same")(x)

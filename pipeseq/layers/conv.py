@@ -150,15 +150,29 @@ class _BaseConv(Layer):
                              f"with shape {x.shape}")
         self._spatial_out(x.shape)
 
+    def _plain_relu(self):
+        act = self.activation
+        return act.name == "relu" and not getattr(act, "kwargs", True) \
+            and getattr(act, "_fn", None) is act_ops.relu
+
     def _finish(self, z):
-        """Add bias, apply activation; returns ``(y_last, z)``."""
+        """Add bias, apply activation; returns ``(y_last, z)``.
+
+        Plain ReLU runs in place (``z`` is then not kept: its gradient only needs ``y > 0``).
+        """
         if self.use_bias:
             z += self.bias.value
+        if self._plain_relu():
+            y = np.maximum(z, 0, out=z)
+            return y, None
         y = self.activation(z) if self.activation.name != "linear" else z
         return y, z
 
     def _unfinish(self, z, y, dy):
-        dz = self.activation.backward(z, y, dy) if self.activation.name != "linear" else dy
+        if self._plain_relu():
+            dz = dy * (y > 0)            # as ops.activations.relu_backward; 6x faster than where()
+        else:
+            dz = self.activation.backward(z, y, dy) if self.activation.name != "linear" else dy
         db = dz.sum(axis=tuple(range(dz.ndim - 1))) if self.use_bias else None
         return dz, db
 
@@ -181,6 +195,8 @@ class _BaseConv(Layer):
 
 class _Conv(_BaseConv):
     """N-D convolution: ``activation(conv(x, kernel) + bias)``."""
+
+    can_skip_input_grad = True     # backward(..., need_dx=False) skips the input gradient
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, groups=1, activation=None, use_bias=True,
@@ -223,11 +239,12 @@ class _Conv(_BaseConv):
         y, z = self._finish(z)
         return to_data_format(y, self.data_format), (conv_cache, z, y)
 
-    def backward(self, cache, dy):
+    def backward(self, cache, dy, need_dx=True):
         conv_cache, z, y = cache
         dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
-        dx, dk = ops.conv_backward(conv_cache, dz)
-        return to_data_format(dx, self.data_format), ([dk, db] if self.use_bias else [dk])
+        dx, dk = ops.conv_backward(conv_cache, dz, need_input=need_dx)
+        dx = None if dx is None else to_data_format(dx, self.data_format)
+        return dx, ([dk, db] if self.use_bias else [dk])
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, **self._common_config(),

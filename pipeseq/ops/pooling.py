@@ -62,6 +62,9 @@ def pool_forward(x, pool_size, strides, padding, mode):
     if min(out_hw) <= 0:
         raise ValueError(f"Pooling window {tuple(pool_size[-x.ndim + 2:])} is larger than the input "
                          f"{tuple(spatial[-x.ndim + 2:])} with padding {padding!r}.")
+    if mode == "max" and tuple(strides) == tuple(pool_size) and not any(p for pr in pads for p in pr):
+        y, cache = _tiled_max_forward(x, pool_size, out_hw)
+        return (y[:, 0] if one_d else y), cache + (one_d,)
     if mode == "max":
         fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
         xp = pad_spatial(x, pads, value=fill)
@@ -104,8 +107,61 @@ def _counts(spatial, pool, strides, pads, out_hw, dtype):
     return c
 
 
+def _tiles(x, pool, out_hw, writeable=False):
+    """View ``(N, oh, ph, ow, pw, C)`` of the non-overlapping windows (strides == pool)."""
+    (ph, pw), (oh, ow) = pool, out_hw
+    n, _, _, c = x.shape
+    s_n, s_h, s_w, s_c = x.strides
+    return np.lib.stride_tricks.as_strided(
+        x, shape=(n, oh, ph, ow, pw, c), strides=(s_n, s_h * ph, s_h, s_w * pw, s_w, s_c),
+        writeable=writeable)
+
+
+def _tiled_max_forward(x, pool, out_hw):
+    """Max pooling with ``strides == pool_size`` and no padding: one ``maximum`` per window tap.
+
+    The backward pass finds each window's first maximum by comparing the taps with ``y``
+    (no argmax array is built).
+    """
+    t = _tiles(x, pool, out_hw)
+    y = t[:, :, 0, :, 0].copy()
+    for i in range(pool[0]):
+        for j in range(pool[1]):
+            if i or j:
+                np.maximum(y, t[:, :, i, :, j], out=y)
+    return y, ("tiled_max", x, y, pool, out_hw)
+
+
+def _tiled_max_backward(cache, dy):
+    _, x, y, pool, out_hw, _ = cache
+    n, oh, ph, ow, pw, c = shape = (x.shape[0], out_hw[0], pool[0], out_hw[1], pool[1], x.shape[-1])
+    hit = _tiles(x, pool, out_hw) == y[:, :, None, :, None]            # (N, oh, ph, ow, pw, C)
+    if ph * pw > 1:                                   # ties: the first maximum takes the gradient
+        taps = [hit[:, :, i, :, j] for i in range(ph) for j in range(pw)]
+        seen = taps[0].copy()
+        for k, tap in enumerate(taps[1:], 1):
+            np.greater(tap, seen, out=tap)            # hit and no earlier hit
+            if k < len(taps) - 1:
+                np.logical_or(seen, tap, out=seen)
+    dyb = dy[:, :, None, :, None]
+    if np.isfinite(dy).all():
+        dt = np.multiply(hit, dyb, dtype=dy.dtype)   # 3x faster than where() with broadcasting
+    else:                                             # (0 * inf would give nan off the maximum)
+        dt = np.where(hit, dyb, np.zeros((), dtype=dy.dtype))
+    dx = dt.reshape(n, oh * ph, ow * pw, c)
+    if dx.shape == x.shape:
+        return dx
+    full = np.zeros(x.shape, dtype=dy.dtype)          # "valid" pooling dropped the last rows/cols
+    full[:, :oh * ph, :ow * pw] = dx
+    return full
+
+
 def pool_backward(cache, dy):
     """Gradient of :func:`pool_forward` with respect to its input."""
+    if cache[0] == "tiled_max":
+        one_d = cache[-1]
+        dx = _tiled_max_backward(cache, dy[:, None] if one_d else dy)
+        return dx[:, 0] if one_d else dx
     mode, aux, padded_shape, pool, strides, pads, spatial, out_hw, one_d = cache
     if one_d:
         dy = dy[:, None]
