@@ -243,3 +243,68 @@ def _compare_entries(mine, ref, where):
 
 def _norm(v):
     return list(v) if isinstance(v, tuple) else v
+
+
+# ------------------------------------------------------- pipeseq's legacy .h5 is Keras 2 shaped
+def test_pipeseq_legacy_h5_model_config_is_keras2_like_tf_keras(tmp_path):
+    """Same layer entries as tf_keras writes: batch_input_shape, plain dtypes, {class_name,
+    config} entries; none of the keys that tf_keras (Keras 3: time_major, groups) refuses."""
+    name = "dense_bn"
+    ours = api.load_model(os.path.join(FIX, name + ".tfk_model.h5"))
+    p = str(tmp_path / "m.h5")
+    ours.save(p)
+    with h5py.File(p, "r") as f:
+        mine = json.loads(f.attrs["model_config"])
+    with h5py.File(os.path.join(FIX, name + ".tfk_model.h5"), "r") as f:
+        theirs = json.loads(f.attrs["model_config"])
+    assert mine["class_name"] == theirs["class_name"] == "Sequential"
+    assert [e["class_name"] for e in mine["config"]["layers"]] == \
+        [e["class_name"] for e in theirs["config"]["layers"]]
+    for e_mine, e_theirs in zip(mine["config"]["layers"], theirs["config"]["layers"]):
+        assert set(e_mine) == {"class_name", "config"}
+        extra = set(e_mine["config"]) - set(e_theirs["config"])
+        assert not extra, f"{e_mine['class_name']}: keys tf_keras does not write: {extra}"
+        assert isinstance(e_mine["config"]["dtype"], str)
+    first = mine["config"]["layers"][0]["config"]
+    assert first["batch_input_shape"] == [None, 8] and "batch_shape" not in first
+
+
+def test_pipeseq_legacy_h5_drops_keys_each_keras_refuses(tmp_path):
+    from pipeseq.layers import LSTM
+    from pipeseq.layers.activation import LeakyReLU
+    from pipeseq.layers.conv import Conv2DTranspose
+    from pipeseq import Sequential
+    m = Sequential([LSTM(3, input_shape=(4, 2), return_sequences=True), LeakyReLU(0.1)])
+    m2 = Sequential([Conv2DTranspose(2, 2, input_shape=(3, 3, 1))])
+    for model in (m, m2):
+        p = str(tmp_path / f"{model.name}.h5")
+        model.save(p)
+        text = h5py.File(p, "r").attrs["model_config"]
+        for key in ("time_major", '"groups"', "quantization_config", "DTypePolicy", "batch_shape",
+                    "negative_slope", "input_axes", "zero_output_for_mask"):
+            assert key not in text, key
+        back = api.load_model(p)
+        assert back.get_config() == model.get_config()
+    assert '"alpha": 0.1' in h5py.File(str(tmp_path / f"{m.name}.h5"), "r").attrs["model_config"]
+
+
+def test_pipeseq_legacy_h5_training_config_is_tf_keras_style(tmp_path):
+    from pipeseq import Input, Model
+    from pipeseq.layers import Dense
+    a = Input(shape=(4,))
+    m = Model(a, [Dense(2)(a), Dense(1)(a)])
+    m.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    p = str(tmp_path / "m.h5")
+    m.save(p)
+    tc = json.loads(h5py.File(p, "r").attrs["training_config"])
+    assert tc["loss"] == "mean_squared_error"             # Keras 3 cannot read the loss "mse" here
+    assert tc["metrics"] == [["mae"], ["mae"]]             # one list per output
+    assert tc["optimizer_config"]["class_name"] == "Custom>Adam"
+    assert "loss_scale_factor" not in tc["optimizer_config"]["config"]
+    back = api.load_model(p)
+    assert back.compiled and type(back.optimizer).__name__ == "Adam"
+    assert back.optimizer.get_config() == m.optimizer.get_config()
+    x = np.ones((4, 4), "float32")
+    r1 = m.evaluate(x, [np.zeros((4, 2)), np.zeros((4, 1))], verbose=0, return_dict=True)
+    r2 = back.evaluate(x, [np.zeros((4, 2)), np.zeros((4, 1))], verbose=0, return_dict=True)
+    assert r1.keys() == r2.keys()

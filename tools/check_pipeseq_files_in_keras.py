@@ -24,7 +24,9 @@ architecture read from the model file of the same stem, so a match proves the we
 Prints one line per check with max abs and max rel difference; exit status 1 if any check fails
 (|a-b| > atol + rtol*|b|) or a file that exists could not be loaded (--allow-errors to only report).
 If the npz also has y_tfk (the fixtures do, where tf_keras math differs, e.g. hard_sigmoid), tf_keras
-checks compare with it. --json FILE writes the results.
+checks compare with it. --json FILE writes the results. --compile loads model files with
+compile=True, requires the model to come back compiled (an optimizer and a loss) and runs
+model.evaluate(x, y) once, so a training config that a Keras cannot restore fails the check.
 """
 from __future__ import annotations
 
@@ -129,7 +131,25 @@ def fresh_copy(lib, arch):
     return m
 
 
-def check_model(stem, d, layout, rtol, atol):
+def load_compiled(lib, path):
+    """load_model(compile=True); the model must be compiled and evaluate() must run."""
+    m = lib.models.load_model(path, compile=True)
+    if getattr(m, "optimizer", None) is None or getattr(m, "loss", None) is None:
+        raise RuntimeError("the model came back uncompiled (no optimizer or loss)")
+    return m
+
+
+def evaluate_once(m, xs, ys):
+    try:
+        m.evaluate(xs[0] if len(xs) == 1 else list(xs), ys[0] if len(ys) == 1 else list(ys),
+                   verbose=0)
+    except (tf.errors.UnimplementedError, tf.errors.InvalidArgumentError):
+        # channels_first Conv2D has no CPU kernel in TF (see run()); the compile state was read
+        pass
+    return m
+
+
+def check_model(stem, d, layout, rtol, atol, compile_=False):
     base = os.path.join(d, stem)
     xs, ys, yt = load_npz(base + ".npz")
     lay = LAYOUTS[layout]
@@ -165,8 +185,12 @@ def check_model(stem, d, layout, rtol, atol):
         attempt(f"keras3:load_model({os.path.basename(keras_file)})",
                 lambda: keras.models.load_model(keras_file, compile=False), ys)
     for p in k3_models:
-        attempt(f"keras3:load_model({os.path.basename(p)})", lambda p=p: keras.models.load_model(p, compile=False),
-                ys)
+        if compile_:
+            attempt(f"keras3:load_model({os.path.basename(p)}, compile=True)",
+                    lambda p=p: evaluate_once(load_compiled(keras, p), xs, ys), ys)
+        else:
+            attempt(f"keras3:load_model({os.path.basename(p)})",
+                    lambda p=p: keras.models.load_model(p, compile=False), ys)
     for p in found["weights"] + found["legacy_weights"]:
         def k3w(p=p):
             m = fresh_copy(keras, k3_arch())
@@ -177,8 +201,12 @@ def check_model(stem, d, layout, rtol, atol):
     # tf_keras (legacy Keras 2 files)
     if tf_keras is not None:
         for p in tfk_models:
-            attempt(f"tf_keras:load_model({os.path.basename(p)})",
-                    lambda p=p: tf_keras.models.load_model(p, compile=False), yt)
+            if compile_:
+                attempt(f"tf_keras:load_model({os.path.basename(p)}, compile=True)",
+                        lambda p=p: evaluate_once(load_compiled(tf_keras, p), xs, yt), yt)
+            else:
+                attempt(f"tf_keras:load_model({os.path.basename(p)})",
+                        lambda p=p: tf_keras.models.load_model(p, compile=False), yt)
         for p in found["legacy_weights"]:
             def tkw(p=p):
                 if not tfk_models:
@@ -202,6 +230,8 @@ def main(argv=None):
     ap.add_argument("--atol", type=float, default=1e-5)
     ap.add_argument("--allow-errors", action="store_true", help="report load errors without failing")
     ap.add_argument("--json", help="write the results to this file")
+    ap.add_argument("--compile", action="store_true",
+                    help="load model files with compile=True and run evaluate() once")
     args = ap.parse_args(argv)
 
     def is_model_npz(f):
@@ -217,7 +247,7 @@ def main(argv=None):
             print(f"{stem}: no {stem}.npz")
             n_fail += 1
             continue
-        res = check_model(stem, args.dir, args.layout, args.rtol, args.atol)
+        res = check_model(stem, args.dir, args.layout, args.rtol, args.atol, args.compile)
         all_results[stem] = res
         if not res:
             print(f"{stem}: no model files")

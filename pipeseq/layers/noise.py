@@ -118,6 +118,7 @@ class SpatialDropout1D(Dropout):
     def get_config(self):
         cfg = super().get_config()
         cfg.pop("noise_shape", None)
+        cfg.pop("trainable", None)     # Keras 3's SpatialDropout takes no `trainable` argument
         return cfg
 
 

@@ -29,8 +29,7 @@ import warnings
 from . import h5io, keras_zip
 from . import weights as wmod
 from .h5io import FileFormatError, WeightMismatchError
-from .serialization import (UnsafeConfigError, deserialize_layer, legacy_entry, prepare_config,
-                            serialize_layer)
+from .serialization import UnsafeConfigError, deserialize_layer, prepare_config, serialize_layer
 
 __all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_to_json",
            "model_from_json", "FileFormatError", "WeightMismatchError", "UnsafeConfigError"]
@@ -177,24 +176,18 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs
 
 
 def _save_legacy_model(model, filepath, overwrite, include_optimizer):
+    """Legacy full-model HDF5 with a Keras 2 style config (tf_keras and Keras 3 both load it)."""
+    from . import keras2
     from .serialization import compile_config
-    entry = serialize_layer(model)
-    if type(model).__name__ == "Functional":     # graph configs keep their Keras 3 entries
-        config = {"class_name": entry["class_name"], "config": entry["config"]}
-    else:
-        config = legacy_entry(entry)
-    config.pop("compile_config", None)
+    config = keras2.model_config(model)
     with h5io.atomic_h5(filepath, overwrite) as f:
         f.attrs["backend"] = wmod.BACKEND
         f.attrs["keras_version"] = wmod.KERAS_VERSION
         f.attrs["model_config"] = json.dumps(config)
         cc = compile_config(model) if include_optimizer else {}
         if cc:
-            training = {"loss": cc["loss"], "metrics": cc["metrics"], "weighted_metrics": None,
-                        "loss_weights": cc["loss_weights"],
-                        "optimizer_config": {"class_name": cc["optimizer"]["class_name"],
-                                             "config": cc["optimizer"]["config"]}}
-            f.attrs["training_config"] = json.dumps(training)
+            n_out = len(getattr(model, "outputs", None) or [None])
+            f.attrs["training_config"] = json.dumps(keras2.training_config(cc, n_out))
         wmod.write_legacy(model, f.create_group("model_weights"))
 
 

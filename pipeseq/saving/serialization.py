@@ -153,18 +153,6 @@ def _plain(obj):
     return str(obj)
 
 
-def legacy_entry(entry):
-    """A Keras 3 model entry as Keras 3's legacy ``.h5`` writer stores it.
-
-    The model and the entries of its ``layers`` list become ``{class_name, config}``;
-    entries nested inside a layer's config (a wrapped layer) keep their Keras 3 form.
-    """
-    out = {"class_name": entry["class_name"], "config": dict(entry["config"])}
-    if isinstance(out["config"].get("layers"), list):
-        out["config"]["layers"] = [legacy_entry(e) for e in out["config"]["layers"]]
-    return out
-
-
 # ------------------------------------------------------------------- reading
 def prepare_config(tree, keras_version=None):
     """Normalise a whole model config read from a file (returns a new object).
