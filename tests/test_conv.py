@@ -134,6 +134,19 @@ def test_im2col_batch_chunks_give_the_same_result(monkeypatch, chunk_bytes, stri
     np.testing.assert_allclose(dx, dx_ref, rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(dk, dk_ref, rtol=1e-10, atol=1e-10)
     assert ops.conv_backward(cache, dy, need_input=False)[0] is None
+    # bias + ReLU fused into the chunks == unfused arithmetic (and the same on the fft path)
+    b = rng.normal(size=4)
+    z = ref + b
+    dz = dy * (z > 0)
+    for method in ("im2col", "fft"):
+        y, cache = ops.conv_forward(x, k, strides, "same", dilation, method=method, bias=b, relu=True)
+        np.testing.assert_allclose(y, np.maximum(z, 0), rtol=1e-10, atol=1e-10)
+        dx, dk, db = ops.conv_backward(cache, dy)
+        np.testing.assert_allclose(db, dz.sum(axis=(0, 1, 2)), rtol=1e-10, atol=1e-10)
+        dx_ref, dk_ref = ops.conv_backward(ops.conv_forward(x, k, strides, "same", dilation,
+                                                            method="fft")[1], dz)
+        np.testing.assert_allclose(dx, dx_ref, rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(dk, dk_ref, rtol=1e-10, atol=1e-10)
 
 
 @pytest.mark.parametrize("padding,strides,output_padding", [

@@ -233,16 +233,26 @@ class _Conv(_BaseConv):
 
     def forward(self, x, training=False):
         self._check_input(x, self.kernel.shape[-2] * self.groups)
-        z, conv_cache = ops.conv_forward(to_channels_last(x, self.data_format), self.kernel.value,
-                                         self.strides, self.padding, self.dilation_rate,
-                                         self.groups, method=self.method)
+        relu = self._plain_relu()
+        fused = relu or self.activation.name == "linear"      # bias (+ ReLU) inside the conv op
+        z, conv_cache = ops.conv_forward(
+            to_channels_last(x, self.data_format), self.kernel.value, self.strides, self.padding,
+            self.dilation_rate, self.groups, method=self.method,
+            bias=self.bias.value if fused and self.use_bias else None, relu=relu)
+        if fused:
+            return to_data_format(z, self.data_format), (conv_cache, None, None)
         y, z = self._finish(z)
         return to_data_format(y, self.data_format), (conv_cache, z, y)
 
     def backward(self, cache, dy, need_dx=True):
         conv_cache, z, y = cache
-        dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
-        dx, dk = ops.conv_backward(conv_cache, dz, need_input=need_dx)
+        dy = to_channels_last(dy, self.data_format)
+        if y is None:                                          # fused forward
+            grads = ops.conv_backward(conv_cache, dy, need_input=need_dx)
+            dx, dk, db = grads if self.use_bias else grads + (None,)
+        else:
+            dz, db = self._unfinish(z, y, dy)
+            dx, dk = ops.conv_backward(conv_cache, dz, need_input=need_dx)
         dx = None if dx is None else to_data_format(dx, self.data_format)
         return dx, ([dk, db] if self.use_bias else [dk])
 

@@ -207,23 +207,33 @@ def _cols(xp, ksize, strides, dilation, out_hw, groups):
     return win.reshape(m, kh * kw, groups, cg).transpose(2, 0, 1, 3).reshape(groups, m, kh * kw * cg)
 
 
-def _im2col_conv(xp, kernel, strides, dilation, out_hw):
-    """Ungrouped convolution of the padded input ``xp``: ``(N, oh, ow, O)``, chunk by chunk."""
+def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False):
+    """Ungrouped convolution of the padded input ``xp``: ``(N, oh, ow, O)``, chunk by chunk.
+
+    ``bias`` and ``relu`` are applied to each chunk while it is in cache.
+    """
     kh, kw, c, o = kernel.shape
     n, (oh, ow) = xp.shape[0], out_hw
     k2 = kernel.reshape(kh * kw * c, o)
     y = np.empty((n, oh * ow, o), dtype=np.result_type(xp.dtype, kernel.dtype))
     for s, e in _chunks(n, oh * ow * kh * kw * c * xp.itemsize):
         cols = _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
-        np.matmul(cols, k2, out=y[s:e].reshape(-1, o))
+        yc = y[s:e].reshape(-1, o)
+        np.matmul(cols, k2, out=yc)
+        if bias is not None:
+            yc += bias
+        if relu:
+            np.maximum(yc, 0, out=yc)
     return y.reshape(n, oh, ow, o)
 
 
-def _im2col_conv_grads(xp, dy, kernel, strides, dilation, out_hw, need_input=True):
-    """Kernel gradient and (optionally) padded-input gradient of :func:`_im2col_conv`.
+def _im2col_conv_grads(xp, dy, kernel, strides, dilation, out_hw, need_input=True,
+                       relu_y=None, need_bias=False):
+    """``(dkernel, dxp or None, dbias or None)`` of :func:`_im2col_conv`.
 
-    One pass over the batch in chunks: each chunk's patches are rebuilt from ``xp`` (in cache),
-    ``dk += patches^T @ dy`` and the chunk's input gradient is scattered tap by tap.
+    One pass over the batch in chunks: the ReLU mask (``relu_y``: the forward output) and the
+    bias gradient are applied per chunk, each chunk's patches are rebuilt from ``xp`` (in
+    cache), ``dk += patches^T @ dz`` and the chunk's input gradient is scattered tap by tap.
     """
     kh, kw, c, o = kernel.shape
     n = xp.shape[0]
@@ -231,15 +241,20 @@ def _im2col_conv_grads(xp, dy, kernel, strides, dilation, out_hw, need_input=Tru
     dy = np.ascontiguousarray(dy)
     dk = np.zeros((kh * kw * c, o), dtype=dtype)
     part = np.empty_like(dk)
+    db = np.zeros(o, dtype=dtype) if need_bias else None
     dxp = np.zeros(xp.shape, dtype=dtype) if need_input else None
     for s, e in _chunks(n, out_hw[0] * out_hw[1] * kh * kw * c * xp.itemsize):
         dyc = dy[s:e].reshape(-1, o)
+        if relu_y is not None:
+            dyc = dyc * (relu_y[s:e].reshape(-1, o) > 0)   # as activations.relu_backward
+        if need_bias:
+            db += dyc.sum(axis=0)
         cols = _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
         np.matmul(cols.T, dyc, out=part)
         dk += part
         if need_input:
             _scatter_input_grad(dyc, kernel, dxp[s:e], strides, dilation, out_hw)
-    return dk.reshape(kernel.shape), dxp
+    return dk.reshape(kernel.shape), dxp, db
 
 
 def _scatter_input_grad(dy2, kernel, dxp, strides, dilation, out_hw):
@@ -305,7 +320,8 @@ def _as_2d(x, kernel, strides, dilation, pads):
     return x, kernel, tuple(strides), tuple(dilation), list(pads), False
 
 
-def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto"):
+def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto", bias=None,
+                 relu=False):
     """N-D (1 or 2 spatial axes) convolution, channels_last, Keras/TF padding.
 
     Parameters
@@ -316,11 +332,13 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto")
     padding : "valid", "same" or "causal" (1-D), or an explicit list of ``(before, after)``
     groups : int, channels split into ``groups`` independent convolutions
     method : "auto", "im2col" or "fft"
+    bias : ndarray ``(O,)`` or None, added to the output (fused into the im2col chunks)
+    relu : bool, apply ``max(., 0)`` after the bias (fused likewise)
 
     Returns
     -------
-    y : ndarray ``(N, *out_spatial, O)`` (no bias, no activation)
-    cache : what :func:`conv_backward` needs
+    y : ndarray ``(N, *out_spatial, O)``: ``relu(conv + bias)`` (plain convolution by default)
+    cache : what :func:`conv_backward` needs (it returns ``db`` too when ``bias`` was given)
     """
     spatial = x.shape[1:-1]
     ksize = kernel.shape[:-2]
@@ -336,37 +354,50 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto")
                          f"than the padded input {tuple(spatial)} (padding {padding!r}).")
     if method == "auto":
         method = choose_method(x2.shape, k2.shape, s2, d2)
-    if method == "im2col" and groups == 1:
-        y, aux = _im2col_conv(xp, k2, s2, d2, out_hw), xp       # patches rebuilt in backward
-    elif method == "im2col":
-        cols = _cols(xp, (kh, kw), s2, d2, out_hw, groups)
-        y = _grouped_forward(cols, k2, groups).reshape((x.shape[0],) + out_hw + (k2.shape[-1],))
-        aux = cols
-    elif method == "fft":
-        y, aux = fft_forward(xp, k2, s2, d2, out_hw, groups)
+    if method == "im2col" and groups == 1:                       # patches rebuilt in backward
+        y, aux = _im2col_conv(xp, k2, s2, d2, out_hw, bias, relu), xp
     else:
-        raise ValueError(f"Unknown convolution method {method!r}; expected one of {METHODS}")
-    cache = (method, aux, k2, xp.shape, s2, d2, pads2, x2.shape[1:3], groups, one_d, out_hw)
+        if method == "im2col":
+            cols = _cols(xp, (kh, kw), s2, d2, out_hw, groups)
+            y = _grouped_forward(cols, k2, groups).reshape((x.shape[0],) + out_hw + (k2.shape[-1],))
+            aux = cols
+        elif method == "fft":
+            y, aux = fft_forward(xp, k2, s2, d2, out_hw, groups)
+        else:
+            raise ValueError(f"Unknown convolution method {method!r}; expected one of {METHODS}")
+        if bias is not None:
+            y += bias
+        if relu:
+            np.maximum(y, 0, out=y)
+    epilogue = (y if relu else None, bias is not None)
+    cache = (method, aux, k2, xp.shape, s2, d2, pads2, x2.shape[1:3], groups, one_d, out_hw, epilogue)
     return (y[:, 0] if one_d else y), cache
 
 
 def conv_backward(cache, dy, need_input=True):
-    """Gradients of :func:`conv_forward`: ``(dx, dkernel)`` (``dx`` None if not needed)."""
-    method, aux, k2, padded_shape, s2, d2, pads2, spatial, groups, one_d, out_hw = cache
+    """Gradients of :func:`conv_forward`: ``(dx, dkernel)``, or ``(dx, dkernel, dbias)`` when
+    the forward pass had a ``bias``; ``dx`` is None when ``need_input`` is False."""
+    method, aux, k2, padded_shape, s2, d2, pads2, spatial, groups, one_d, out_hw, epi = cache
+    relu_y, has_bias = epi
     if one_d:
         dy = dy[:, None]
     if method == "im2col" and groups == 1:
-        dk, dxp = _im2col_conv_grads(aux, dy, k2, s2, d2, out_hw, need_input)
-    elif method == "im2col":
-        dk, dxp = _grouped_grads(aux, dy.reshape(-1, k2.shape[-1]), k2, padded_shape, s2, d2,
-                                 out_hw, groups, need_input)
+        dk, dxp, db = _im2col_conv_grads(aux, dy, k2, s2, d2, out_hw, need_input, relu_y, has_bias)
     else:
-        dxp, dk = fft_grads(aux, dy, k2, padded_shape, s2, d2, groups, need_input)
+        if relu_y is not None:
+            dy = dy * (relu_y > 0)
+        db = dy.sum(axis=tuple(range(dy.ndim - 1))) if has_bias else None
+        if method == "im2col":
+            dk, dxp = _grouped_grads(aux, dy.reshape(-1, k2.shape[-1]), k2, padded_shape, s2, d2,
+                                     out_hw, groups, need_input)
+        else:
+            dxp, dk = fft_grads(aux, dy, k2, padded_shape, s2, d2, groups, need_input)
     dx = None
     if dxp is not None:
         dx = _crop(dxp, pads2, spatial)
         dx = dx[:, 0] if one_d else dx
-    return dx, (dk[0] if one_d else dk)
+    dk = dk[0] if one_d else dk
+    return (dx, dk, db) if has_bias else (dx, dk)
 
 
 def conv_transpose_forward(x, kernel, output_spatial, strides, padding, dilation, method="auto"):
@@ -416,7 +447,7 @@ def conv_transpose_backward(cache, dy):
     x2 = x[:, None] if one_d else x
     if method == "im2col":
         dx = _im2col_conv(dyp, k2, s2, d2, need_hw)
-        dk, _ = _im2col_conv_grads(dyp, x2, k2, s2, d2, need_hw, need_input=False)
+        dk = _im2col_conv_grads(dyp, x2, k2, s2, d2, need_hw, need_input=False)[0]
     else:
         dx, spectra = fft_forward(dyp, k2, s2, d2, need_hw, 1)
         _, dk = fft_grads(spectra, x2, k2, dyp.shape, s2, d2, 1, need_input=False)
