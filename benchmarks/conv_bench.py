@@ -2,8 +2,9 @@
 
 Run: ``python -m benchmarks.conv_bench`` (or ``python benchmarks/conv_bench.py``) from the repo
 root. Prints timings only (no asserts); the rule in ``pipeseq.ops.conv.choose_method`` was
-derived from the first table. Options: ``--quick`` (fewer shapes, 1 repeat, 1280-sample epoch), ``--no-epoch``,
-``--epoch-only``.
+derived from the first table. Options: ``--quick`` (fewer shapes, 1 repeat, 1280-sample epoch),
+``--no-epoch``, ``--epoch-only``, ``--ops`` (only the per-op table of W2's layers: ms, GFLOP/s
+and share of the machine's float32 GEMM peak, CPU and wall time).
 """
 import os
 import sys
@@ -60,6 +61,67 @@ def bench_shapes(repeats=3, shapes=SHAPES):
               flush=True)
 
 
+def gemm_peak(n=2048, repeats=3):
+    """float32 GFLOP per second of one big square ``np.matmul``: ``(per wall s, per CPU s)``.
+
+    The CPU-time rate is what a loaded machine still lets one measure (it counts only the
+    time the process ran, summed over BLAS threads)."""
+    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
+    a @ a
+    walls, cpus = [], []
+    for _ in range(repeats):
+        t, c = time.perf_counter(), time.process_time()
+        a @ a
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return 2 * n ** 3 / min(walls) / 1e9, 2 * n ** 3 / min(cpus) / 1e9
+
+
+def bench_w2_ops(repeats=5, batch=128):
+    """Per-op times of W2's convolution/pooling layers (im2col path, batch 128): median wall
+    and CPU ms, GFLOP per CPU second of the matrix products they contain, and that rate as a
+    share of the big-GEMM rate per CPU second."""
+    from pipeseq.ops import pooling
+    rng = np.random.default_rng(0)
+    peak = gemm_peak()
+    x1 = rng.random((batch, 28, 28, 1), dtype=np.float32)
+    k1, b1 = rng.random((3, 3, 1, 32), dtype=np.float32), np.zeros(32, np.float32)
+    x2 = rng.random((batch, 26, 26, 32), dtype=np.float32) - 0.5
+    k2, b2 = rng.random((3, 3, 32, 64), dtype=np.float32) - 0.5, np.zeros(64, np.float32)
+    fwd = lambda x, k, b: ops.conv_forward(x, k, (1, 1), "valid", (1, 1), method="im2col",  # noqa: E731
+                                           bias=b, relu=True)
+    y1, c1 = fwd(x1, k1, b1)
+    y2, c2 = fwd(x2, k2, b2)
+    p, cp = pooling.pool_forward(y2, (2, 2), (2, 2), "valid", "max")
+    dy2 = rng.random(y2.shape, dtype=np.float32)
+    f1 = 2 * batch * 26 * 26 * 9 * 32
+    f2 = 2 * batch * 24 * 24 * 288 * 64
+    rows = [("conv1 forward (+bias, relu)", lambda: fwd(x1, k1, b1), f1),
+            ("conv1 backward (dk, db; no dx)", lambda: ops.conv_backward(c1, y1, need_input=False), f1),
+            ("conv2 forward (+bias, relu)", lambda: fwd(x2, k2, b2), f2),
+            ("conv2 backward dk, db", lambda: ops.conv_backward(c2, dy2, need_input=False), f2),
+            ("conv2 backward dk, db, dx", lambda: ops.conv_backward(c2, dy2), 2 * f2),
+            ("maxpool 2x2 forward", lambda: pooling.pool_forward(y2, (2, 2), (2, 2), "valid", "max"), 0),
+            ("maxpool 2x2 backward", lambda: pooling.pool_backward(cp, p), 0)]
+    print(f"float32 GEMM peak (2048^2 matmul): {peak[0]:.0f} GFLOP per wall s, {peak[1]:.0f} per "
+          f"CPU s; load average {os.getloadavg()[0]:.1f}")
+    print(f"{'op (batch %d)' % batch:32s} {'wall ms':>8s} {'cpu ms':>8s} {'GFLOP':>6s} "
+          f"{'GF/cpu-s':>8s} {'% peak':>7s}")
+    for name, f, flops in rows:
+        f()
+        walls, cpus = [], []
+        for _ in range(repeats):
+            t, c = time.perf_counter(), time.process_time()
+            f()
+            walls.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
+        w, c = float(np.median(walls)), float(np.median(cpus))
+        rate = flops / c / 1e9 if flops else float("nan")
+        share = f"{100 * rate / peak[1]:6.0f}%" if flops else f"{'-':>7s}"
+        print(f"{name:32s} {w * 1e3:8.1f} {c * 1e3:8.1f} {flops / 1e9:6.2f} {rate:8.1f} {share}",
+              flush=True)
+
+
 def mnist_epoch(method, n=6000, batch_size=128):
     """One epoch of the classic Keras MNIST convnet on random data; returns seconds."""
     from pipeseq.layers import Conv2D, Dense, Dropout, Flatten, MaxPooling2D
@@ -87,6 +149,9 @@ def mnist_epoch(method, n=6000, batch_size=128):
 def main(argv=()):
     quick = "--quick" in argv
     print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, float32")
+    if "--ops" in argv:
+        bench_w2_ops()
+        return
     if "--epoch-only" not in argv:
         bench_shapes(repeats=1 if quick else 3, shapes=SHAPES[:3] if quick else SHAPES)
     if "--no-epoch" in argv:

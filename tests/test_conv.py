@@ -116,10 +116,13 @@ def test_paths_agree_with_scipy_signal(shape, ksize, strides, padding, dilation,
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
 
 
+@pytest.mark.parametrize("keep_bytes", [0, 1 << 23])
 @pytest.mark.parametrize("chunk_bytes", [1, 700])
 @pytest.mark.parametrize("strides,dilation", [((1, 1), (1, 1)), ((2, 1), (1, 2)), ((1, 2), (1, 1))])
-def test_im2col_batch_chunks_give_the_same_result(monkeypatch, chunk_bytes, strides, dilation):
-    # The ungrouped im2col path works on chunks of samples (1 and 2-3 samples per chunk here).
+def test_im2col_batch_chunks_give_the_same_result(monkeypatch, chunk_bytes, keep_bytes, strides,
+                                                  dilation):
+    # The ungrouped im2col path works on chunks of samples (1 and 2-3 samples per chunk here);
+    # the backward pass rebuilds each chunk's patches (keep_bytes=0) or reuses the forward's.
     rng = np.random.default_rng(3)
     x, k = rng.normal(size=(5, 7, 8, 3)), rng.normal(size=(3, 2, 3, 4))
     ref = _scipy_reference(x, k, strides, "same", dilation, 1)
@@ -127,6 +130,7 @@ def test_im2col_batch_chunks_give_the_same_result(monkeypatch, chunk_bytes, stri
     dx_ref, dk_ref = ops.conv_backward(ops.conv_forward(x, k, strides, "same", dilation,
                                                         method="fft")[1], dy)
     monkeypatch.setattr(ops, "_CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(ops, "_KEEP_BYTES", keep_bytes)
     assert len(ops._chunks(5, 8 * 7 * 3 * 2 * 3)) > 1
     y, cache = ops.conv_forward(x, k, strides, "same", dilation, method="im2col")
     np.testing.assert_allclose(y, ref, rtol=1e-10, atol=1e-10)

@@ -173,6 +173,7 @@ def choose_method(x_shape, kernel_shape, strides, dilation):
 # 64, 3x3, one core): forward 50 -> 35 ms, kernel gradient 45 -> 41 ms, input gradient
 # 51 -> 43 ms (benchmarks/conv_bench.py).
 _CHUNK_BYTES = 3 << 19          # 1.5 MiB of patch matrix per chunk
+_KEEP_BYTES = 1 << 23           # patch matrices up to 8 MiB in all are kept for the backward pass
 
 
 def _chunks(n, bytes_per_sample):
@@ -216,24 +217,29 @@ def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False):
     n, (oh, ow) = xp.shape[0], out_hw
     k2 = kernel.reshape(kh * kw * c, o)
     y = np.empty((n, oh * ow, o), dtype=np.result_type(xp.dtype, kernel.dtype))
-    for s, e in _chunks(n, oh * ow * kh * kw * c * xp.itemsize):
+    per_sample = oh * ow * kh * kw * c * xp.itemsize
+    kept = [] if n * per_sample <= _KEEP_BYTES else None
+    for s, e in _chunks(n, per_sample):
         cols = _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
+        if kept is not None:
+            kept.append(cols)
         yc = y[s:e].reshape(-1, o)
         np.matmul(cols, k2, out=yc)
         if bias is not None:
             yc += bias
         if relu:
             np.maximum(yc, 0, out=yc)
-    return y.reshape(n, oh, ow, o)
+    return y.reshape(n, oh, ow, o), kept
 
 
 def _im2col_conv_grads(xp, dy, kernel, strides, dilation, out_hw, need_input=True,
-                       relu_y=None, need_bias=False):
+                       relu_y=None, need_bias=False, kept=None):
     """``(dkernel, dxp or None, dbias or None)`` of :func:`_im2col_conv`.
 
     One pass over the batch in chunks: the ReLU mask (``relu_y``: the forward output) and the
     bias gradient are applied per chunk, each chunk's patches are rebuilt from ``xp`` (in
-    cache), ``dk += patches^T @ dz`` and the chunk's input gradient is scattered tap by tap.
+    cache; or taken from ``kept``, the forward's list), ``dk += patches^T @ dz`` and the
+    chunk's input gradient is scattered tap by tap.
     """
     kh, kw, c, o = kernel.shape
     n = xp.shape[0]
@@ -243,13 +249,13 @@ def _im2col_conv_grads(xp, dy, kernel, strides, dilation, out_hw, need_input=Tru
     part = np.empty_like(dk)
     db = np.zeros(o, dtype=dtype) if need_bias else None
     dxp = np.zeros(xp.shape, dtype=dtype) if need_input else None
-    for s, e in _chunks(n, out_hw[0] * out_hw[1] * kh * kw * c * xp.itemsize):
+    for t, (s, e) in enumerate(_chunks(n, out_hw[0] * out_hw[1] * kh * kw * c * xp.itemsize)):
         dyc = dy[s:e].reshape(-1, o)
         if relu_y is not None:
             dyc = dyc * (relu_y[s:e].reshape(-1, o) > 0)   # as activations.relu_backward
         if need_bias:
             db += dyc.sum(axis=0)
-        cols = _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
+        cols = kept[t] if kept else _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
         np.matmul(cols.T, dyc, out=part)
         dk += part
         if need_input:
@@ -354,8 +360,9 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto",
                          f"than the padded input {tuple(spatial)} (padding {padding!r}).")
     if method == "auto":
         method = choose_method(x2.shape, k2.shape, s2, d2)
-    if method == "im2col" and groups == 1:                       # patches rebuilt in backward
-        y, aux = _im2col_conv(xp, k2, s2, d2, out_hw, bias, relu), xp
+    if method == "im2col" and groups == 1:          # big patch matrices rebuilt in backward
+        y, kept = _im2col_conv(xp, k2, s2, d2, out_hw, bias, relu)
+        aux = (xp, kept)
     else:
         if method == "im2col":
             cols = _cols(xp, (kh, kw), s2, d2, out_hw, groups)
@@ -382,7 +389,8 @@ def conv_backward(cache, dy, need_input=True):
     if one_d:
         dy = dy[:, None]
     if method == "im2col" and groups == 1:
-        dk, dxp, db = _im2col_conv_grads(aux, dy, k2, s2, d2, out_hw, need_input, relu_y, has_bias)
+        dk, dxp, db = _im2col_conv_grads(aux[0], dy, k2, s2, d2, out_hw, need_input, relu_y,
+                                         has_bias, kept=aux[1])
     else:
         if relu_y is not None:
             dy = dy * (relu_y > 0)
@@ -446,8 +454,8 @@ def conv_transpose_backward(cache, dy):
     dyp = pad_spatial(dy[:, None] if one_d else dy, pads2)
     x2 = x[:, None] if one_d else x
     if method == "im2col":
-        dx = _im2col_conv(dyp, k2, s2, d2, need_hw)
-        dk = _im2col_conv_grads(dyp, x2, k2, s2, d2, need_hw, need_input=False)[0]
+        dx, kept = _im2col_conv(dyp, k2, s2, d2, need_hw)
+        dk = _im2col_conv_grads(dyp, x2, k2, s2, d2, need_hw, need_input=False, kept=kept)[0]
     else:
         dx, spectra = fft_forward(dyp, k2, s2, d2, need_hw, 1)
         _, dk = fft_grads(spectra, x2, k2, dyp.shape, s2, d2, 1, need_input=False)
