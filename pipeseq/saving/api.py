@@ -293,6 +293,8 @@ def _compile_from(model, cc, filepath):
                 raise ValueError(f"unknown optimizer {name!r}")
             accepted = set(cls._accepted())
             conf = {k: v for k, v in (opt.get("config") or {}).items() if k in accepted}
+            if conf.get("name") == name:      # Keras 2 names optimizers "Adam": use the default
+                conf.pop("name")
             opt = cls.from_config(conf)
         model.compile(optimizer=opt if opt is not None else "rmsprop",
                       loss=_loss_spec(cc.get("loss")), metrics=_metric_spec(cc.get("metrics")),

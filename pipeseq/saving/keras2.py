@@ -13,8 +13,8 @@ Written so that BOTH tf_keras 2.x and Keras 3 load the file (``load_model``, als
 * keys only tf_keras writes that Keras 3 refuses (``time_major``, transposed/depthwise/separable
   convolutions' ``groups``) are never written -- tf_keras uses its defaults;
 * the training config follows tf_keras: full loss names (Keras 3 cannot resolve ``"mse"`` as a
-  loss there), metrics as a list of names, the optimizer as ``Custom>Adam`` with tf_keras's
-  optimizer arguments.
+  loss there), metrics as a list of names, the optimizer as ``Custom>Adam`` named ``Adam``
+  (Keras 3 looks it up by that name) with tf_keras's optimizer arguments.
 
 Example
 -------
@@ -177,7 +177,8 @@ def training_config(cc, n_outputs=1):
     from ..training import losses
     opt = cc["optimizer"]
     ocfg = {k: v for k, v in opt["config"].items() if k not in _OPTIMIZER_KEYS3}
-    ocfg.update({"jit_compile": False, "is_legacy_optimizer": False})
+    # tf_keras names the optimizer after its class; Keras 3 resolves "Custom>X" by that name
+    ocfg.update({"name": opt["class_name"], "jit_compile": False, "is_legacy_optimizer": False})
     return {"loss": _full_names(cc.get("loss"), losses.ALIASES),
             "metrics": _metrics(cc.get("metrics"), n_outputs), "weighted_metrics": None,
             "loss_weights": cc.get("loss_weights"),
