@@ -201,13 +201,15 @@ class _RNN(Layer):
                 rec_m = rec_m      # SimpleRNN: a single block
         return in_m, rec_m
 
+    can_skip_input_grad = True     # backward(..., need_dx=False) skips the input gradient
+
     def forward(self, x, training=False, mask=None, initial_state=None):
         with R.one_blas_thread():
             return self._forward(x, training, mask, initial_state)
 
-    def backward(self, cache, dy):
+    def backward(self, cache, dy, need_dx=True):
         with R.one_blas_thread():
-            return self._backward(cache, dy)
+            return self._backward(cache, dy, need_dx)
 
     def _forward(self, x, training, mask, initial_state):
         self._check(x)
@@ -254,7 +256,7 @@ class _RNN(Layer):
             return [out] + finals, cache
         return out, cache
 
-    def _backward(self, cache, dy):
+    def _backward(self, cache, dy, need_dx=True):
         pcache, ccache, out_ind, shape, dtype = cache
         B, T, F = shape
         if self.return_state:
@@ -271,10 +273,12 @@ class _RNN(Layer):
         if out_ind is not None:
             dY = dY * out_ind
         dXP, dU, db_rec, _ = self._cell_backward(ccache, dY, dstates)
-        dx_tm, dW, db_in = R.input_projection_backward(pcache, dXP)
-        if self.go_backwards:
-            dx_tm = dx_tm[::-1]
-        dx = np.ascontiguousarray(dx_tm.transpose(1, 0, 2))
+        dx_tm, dW, db_in = R.input_projection_backward(pcache, dXP, need_dx)
+        dx = None
+        if need_dx:
+            if self.go_backwards:
+                dx_tm = dx_tm[::-1]
+            dx = np.ascontiguousarray(dx_tm.transpose(1, 0, 2))
         grads = [dW, dU]
         if self.use_bias:
             grads.append(self._join_bias_grad(db_in, db_rec))

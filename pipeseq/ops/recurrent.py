@@ -117,8 +117,9 @@ def input_projection(x, W, b=None, in_masks=None):
     return xp.reshape(T, B, n), (x2, W, in_masks, x.shape, b is not None)
 
 
-def input_projection_backward(cache, dXP):
-    """Return ``(dx (T, B, F), dW, db)`` for :func:`input_projection`."""
+def input_projection_backward(cache, dXP, need_dx=True):
+    """Return ``(dx (T, B, F), dW, db)`` for :func:`input_projection` (``dx`` None
+    when ``need_dx`` is False)."""
     x2, W, in_masks, shape, has_bias = cache
     T, B, F = shape
     n = W.shape[1]
@@ -126,6 +127,8 @@ def input_projection_backward(cache, dXP):
     db = d2.sum(axis=0) if has_bias else None
     if in_masks is None or in_masks.ndim == 2:
         dW = x2.T @ d2
+        if not need_dx:
+            return None, dW, db
         dx = (d2 @ W.T).reshape(T, B, F)
         if in_masks is not None:
             dx *= in_masks[None]
@@ -133,11 +136,12 @@ def input_projection_backward(cache, dXP):
     k = in_masks.shape[0]
     u = n // k
     dW = np.empty_like(W)
-    dx = np.zeros(shape, dtype=dXP.dtype)
+    dx = np.zeros(shape, dtype=dXP.dtype) if need_dx else None
     for g in range(k):
         sl = slice(g * u, (g + 1) * u)
         dW[:, sl] = x2[g].T @ d2[:, sl]
-        dx += (d2[:, sl] @ W[:, sl].T).reshape(T, B, F) * in_masks[g][None]
+        if need_dx:
+            dx += (d2[:, sl] @ W[:, sl].T).reshape(T, B, F) * in_masks[g][None]
     return dx, dW, db
 
 
