@@ -307,3 +307,18 @@ def test_every_layer_class_round_trips(name, fmt, tmp_path):
     assert len(ya) == len(yb)
     for a, b in zip(ya, yb):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("suffix", [".keras", ".h5"])
+def test_loss_options_survive_save_and_load(tmp_path, suffix):
+    from pipeseq.layers import Dense
+    from pipeseq.models import Sequential
+    from pipeseq.saving.api import load_model
+    from pipeseq.training.losses import CategoricalCrossentropy
+    model = Sequential([Dense(3, input_shape=(2,))])
+    model.compile(optimizer="adam", loss=CategoricalCrossentropy(from_logits=True, label_smoothing=0.1))
+    path = str(tmp_path / ("m" + suffix))
+    model.save(path)
+    loss = load_model(path)._losses[0]
+    assert loss.fn_name == "categorical_crossentropy"
+    assert loss.kwargs["from_logits"] is True and loss.kwargs["label_smoothing"] == 0.1

@@ -306,6 +306,9 @@ def _compile_from(model, cc, filepath):
 
 def _loss_spec(loss):
     if isinstance(loss, dict) and "class_name" in loss:
+        from ..training import losses
+        if loss["class_name"] in losses.LOSS_CLASSES:
+            return losses.get(loss)       # a built-in loss object, with its options
         name = (loss.get("config") or {}).get("name") or loss["class_name"]
         return name
     if isinstance(loss, dict):
