@@ -116,12 +116,21 @@ def test_paths_agree_with_scipy_signal(shape, ksize, strides, padding, dilation,
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
 
 
+@pytest.fixture(params=[1, 2], ids=["serial", "2 workers"])
+def conv_threads(request):
+    from pipeseq.ops import conv_threads
+    conv_threads.set_num_threads(request.param)
+    yield request.param
+    conv_threads.set_num_threads(None)
+
+
 @pytest.mark.parametrize("keep_bytes", [0, 1 << 23])
 @pytest.mark.parametrize("chunk_bytes", [1, 700])
 @pytest.mark.parametrize("strides,dilation", [((1, 1), (1, 1)), ((2, 1), (1, 2)), ((1, 2), (1, 1))])
-def test_im2col_batch_chunks_give_the_same_result(monkeypatch, chunk_bytes, keep_bytes, strides,
-                                                  dilation):
-    # The ungrouped im2col path works on chunks of samples (1 and 2-3 samples per chunk here);
+def test_im2col_batch_chunks_give_the_same_result(monkeypatch, conv_threads, chunk_bytes,
+                                                  keep_bytes, strides, dilation):
+    # The ungrouped im2col path works on chunks of samples (1 and 2-3 samples per chunk here),
+    # serially or split between worker threads (when the BLAS allows a per-thread setting);
     # the backward pass rebuilds each chunk's patches (keep_bytes=0) or reuses the forward's.
     rng = np.random.default_rng(3)
     x, k = rng.normal(size=(5, 7, 8, 3)), rng.normal(size=(3, 2, 3, 4))

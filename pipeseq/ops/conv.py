@@ -35,6 +35,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from .conv_fft import _dilate, fft_forward, fft_grads  # noqa: F401  (_dilate: used by the tests)
+from .conv_threads import run_groups, set_num_threads  # noqa: F401  (set_num_threads: public)
 
 METHODS = ("auto", "im2col", "fft")
 _DEFAULT_METHOD = "auto"
@@ -211,25 +212,32 @@ def _cols(xp, ksize, strides, dilation, out_hw, groups):
 def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False):
     """Ungrouped convolution of the padded input ``xp``: ``(N, oh, ow, O)``, chunk by chunk.
 
-    ``bias`` and ``relu`` are applied to each chunk while it is in cache.
+    ``bias`` and ``relu`` are applied to each chunk while it is in cache. Returns ``(y, kept)``
+    (``kept``: the chunks' patch matrices when they are small, else None).
     """
     kh, kw, c, o = kernel.shape
     n, (oh, ow) = xp.shape[0], out_hw
     k2 = kernel.reshape(kh * kw * c, o)
     y = np.empty((n, oh * ow, o), dtype=np.result_type(xp.dtype, kernel.dtype))
     per_sample = oh * ow * kh * kw * c * xp.itemsize
-    kept = [] if n * per_sample <= _KEEP_BYTES else None
-    for s, e in _chunks(n, per_sample):
-        cols = _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
-        if kept is not None:
-            kept.append(cols)
-        yc = y[s:e].reshape(-1, o)
-        np.matmul(cols, k2, out=yc)
-        if bias is not None:
-            yc += bias
-        if relu:
-            np.maximum(yc, 0, out=yc)
-    return y.reshape(n, oh, ow, o), kept
+    keep = n * per_sample <= _KEEP_BYTES
+
+    def work(group):
+        kept = []
+        for s, e in group:
+            cols = _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
+            if keep:
+                kept.append(cols)
+            yc = y[s:e].reshape(-1, o)
+            np.matmul(cols, k2, out=yc)
+            if bias is not None:
+                yc += bias
+            if relu:
+                np.maximum(yc, 0, out=yc)
+        return kept
+
+    kept = [cols for part in run_groups(work, _chunks(n, per_sample)) for cols in part]
+    return y.reshape(n, oh, ow, o), (kept if keep else None)
 
 
 def _im2col_conv_grads(xp, dy, kernel, strides, dilation, out_hw, need_input=True,
@@ -245,21 +253,32 @@ def _im2col_conv_grads(xp, dy, kernel, strides, dilation, out_hw, need_input=Tru
     n = xp.shape[0]
     dtype = np.result_type(dy.dtype, kernel.dtype)
     dy = np.ascontiguousarray(dy)
-    dk = np.zeros((kh * kw * c, o), dtype=dtype)
-    part = np.empty_like(dk)
-    db = np.zeros(o, dtype=dtype) if need_bias else None
     dxp = np.zeros(xp.shape, dtype=dtype) if need_input else None
-    for t, (s, e) in enumerate(_chunks(n, out_hw[0] * out_hw[1] * kh * kw * c * xp.itemsize)):
-        dyc = dy[s:e].reshape(-1, o)
-        if relu_y is not None:
-            dyc = dyc * (relu_y[s:e].reshape(-1, o) > 0)   # as activations.relu_backward
+    chunks = _chunks(n, out_hw[0] * out_hw[1] * kh * kw * c * xp.itemsize)
+
+    def work(group):
+        dk = np.zeros((kh * kw * c, o), dtype=dtype)
+        part = np.empty_like(dk)
+        db = np.zeros(o, dtype=dtype) if need_bias else None
+        for t, (s, e) in group:
+            dyc = dy[s:e].reshape(-1, o)
+            if relu_y is not None:
+                dyc = dyc * (relu_y[s:e].reshape(-1, o) > 0)   # as activations.relu_backward
+            if need_bias:
+                db += dyc.sum(axis=0)
+            cols = kept[t] if kept else _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
+            np.matmul(cols.T, dyc, out=part)
+            dk += part
+            if need_input:
+                _scatter_input_grad(dyc, kernel, dxp[s:e], strides, dilation, out_hw)
+        return dk, db
+
+    parts = run_groups(work, list(enumerate(chunks)))
+    dk, db = parts[0]
+    for dk_i, db_i in parts[1:]:
+        dk += dk_i
         if need_bias:
-            db += dyc.sum(axis=0)
-        cols = kept[t] if kept else _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
-        np.matmul(cols.T, dyc, out=part)
-        dk += part
-        if need_input:
-            _scatter_input_grad(dyc, kernel, dxp[s:e], strides, dilation, out_hw)
+            db += db_i
     return dk.reshape(kernel.shape), dxp, db
 
 
