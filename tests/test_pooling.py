@@ -55,10 +55,22 @@ def test_max_pool_gradient_goes_to_first_max_only():
     assert ops.pool_backward(cache, np.ones_like(y)).ravel().tolist() == [0, 2, 1, 0]
 
 
-@pytest.mark.parametrize("shape,pool", [((2, 5, 7, 3), (2, 3)), ((1, 4, 4, 2), (2, 2)),
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("shape,pool", [((3, 5, 7, 3), (2, 3)), ((1, 4, 4, 2), (2, 2)),
                                         ((2, 1, 9, 2), (1, 3))])
-def test_tiled_max_pool_matches_a_loop_reference(shape, pool):
-    # strides == pool_size, no padding: the tiled fast path (odd sizes drop the last rows/cols)
+def test_tiled_max_pool_matches_a_loop_reference(monkeypatch, shape, pool, threads):
+    # strides == pool_size, no padding: the tiled fast path (odd sizes drop the last rows/cols),
+    # one sample per chunk, serially or on 2 worker threads
+    from pipeseq.ops import conv_threads
+    monkeypatch.setattr(ops, "_CHUNK_BYTES", 1)
+    conv_threads.set_num_threads(threads)
+    try:
+        _check_tiled_max_pool(shape, pool)
+    finally:
+        conv_threads.set_num_threads(None)
+
+
+def _check_tiled_max_pool(shape, pool):
     x = np.random.default_rng(0).integers(0, 3, size=shape).astype("float32")   # many ties
     y, cache = ops.pool_forward(x, pool, pool, "valid", "max")
     assert cache[0] == "tiled_max"

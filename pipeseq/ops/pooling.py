@@ -27,6 +27,7 @@ array([[0., 0., 0., 0.],
 import numpy as np
 
 from .conv import compute_pads, conv_output_length, pad_spatial, _crop
+from .conv_threads import run_groups
 
 
 def pool_output_shape(spatial, pool_size, strides, padding):
@@ -117,43 +118,64 @@ def _tiles(x, pool, out_hw, writeable=False):
         writeable=writeable)
 
 
+_CHUNK_BYTES = 1 << 20
+
+
+def _sample_chunks(x):
+    """Sample ranges of about ``_CHUNK_BYTES`` of ``x`` each (cache-sized, shared by threads)."""
+    step = max(1, _CHUNK_BYTES // max(1, x[:1].nbytes))
+    return [(s, min(len(x), s + step)) for s in range(0, len(x), step)]
+
+
 def _tiled_max_forward(x, pool, out_hw):
     """Max pooling with ``strides == pool_size`` and no padding: one ``maximum`` per window tap.
 
     The backward pass finds each window's first maximum by comparing the taps with ``y``
-    (no argmax array is built).
+    (no argmax array is built). Cache-sized sample ranges run on the convolution worker
+    threads (:mod:`pipeseq.ops.conv_threads`).
     """
     t = _tiles(x, pool, out_hw)
-    y = t[:, :, 0, :, 0].copy()
-    for i in range(pool[0]):
-        for j in range(pool[1]):
-            if i or j:
-                np.maximum(y, t[:, :, i, :, j], out=y)
+    y = np.empty((x.shape[0],) + tuple(out_hw) + (x.shape[-1],), dtype=x.dtype)
+
+    def work(group):
+        for s, e in group:
+            ys = y[s:e]
+            np.copyto(ys, t[s:e, :, 0, :, 0])
+            for i in range(pool[0]):
+                for j in range(pool[1]):
+                    if i or j:
+                        np.maximum(ys, t[s:e, :, i, :, j], out=ys)
+
+    run_groups(work, _sample_chunks(x))
     return y, ("tiled_max", x, y, pool, out_hw)
 
 
 def _tiled_max_backward(cache, dy):
     _, x, y, pool, out_hw, _ = cache
-    n, oh, ph, ow, pw, c = shape = (x.shape[0], out_hw[0], pool[0], out_hw[1], pool[1], x.shape[-1])
-    hit = _tiles(x, pool, out_hw) == y[:, :, None, :, None]            # (N, oh, ph, ow, pw, C)
-    if ph * pw > 1:                                   # ties: the first maximum takes the gradient
-        taps = [hit[:, :, i, :, j] for i in range(ph) for j in range(pw)]
-        seen = taps[0].copy()
-        for k, tap in enumerate(taps[1:], 1):
-            np.greater(tap, seen, out=tap)            # hit and no earlier hit
-            if k < len(taps) - 1:
-                np.logical_or(seen, tap, out=seen)
-    dyb = dy[:, :, None, :, None]
-    if np.isfinite(dy).all():
-        dt = np.multiply(hit, dyb, dtype=dy.dtype)   # 3x faster than where() with broadcasting
-    else:                                             # (0 * inf would give nan off the maximum)
-        dt = np.where(hit, dyb, np.zeros((), dtype=dy.dtype))
-    dx = dt.reshape(n, oh * ph, ow * pw, c)
-    if dx.shape == x.shape:
-        return dx
-    full = np.zeros(x.shape, dtype=dy.dtype)          # "valid" pooling dropped the last rows/cols
-    full[:, :oh * ph, :ow * pw] = dx
-    return full
+    (ph, pw), (oh, ow) = pool, out_hw
+    exact = x.shape[1:3] == (oh * ph, ow * pw)
+    dx = np.empty(x.shape, dtype=dy.dtype) if exact else np.zeros(x.shape, dtype=dy.dtype)
+    t, dt = _tiles(x, pool, out_hw), _tiles(dx, pool, out_hw, writeable=True)
+    zero = np.zeros((), dtype=dy.dtype)
+
+    def work(group):
+        for s, e in group:
+            hit = t[s:e] == y[s:e, :, None, :, None]          # (n, oh, ph, ow, pw, C)
+            if ph * pw > 1:                           # ties: the first maximum takes the gradient
+                taps = [hit[:, :, i, :, j] for i in range(ph) for j in range(pw)]
+                seen = taps[0].copy()
+                for k, tap in enumerate(taps[1:], 1):
+                    np.greater(tap, seen, out=tap)    # hit and no earlier hit
+                    if k < len(taps) - 1:
+                        np.logical_or(seen, tap, out=seen)
+            dyb = dy[s:e, :, None, :, None]
+            if np.isfinite(dy[s:e]).all():            # multiply: 3x faster than where()
+                np.multiply(hit, dyb, out=dt[s:e])
+            else:                                     # (0 * inf would give nan off the maximum)
+                np.copyto(dt[s:e], np.where(hit, dyb, zero))
+
+    run_groups(work, _sample_chunks(x))
+    return dx
 
 
 def pool_backward(cache, dy):
