@@ -132,18 +132,19 @@ def choose_method(x_shape, kernel_shape, strides, dilation):
     """Pick ``"im2col"`` or ``"fft"`` for a 2-D problem (1-D runs with height 1).
 
     The rule comes from ``benchmarks/conv_bench.py`` (forward + both gradients, float32,
-    2 CPU cores, OpenBLAS; "valid" padding). Measured ms per call, im2col / fft, on a
-    quiet machine (a second run under heavy load kept the same winners):
+    2 CPU cores, OpenBLAS; "valid" padding). Measured ms per call, im2col / fft; the first
+    column was re-measured after the chunked, threaded im2col path (load ~2), the rule
+    still picks the faster path everywhere:
 
     ================================  ======  =====
-    3x3, 28x28, 1->32, batch 128         8.8   53.6
-    3x3, 26x26, 32->64, batch 128        246    445
-    5x5, 64x64, 3->16, batch 16          197     27   (im2col before the contiguous scatter)
-    5x5 stride 2, 250x250, 3->32         246    633
-    7x7 / 9x9 / 11x11, 64x64, 3->8       328 / 325 / 400   15 / 11 / 8.5
-    15x15, 96x96, 1->4                   201    6.2
-    1-D k=3, 128->64, L=100              9.2     52
-    1-D k=31, 16->16, L=400               49    8.9
+    3x3, 28x28, 1->32, batch 128         5.0   45.1
+    3x3, 26x26, 32->64, batch 128       75.5    136
+    5x5, 64x64, 3->16, batch 16         17.0   14.3
+    5x5 stride 2, 250x250, 3->32        33.9    157
+    7x7 / 9x9 / 11x11, 64x64, 3->8    26 / 38 / 59   6.7 / 6.3 / 7.5
+    15x15, 96x96, 1->4                  41.9    4.5
+    1-D k=3, 128->64, L=100              4.6   15.9
+    1-D k=31, 16->16, L=400             14.2    5.7
     ================================  ======  =====
 
     Reasoning: im2col costs ``2*M*taps*C_in*C_out`` flops of one well-shaped real
