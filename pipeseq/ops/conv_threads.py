@@ -88,13 +88,13 @@ def num_workers():
         return _STATE["workers"]
 
 
-def _pool(workers):
+def _pool():
+    """The shared pool, sized to the machine's cores (callers submit at most their own ``k``)."""
     with _LOCK:
-        if _STATE["pool"] is None or _STATE["pid"] != os.getpid() \
-                or _STATE["pool"]._max_workers != workers:
+        if _STATE["pool"] is None or _STATE["pid"] != os.getpid():
             from concurrent.futures import ThreadPoolExecutor
             setter = _openblas()[0]
-            _STATE["pool"] = ThreadPoolExecutor(workers, thread_name_prefix="pipeseq-conv",
+            _STATE["pool"] = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="pipeseq-conv",
                                                 initializer=setter, initargs=(1,))
             _STATE["pid"] = os.getpid()          # a forked child builds its own pool
         return _STATE["pool"]
@@ -104,7 +104,7 @@ def run_groups(fn, items, workers=None):
     """``[fn(group) for group in groups]``: ``items`` cut into contiguous, balanced groups, one
     per worker thread (in order); a single group, run in the caller, when serial."""
     k = min(num_workers() if workers is None else workers, len(items))
-    if k <= 1:
+    if k <= 1 or _openblas() is None:
         return [fn(items)]
     groups = [items[i * len(items) // k:(i + 1) * len(items) // k] for i in range(k)]
-    return list(_pool(k).map(fn, groups))
+    return list(_pool().map(fn, groups))
