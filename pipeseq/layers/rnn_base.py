@@ -204,12 +204,12 @@ class _RNN(Layer):
     can_skip_input_grad = True     # backward(..., need_dx=False) skips the input gradient
 
     def forward(self, x, training=False, mask=None, initial_state=None):
-        with R.one_blas_thread():
-            return self._forward(x, training, mask, initial_state)
+        # The time loops run with one BLAS thread (see ops.rnn_fast); the big products
+        # outside them (input projection, weight gradients) use all of BLAS's threads.
+        return self._forward(x, training, mask, initial_state)
 
     def backward(self, cache, dy, need_dx=True):
-        with R.one_blas_thread():
-            return self._backward(cache, dy, need_dx)
+        return self._backward(cache, dy, need_dx)
 
     def _forward(self, x, training, mask, initial_state):
         self._check(x)
