@@ -172,6 +172,7 @@ def test_csv_logger_lr_scheduler_reduce_lr_and_lambda(tmp_path):
     assert model2.optimizer.learning_rate < 0.2
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered", "ignore:invalid value encountered")
 def test_terminate_on_nan():
     x, y = blobs()
     model = Sequential([Dense(1, input_shape=(3,))])
