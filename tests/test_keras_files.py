@@ -148,8 +148,7 @@ def test_pipeseq_keras3_weights_have_keras_layout(model_name, tmp_path):
 
 LEGACY_CASES = [(m, k) for m, e in sorted(MODELS.items()) for k in ("tfk_weights_h5", "tfk_model_h5")
                 if k in e["files"]]
-KNOWN_NAME_DIFFS = {"depthwise_conv2d": "pipeseq's DepthwiseConv2D names its variable 'kernel'; "
-                                        "Keras names it 'depthwise_kernel' (layer owner to fix)"}
+KNOWN_NAME_DIFFS = {}   # model -> reason, for a legacy weight name pipeseq writes differently
 LEGACY_PARAMS = [pytest.param(m, k, id=f"{m}-{k}", marks=pytest.mark.xfail(
     reason=KNOWN_NAME_DIFFS[m], strict=True)) if m in KNOWN_NAME_DIFFS else pytest.param(m, k, id=f"{m}-{k}")
     for m, k in LEGACY_CASES]

@@ -117,11 +117,16 @@ def legacy_layers(model):
     return out
 
 
+# Variables whose TF/Keras 2 name differs from the Keras 3 name pipeseq uses.
+_TF_VARIABLE_NAMES = {("DepthwiseConv2D", "kernel"): "depthwise_kernel"}
+
+
 def _tf_names(layer, scope):
     """TF-style variable names (``dense/kernel:0``, ``lstm/lstm_cell/kernel:0``)."""
     cls = type(layer).__name__
     kids = _children(layer)
-    own = own_variables(layer)
+    own = [_Renamed(v, _TF_VARIABLE_NAMES[(cls, v.name)]) if (cls, v.name) in _TF_VARIABLE_NAMES
+           else v for v in own_variables(layer)]
     if _is_model(layer):
         return [p for sub in layer.layers for p in _tf_names(sub, sub.name)]
     if cls in RNN_CELLS and not any(k == "cell" for k, _ in kids):
@@ -136,8 +141,16 @@ def _tf_names(layer, scope):
                 pairs.extend(_tf_names(sub, inner))
             else:
                 pairs.extend(_tf_names(sub, f"{scope}/{sub.name}"))
+    pairs = [(n, v.var if isinstance(v, _Renamed) else v) for n, v in pairs]
     # Keep ``layer.weights`` order (own trainable, own non-trainable, sublayers').
     order = {id(v): i for i, v in enumerate(layer.weights)} if layer.built else {}
     if order and len(order) == len(pairs):
         pairs.sort(key=lambda p: order.get(id(p[1]), 0))
     return pairs
+
+
+class _Renamed:
+    """A variable seen under its TF name (only ``.name`` differs)."""
+
+    def __init__(self, var, name):
+        self.var, self.name = var, name
