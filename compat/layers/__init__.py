@@ -179,3 +179,34 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(_all_names()))
+
+
+# --------------------------------------------------------- Keras 1/2 submodules
+# Old code imports layers from submodules (``from keras.layers.core import Dense``). Each old
+# path is an alias module in which every name resolves exactly as in ``compat.layers``
+# (``compat.layers.merge`` is a real module: it is also Keras 1's callable ``merge()``).
+_SUBMODULES = ("advanced_activations", "convolutional", "convolutional_recurrent", "core",
+               "embeddings", "local", "noise", "normalization", "pooling", "recurrent", "wrappers")
+
+
+def _alias_module(sub):
+    import sys
+    import types
+    this = sys.modules[__name__]
+    mod = types.ModuleType(f"{__name__}.{sub}",
+                           f"Keras 1/2 module path ``keras.layers.{sub}``: the layers of "
+                           ":mod:`compat.layers`.")
+
+    def _getattr(name):
+        if name.startswith("__") and name != "__all__":
+            raise AttributeError(name)
+        return getattr(this, name)
+    mod.__getattr__ = _getattr
+    mod.__dir__ = lambda: dir(this)
+    sys.modules[mod.__name__] = mod
+    return mod
+
+
+for _sub in _SUBMODULES:
+    globals()[_sub] = _alias_module(_sub)
+del _sub
