@@ -109,3 +109,24 @@ def test_noise_layers(cls_name, kwargs, shape):
         if cls_name.startswith("Spatial"):
             axis = 1 if "1D" in cls_name else ((1, 2) if kwargs.get("data_format") != "channels_first" else (2, 3))
             assert (np.ptp(dx, axis=axis) == 0).all()       # whole channels kept or dropped
+
+
+def test_dense_products_split_over_worker_threads_match_serial():
+    from pipeseq.ops import conv_threads
+    from pipeseq.ops import core as core_ops
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(256, 300)).astype("float32")
+    w = rng.normal(size=(300, 200)).astype("float32")
+    b = rng.normal(size=200).astype("float32")
+    dy = rng.normal(size=(256, 200)).astype("float32")
+    assert core_ops._row_slices(256, x.size * 200) is not None or conv_threads.num_workers() < 2
+    results = []
+    for workers in (1, 2):
+        conv_threads.set_num_threads(workers)
+        try:
+            y, cache = core_ops.dense_forward(x, w, b)
+            results.append((y,) + core_ops.dense_backward(cache, dy))
+        finally:
+            conv_threads.set_num_threads(None)
+    for serial, split in zip(*results):
+        np.testing.assert_allclose(split, serial, rtol=1e-5, atol=1e-4)
