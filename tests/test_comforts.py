@@ -320,7 +320,7 @@ def test_cli_inspect_model_weights_and_bad_files(tmp_path, capsys):
 
 
 def test_cli_demo_runs_the_demo(monkeypatch, capsys):
-    """``pipeseq demo`` wiring (the full demo is run by scripts/demo.sh; here a short one)."""
+    """``pipeseq demo`` wiring (the full demo is README's first command; here a short one)."""
     from pipeseq import demo
     from pipeseq.__main__ import main
     calls = []
