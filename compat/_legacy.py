@@ -232,7 +232,24 @@ def translate(owner, spec, engine, args, kwargs, extra_accepted=()):
 
 
 # ------------------------------------------------------- wrapper classes
-class WrapperMeta(type):
+class EngineAliasMeta(type):
+    """``isinstance``/``issubclass`` against a compat class answer for its engine class
+    (``_compat_engine``), so engine objects count as instances of the compat names."""
+
+    def __instancecheck__(cls, obj):
+        engine = cls.__dict__.get("_compat_engine")
+        if engine is not None:
+            return isinstance(obj, engine)
+        return super().__instancecheck__(obj)
+
+    def __subclasscheck__(cls, sub):
+        engine = cls.__dict__.get("_compat_engine")
+        if engine is not None:
+            return issubclass(sub, engine)
+        return super().__subclasscheck__(sub)
+
+
+class WrapperMeta(EngineAliasMeta):
     """Metaclass of the thin compat wrappers around engine classes.
 
     Calling the wrapper translates legacy arguments and returns an instance of
@@ -246,18 +263,6 @@ class WrapperMeta(type):
             return super().__call__(*args, **kwargs)
         rest, kw = translate(cls.__name__, cls._compat_spec, engine, args, kwargs)
         return engine(*rest, **kw)
-
-    def __instancecheck__(cls, obj):
-        engine = cls.__dict__.get("_compat_engine")
-        if engine is not None:
-            return isinstance(obj, engine)
-        return super().__instancecheck__(obj)
-
-    def __subclasscheck__(cls, sub):
-        engine = cls.__dict__.get("_compat_engine")
-        if engine is not None:
-            return issubclass(sub, engine)
-        return super().__subclasscheck__(sub)
 
     def __repr__(cls):
         engine = cls.__dict__.get("_compat_engine")

@@ -18,7 +18,7 @@ import json
 
 import pipeseq.models as _engine
 
-from ._legacy import ANY_VALUE, Spec, translate
+from ._legacy import ANY_VALUE, EngineAliasMeta, Spec, translate
 
 _SHOW_ACC = ("Keras reports the metrics passed to compile(metrics=[...]); "
              "use metrics=['accuracy'] there.")
@@ -44,7 +44,7 @@ class _LegacyTrainingMixin:
         return engine(*rest, **kw)
 
 
-class _ModelMeta(type):
+class _ModelMeta(EngineAliasMeta):
     """``isinstance`` against the engine class; ``compat.models.Model(...)`` builds an engine model."""
 
     def __call__(cls, *args, **kwargs):
@@ -55,18 +55,6 @@ class _ModelMeta(type):
                 args = rest
             return adopt(cls._compat_engine(*args, **kwargs))
         return super().__call__(*args, **kwargs)
-
-    def __instancecheck__(cls, obj):
-        engine = cls.__dict__.get("_compat_engine")
-        if engine is not None:
-            return isinstance(obj, engine)
-        return super().__instancecheck__(obj)
-
-    def __subclasscheck__(cls, sub):
-        engine = cls.__dict__.get("_compat_engine")
-        if engine is not None:
-            return issubclass(sub, engine)
-        return super().__subclasscheck__(sub)
 
 
 class Sequential(_LegacyTrainingMixin, _engine.Sequential, metaclass=_ModelMeta):

@@ -1,0 +1,147 @@
+"""Depthwise and separable convolutions: DepthwiseConv2D, SeparableConv2D."""
+from .. import initializers, regularizers
+from ..ops import conv as ops
+from .base import register
+from .conv import (_BaseConv, _ser, channels_of, join_shape, to_channels_last,
+                   to_data_format)
+
+@register
+class DepthwiseConv2D(_BaseConv):
+    """Per-channel 2-D convolution; kernel ``(kh, kw, in, depth_multiplier)``.
+
+    Output channel ``c*depth_multiplier + j`` is input channel ``c`` filtered by ``kernel[..., c, j]``.
+
+    >>> import numpy as np
+    >>> DepthwiseConv2D(3, depth_multiplier=2)(np.ones((1, 5, 5, 3), "float32")).shape
+    (1, 3, 3, 6)
+    """
+
+    rank = 2
+
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros",
+                 depthwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self._common_init(kernel_size, strides, padding, data_format, dilation_rate, activation,
+                          use_bias, bias_initializer, bias_regularizer, activity_regularizer,
+                          bias_constraint)
+        self._depthwise_init(depth_multiplier, depthwise_initializer, depthwise_regularizer,
+                             depthwise_constraint)
+
+    def build(self, input_shape):
+        c = self._in_channels(input_shape)
+        self._spatial_out(input_shape)
+        self.kernel = self.add_weight("kernel", self.kernel_size + (c, self.depth_multiplier),
+                                      self.depthwise_initializer,
+                                      regularizer=self.depthwise_regularizer,
+                                      constraint=self.depthwise_constraint)
+        self._add_bias(c * self.depth_multiplier)
+
+    def compute_output_shape(self, input_shape):
+        c = channels_of(input_shape, self.data_format)
+        return join_shape(input_shape[0], self._spatial_out(input_shape),
+                          None if c is None else c * self.depth_multiplier, self.data_format)
+
+    def forward(self, x, training=False):
+        c = self.kernel.shape[2]
+        self._check_input(x, c)
+        z, conv_cache = ops.conv_forward(
+            to_channels_last(x, self.data_format), ops.depthwise_kernel_to_grouped(self.kernel.value),
+            self.strides, self.padding, self.dilation_rate, groups=c, method=self.method)
+        y, z = self._finish(z)
+        return to_data_format(y, self.data_format), (conv_cache, z, y)
+
+    def backward(self, cache, dy):
+        conv_cache, z, y = cache
+        dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
+        dx, dk = ops.conv_backward(conv_cache, dz)
+        dk = dk.reshape(self.kernel.shape)
+        return to_data_format(dx, self.data_format), ([dk, db] if self.use_bias else [dk])
+
+    def get_config(self):
+        return {**super().get_config(), **self._common_config(),
+                "depth_multiplier": self.depth_multiplier,
+                "depthwise_initializer": _ser(self.depthwise_initializer, "init"),
+                "depthwise_regularizer": _ser(self.depthwise_regularizer, "reg"),
+                "depthwise_constraint": _ser(self.depthwise_constraint, "constraint"),
+                **self._bias_config()}
+
+
+@register(aliases=("SeparableConvolution2D",))
+class SeparableConv2D(_BaseConv):
+    """Depthwise convolution followed by a 1x1 pointwise convolution.
+
+    Weights: ``depthwise_kernel (kh, kw, in, depth_multiplier)``,
+    ``pointwise_kernel (1, 1, in*depth_multiplier, filters)``, ``bias (filters,)``.
+
+    >>> import numpy as np
+    >>> SeparableConv2D(4, 3, padding="same")(np.ones((1, 5, 5, 3), "float32")).shape
+    (1, 5, 5, 4)
+    """
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None, pointwise_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
+                 pointwise_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self._common_init(kernel_size, strides, padding, data_format, dilation_rate, activation,
+                          use_bias, bias_initializer, bias_regularizer, activity_regularizer,
+                          bias_constraint)
+        self.filters = self._check_filters(filters)
+        self._depthwise_init(depth_multiplier, depthwise_initializer, depthwise_regularizer,
+                             depthwise_constraint)
+        self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.pointwise_constraint = regularizers.get_constraint(pointwise_constraint)
+
+    def build(self, input_shape):
+        c = self._in_channels(input_shape)
+        self._spatial_out(input_shape)
+        m = self.depth_multiplier
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", self.kernel_size + (c, m), self.depthwise_initializer,
+            regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint)
+        self.pointwise_kernel = self.add_weight(
+            "pointwise_kernel", (1, 1, c * m, self.filters), self.pointwise_initializer,
+            regularizer=self.pointwise_regularizer, constraint=self.pointwise_constraint)
+        self._add_bias(self.filters)
+
+    def compute_output_shape(self, input_shape):
+        return join_shape(input_shape[0], self._spatial_out(input_shape), self.filters, self.data_format)
+
+    def forward(self, x, training=False):
+        c = self.depthwise_kernel.shape[2]
+        self._check_input(x, c)
+        h, dw_cache = ops.conv_forward(
+            to_channels_last(x, self.data_format),
+            ops.depthwise_kernel_to_grouped(self.depthwise_kernel.value),
+            self.strides, self.padding, self.dilation_rate, groups=c, method=self.method)
+        pw = self.pointwise_kernel.value[0, 0]
+        z = h @ pw
+        y, z = self._finish(z)
+        return to_data_format(y, self.data_format), (dw_cache, h, pw, z, y)
+
+    def backward(self, cache, dy):
+        dw_cache, h, pw, z, y = cache
+        dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
+        dpw = (h.reshape(-1, h.shape[-1]).T @ dz.reshape(-1, dz.shape[-1]))[None, None]
+        dx, ddw = ops.conv_backward(dw_cache, dz @ pw.T)
+        grads = [ddw.reshape(self.depthwise_kernel.shape), dpw]
+        return to_data_format(dx, self.data_format), grads + ([db] if self.use_bias else [])
+
+    def get_config(self):
+        return {**super().get_config(), "filters": self.filters, **self._common_config(),
+                "depth_multiplier": self.depth_multiplier,
+                "depthwise_initializer": _ser(self.depthwise_initializer, "init"),
+                "pointwise_initializer": _ser(self.pointwise_initializer, "init"),
+                "depthwise_regularizer": _ser(self.depthwise_regularizer, "reg"),
+                "pointwise_regularizer": _ser(self.pointwise_regularizer, "reg"),
+                "depthwise_constraint": _ser(self.depthwise_constraint, "constraint"),
+                "pointwise_constraint": _ser(self.pointwise_constraint, "constraint"),
+                **self._bias_config()}
