@@ -8,7 +8,6 @@ import numpy as np
 
 from .. import backend
 from ..ops import core as core_ops
-from ..ops.activations import SELU_ALPHA, SELU_SCALE
 from .base import Layer, register
 from .core import Dropout
 
@@ -81,14 +80,7 @@ class AlphaDropout(_Noise):
     def forward(self, x, training=False):
         if not training or self.rate == 0:
             return x, None
-        shape = x.shape if self.noise_shape is None else tuple(
-            s if n is None else n for s, n in zip(x.shape, self.noise_shape))
-        alpha_p = -SELU_ALPHA * SELU_SCALE
-        kept = (self._gen().random(shape) >= self.rate).astype(x.dtype)
-        a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
-        b = -a * alpha_p * self.rate
-        y = a * (x * kept + alpha_p * (1 - kept)) + b
-        return y.astype(x.dtype, copy=False), (a * kept).astype(x.dtype)
+        return core_ops.alpha_dropout(self._gen(), x, self.rate, self.noise_shape)
 
     def get_config(self):
         return {**super().get_config(),

@@ -15,8 +15,7 @@ import math
 
 import numpy as np
 
-SELU_ALPHA = 1.6732632423543772848170429916717
-SELU_SCALE = 1.0507009873554804934193349852946
+from .core import SELU_ALPHA, SELU_SCALE  # SELU constants, defined once
 
 
 def _sigmoid(x):

@@ -85,6 +85,23 @@ def dropout_mask(rng, shape, rate, dtype, noise_shape=None):
     return np.multiply(keep, np.asarray(1.0 / (1.0 - rate), dtype=dtype), dtype=dtype)
 
 
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def alpha_dropout(rng, x, rate, noise_shape=None):
+    """Keras's AlphaDropout in training: dropped units become SELU's negative saturation value,
+    then an affine map restores mean and variance. Returns ``(y, dy/dx)``."""
+    shape = x.shape if noise_shape is None else tuple(
+        s if n is None else n for s, n in zip(x.shape, noise_shape))
+    alpha_p = -SELU_ALPHA * SELU_SCALE
+    kept = (rng.random(shape) >= rate).astype(x.dtype)
+    a = ((1 - rate) * (1 + rate * alpha_p ** 2)) ** -0.5
+    b = -a * alpha_p * rate
+    y = a * (x * kept + alpha_p * (1 - kept)) + b
+    return y.astype(x.dtype, copy=False), np.broadcast_to(a * kept, x.shape).astype(x.dtype)
+
+
 def batch_norm_train(x, gamma, beta, axes, epsilon):
     """Normalise with the batch's statistics over ``axes``; returns ``(y, mean, var, cache)``."""
     mean = x.mean(axis=axes, keepdims=True)
