@@ -1,7 +1,7 @@
 """Convolution benchmark: both paths per shape, and one MNIST-convnet epoch per path.
 
 Run: ``python -m benchmarks.conv_bench`` (or ``python benchmarks/conv_bench.py``) from the repo
-root. Prints timings only (no asserts); the rule in ``pipeseq.ops.conv.choose_method`` was
+root. Prints timings only (no asserts); the rule in ``pipeseq.kernels.conv.choose_method`` was
 derived from the first table. Options: ``--quick`` (fewer shapes, 1 repeat, 1280-sample epoch),
 ``--no-epoch``, ``--epoch-only``, ``--ops`` (only the per-op table of W2's layers: ms, GFLOP/s
 and share of the machine's float32 GEMM peak, CPU and wall time).
@@ -15,7 +15,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from pipeseq import backend  # noqa: E402
-from pipeseq.ops import conv as ops  # noqa: E402
+from pipeseq.kernels import conv as ops  # noqa: E402
 
 # (name, batch, h, w, c_in, kh, kw, c_out, stride)
 SHAPES = [
@@ -81,7 +81,7 @@ def bench_w2_ops(repeats=5, batch=128):
     """Per-op times of W2's convolution/pooling layers (im2col path, batch 128): median wall
     and CPU ms, GFLOP per CPU second of the matrix products they contain, and that rate as a
     share of the big-GEMM rate per CPU second."""
-    from pipeseq.ops import pooling
+    from pipeseq.kernels import pooling
     rng = np.random.default_rng(0)
     peak = gemm_peak()
     x1 = rng.random((batch, 28, 28, 1), dtype=np.float32)

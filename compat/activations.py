@@ -14,7 +14,7 @@ array([0., 2.], dtype=float32)
 import numpy as np
 
 from pipeseq import backend as _backend
-from pipeseq.ops import activations as _ops
+from pipeseq.kernels import activations as _ops
 
 
 def _prepare(x):

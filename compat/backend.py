@@ -1,6 +1,6 @@
 """``keras.backend`` (``K``): array functions for custom losses and metrics, and global settings.
 
-The ``K.*`` functions are :mod:`pipeseq.array_ops` (NumPy, 0-based axes):
+The ``K.*`` functions are :mod:`pipeseq.r.array_ops` (NumPy, 0-based axes):
 ``K.mean(K.square(y_pred - y_true), axis=-1)`` works in a loss passed to
 ``compile``. Settings: ``image_data_format()`` / ``set_image_data_format()``
 and Keras 1's ``image_dim_ordering()`` / ``set_image_dim_ordering('th'|'tf')``
@@ -16,8 +16,8 @@ Example
 'channels_last'
 """
 from pipeseq import backend as _backend
-from pipeseq.array_ops import *  # noqa: F401,F403
-from pipeseq.array_ops import __all__ as _ops_all
+from pipeseq.r.array_ops import *  # noqa: F401,F403
+from pipeseq.r.array_ops import __all__ as _ops_all
 
 from ._legacy import warn_once
 

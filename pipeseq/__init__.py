@@ -27,16 +27,9 @@ from .backend import floatx, set_floatx, set_random_seed  # noqa: F401
 from .models import Sequential, Model, Input  # noqa: F401
 from .utils import normalize  # noqa: F401
 
-from .pipe import *  # noqa: F401,F403
-from .pipe import __all__ as _pipe_all
-from .pipe_layers import *  # noqa: F401,F403
-from .pipe_layers import __all__ as _layers_all
-from .pipe_vocab import *  # noqa: F401,F403
-from .pipe_vocab import __all__ as _vocab_all
-from .pipe_ops import *  # noqa: F401,F403
-from .pipe_ops import __all__ as _ops_all
+from .r import *  # noqa: F401,F403
+from .r import __all__ as _r_all
 
 __all__ = (["Sequential", "Model", "Input", "backend", "floatx", "set_floatx", "set_random_seed",
-            "normalize"] + list(_pipe_all) + list(_layers_all) + list(_vocab_all)
-           + list(_ops_all))
-del _pipe_all, _layers_all, _vocab_all, _ops_all
+            "normalize"] + list(_r_all))
+del _r_all

@@ -247,7 +247,7 @@ def test_utils_to_categorical_paths():
 
 def test_keras_layer_pipeseq_lacks_raises_naming_it():
     from compat import layers
-    from pipeseq.pipe_layers import LayerNotAvailableError
+    from pipeseq.r.layers import LayerNotAvailableError
     missing = sorted(n for n in layers.KERAS_LAYER_NAMES
                      if layer_base.get_layer_class(n) is None and n not in layers.__all__)
     if not missing:

@@ -1,11 +1,11 @@
-"""compat.backend (pipeseq.array_ops): K.* functions, and custom losses/metrics written with them."""
+"""compat.backend (pipeseq.r.array_ops): K.* functions, and custom losses/metrics written with them."""
 import warnings
 
 import numpy as np
 import pytest
 
 from compat import backend as K
-from pipeseq import array_ops
+from pipeseq.r import array_ops
 
 X = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]], "float32")
 Y = np.array([[2.0, 1.0, 0.0], [1.0, 1.0, 1.0]], "float32")

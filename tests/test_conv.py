@@ -8,7 +8,7 @@ from pipeseq import backend
 from pipeseq.layers import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, DepthwiseConv2D,
                             Dense, Dropout, Flatten, InputLayer, MaxPooling2D, SeparableConv2D)
 from pipeseq.models.sequential import Sequential
-from pipeseq.ops import conv as ops
+from pipeseq.kernels import conv as ops
 from tests.layer_check import check_layer
 
 
@@ -118,7 +118,7 @@ def test_paths_agree_with_scipy_signal(shape, ksize, strides, padding, dilation,
 
 @pytest.fixture(params=[1, 2], ids=["serial", "2 workers"])
 def conv_threads(request):
-    from pipeseq.ops import conv_threads
+    from pipeseq.kernels import conv_threads
     conv_threads.set_num_threads(request.param)
     yield request.param
     conv_threads.set_num_threads(None)

@@ -14,7 +14,7 @@ import pytest
 
 from pipeseq.layers import get_layer_class
 from pipeseq.models.sequential import Sequential
-from pipeseq.ops import conv as conv_ops
+from pipeseq.kernels import conv as conv_ops
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "keras")
 MANIFEST = os.path.join(HERE, "MANIFEST.json")

@@ -4,7 +4,7 @@ import pytest
 
 from pipeseq.layers import (Activation, BatchNormalization, Dense, Dropout, ELU, Flatten,
                             LeakyReLU, PReLU, ReLU, Reshape, Softmax)
-from pipeseq.ops import activations
+from pipeseq.kernels import activations
 from tests.layer_check import check_layer, gradient_check
 
 
@@ -112,8 +112,8 @@ def test_noise_layers(cls_name, kwargs, shape):
 
 
 def test_dense_products_split_over_worker_threads_match_serial():
-    from pipeseq.ops import conv_threads
-    from pipeseq.ops import core as core_ops
+    from pipeseq.kernels import conv_threads
+    from pipeseq.kernels import core as core_ops
     rng = np.random.default_rng(0)
     x = rng.normal(size=(256, 300)).astype("float32")
     w = rng.normal(size=(300, 200)).astype("float32")

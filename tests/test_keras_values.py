@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from pipeseq.ops import activations
+from pipeseq.kernels import activations
 from pipeseq.training import losses
 
 FIX = os.path.join(os.path.dirname(__file__), "fixtures", "keras")

@@ -72,7 +72,7 @@ def test_freeze_base_then_fit_leaves_it_bit_identical():
 
 
 def test_freeze_weights_pipe_verb_on_nested_base():
-    pipe = pytest.importorskip("pipeseq.pipe")
+    pipe = pytest.importorskip("pipeseq.r.verbs")
     base = _base()
     pipe.freeze_weights(base)
     model = pipe.keras_model_sequential(input_shape=4) | base | Dense(2)

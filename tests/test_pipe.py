@@ -116,7 +116,7 @@ def test_incompatible_layer_leaves_model_unchanged():
 
 
 def test_unregistered_layer_class_raises_clear_error(monkeypatch):
-    from pipeseq import pipe_layers
+    from pipeseq.r import layers as pipe_layers
     fn = pipe_layers._make_layer_fn("layer_made_up", "MadeUpLayer", "")
     with pytest.raises(pipe_layers.LayerNotAvailableError, match="'MadeUpLayer'"):
         fn(units=3)

@@ -7,7 +7,7 @@ import pytest
 import pipeseq
 from pipeseq import (compile, fit, keras_model, keras_model_sequential, layer_add,
                      layer_concatenate, layer_dense, layer_input, plot, to_categorical)
-from pipeseq import pipe_layers
+from pipeseq.r import layers as pipe_layers
 
 
 def test_every_table_entry_is_exported_and_names_its_class():

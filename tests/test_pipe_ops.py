@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import pipeseq
-from pipeseq import pipe_ops
+from pipeseq.r import ops as pipe_ops
 
 
 X = np.arange(24, dtype="float32").reshape(2, 3, 4)

@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 from pipeseq.layers import (AveragePooling1D, AveragePooling2D, GlobalAveragePooling1D,
                             GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D,
                             MaxPooling1D, MaxPooling2D)
-from pipeseq.ops import pooling as ops
+from pipeseq.kernels import pooling as ops
 from tests.layer_check import check_layer
 
 
@@ -61,7 +61,7 @@ def test_max_pool_gradient_goes_to_first_max_only():
 def test_tiled_max_pool_matches_a_loop_reference(monkeypatch, shape, pool, threads):
     # strides == pool_size, no padding: the tiled fast path (odd sizes drop the last rows/cols),
     # one sample per chunk, serially or on 2 worker threads
-    from pipeseq.ops import conv_threads
+    from pipeseq.kernels import conv_threads
     monkeypatch.setattr(ops, "_CHUNK_BYTES", 1)
     conv_threads.set_num_threads(threads)
     try:

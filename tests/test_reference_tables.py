@@ -28,7 +28,7 @@ def test_reference_md_matches_the_code():
 
 
 def test_every_registered_layer_and_r_name_is_in_the_reference():
-    from pipeseq import pipe_layers
+    from pipeseq.r import layers as pipe_layers
     from pipeseq.layers import base
     from pipeseq.models.model import Model
     base._import_all_layers()
@@ -41,8 +41,9 @@ def test_every_registered_layer_and_r_name_is_in_the_reference():
 
 
 def test_every_name_of_the_other_families_is_in_the_reference():
-    from pipeseq import initializers, pipe_vocab
-    from pipeseq.ops import activations
+    from pipeseq import initializers
+    from pipeseq.r import vocab as pipe_vocab
+    from pipeseq.kernels import activations
     from pipeseq.training import losses, metrics, optimizers
     text = _generator().build_reference()
     names = ([repr(n) for n in losses.CLASS_NAMES] + list(losses.LOSS_CLASSES)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from pipeseq.layers import GRU, LSTM, SimpleRNN, Embedding
-from pipeseq.ops import rnn_fast
+from pipeseq.kernels import rnn_fast
 
 
 def test_one_blas_thread_inside_and_restored():

@@ -5,10 +5,10 @@ initializers (plus regularizers/constraints and compat's Keras 1/2 spellings).
 Every row is read from pipeseq itself:
 
 * layers -- the registry ``pipeseq.layers.base.LAYER_CLASSES`` (after
-  ``_import_all_layers()``), the R names from ``pipeseq.pipe_layers`` tables;
+  ``_import_all_layers()``), the R names from ``pipeseq.r.layers`` tables;
 * losses, metrics, optimizers, initializers, activations -- the name tables of
-  ``pipeseq.training.*``, ``pipeseq.initializers`` and ``pipeseq.ops.activations``;
-* R names -- the vocabulary tables in ``pipeseq.pipe_vocab`` / ``pipeseq.pipe_layers``;
+  ``pipeseq.training.*``, ``pipeseq.initializers`` and ``pipeseq.kernels.activations``;
+* R names -- the vocabulary tables in ``pipeseq.r.vocab`` / ``pipeseq.r.layers``;
 * arguments and defaults -- ``inspect.signature`` of each ``__init__`` (walking
   the class hierarchy through ``**kwargs``).
 
@@ -100,7 +100,7 @@ def table(headers, rows):
 
 # ------------------------------------------------------------------ families
 def layers_section():
-    from pipeseq import pipe_layers
+    from pipeseq.r import layers as pipe_layers
     from pipeseq.layers import base
 
     base._import_all_layers()
@@ -155,7 +155,7 @@ def layers_section():
 
 
 def losses_section():
-    from pipeseq import pipe_vocab
+    from pipeseq.r import vocab as pipe_vocab
     from pipeseq.training import losses
 
     r_names = {n: [f"loss_{n}"] for n in pipe_vocab._LOSSES}
@@ -185,7 +185,7 @@ def losses_section():
 
 
 def metrics_section():
-    from pipeseq import pipe_vocab
+    from pipeseq.r import vocab as pipe_vocab
     from pipeseq.training import metrics
 
     aliases = {}
@@ -225,7 +225,7 @@ def metrics_section():
 
 
 def optimizers_section():
-    from pipeseq import pipe_vocab
+    from pipeseq.r import vocab as pipe_vocab
     from pipeseq.training import optimizers
 
     r_for = {c: r for r, c in pipe_vocab._OPTIMIZERS.items()}
@@ -248,7 +248,7 @@ def optimizers_section():
 
 
 def callbacks_section():
-    from pipeseq import pipe_vocab
+    from pipeseq.r import vocab as pipe_vocab
     from pipeseq.training import callbacks
 
     r_for = {c: r for r, c in pipe_vocab._CALLBACKS.items()}
@@ -271,7 +271,7 @@ def callbacks_section():
 
 
 def activations_section():
-    from pipeseq.ops import activations
+    from pipeseq.kernels import activations
 
     aliases = {}
     for alias, target in activations._ALIASES.items():
@@ -299,7 +299,8 @@ def activations_section():
 
 
 def initializers_section():
-    from pipeseq import initializers, pipe_vocab
+    from pipeseq import initializers
+    from pipeseq.r import vocab as pipe_vocab
 
     r_for = {c: r for r, c in pipe_vocab._INITIALIZERS.items()}
     by_class = {}
@@ -322,7 +323,8 @@ def initializers_section():
 
 
 def regularizers_section():
-    from pipeseq import pipe_vocab, regularizers
+    from pipeseq import regularizers
+    from pipeseq.r import vocab as pipe_vocab
 
     rows = []
     for r_name in [n for n in pipe_vocab.__all__ if n.startswith(("regularizer_", "constraint_"))]:

@@ -17,7 +17,7 @@ Example
 >>> Dense(10, init="uniform", input_dim=20).kernel_initializer   # doctest: +SKIP
 RandomUniform(minval=-0.05, maxval=0.05, seed=None)
 """
-from pipeseq.pipe_layers import LayerNotAvailableError as _EngineLayerNotAvailable
+from pipeseq.r.layers import LayerNotAvailableError as _EngineLayerNotAvailable
 
 from .._legacy import make_wrapper, warn_once
 from . import _specs

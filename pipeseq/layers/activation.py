@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import initializers, regularizers
-from ..ops import activations as act_ops
+from ..kernels import activations as act_ops
 from .base import Layer, register
 
 

@@ -1,7 +1,7 @@
 """The layer contract: ``Variable``, ``Layer``, the class registry and naming.
 
 A layer owns its weights (``Variable`` objects, created in ``build``) and its
-config; its arithmetic lives in ``pipeseq.ops``. Every layer provides
+config; its arithmetic lives in ``pipeseq.kernels``. Every layer provides
 
 * ``build(input_shape)`` -- create weights with ``add_weight``;
 * ``compute_output_shape(input_shape)`` -- shape inference, batch axis ``None``;

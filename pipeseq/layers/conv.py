@@ -4,7 +4,7 @@ Kernels are stored exactly as Keras stores them: Conv1D ``(k, in/groups, filters
 Conv2D ``(kh, kw, in/groups, filters)``, Conv2DTranspose ``(kh, kw, filters, in)``,
 DepthwiseConv2D ``(kh, kw, in, depth_multiplier)``, SeparableConv2D depthwise
 ``(kh, kw, in, depth_multiplier)`` + pointwise ``(1, 1, in*depth_multiplier, filters)``.
-The arithmetic is in :mod:`pipeseq.ops.conv`; ``layer.method`` (``"auto"``, ``"im2col"``,
+The arithmetic is in :mod:`pipeseq.kernels.conv`; ``layer.method`` (``"auto"``, ``"im2col"``,
 ``"fft"``; not part of the Keras config) selects the implementation.
 
 Example
@@ -18,8 +18,8 @@ Example
 import numpy as np
 
 from .. import backend, initializers, regularizers
-from ..ops import activations as act_ops
-from ..ops import conv as ops
+from ..kernels import activations as act_ops
+from ..kernels import conv as ops
 from .base import Layer, register, format_shape, standardize_tuple
 
 

@@ -1,6 +1,6 @@
 """Depthwise and separable convolutions: DepthwiseConv2D, SeparableConv2D."""
 from .. import initializers, regularizers
-from ..ops import conv as ops
+from ..kernels import conv as ops
 from .base import register
 from .conv import (_BaseConv, _ser, channels_of, join_shape, to_channels_last,
                    to_data_format)

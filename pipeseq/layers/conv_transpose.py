@@ -1,6 +1,6 @@
 """Transposed convolutions: Conv1DTranspose, Conv2DTranspose (kernel ``(k..., out, in)``)."""
 from .. import initializers, regularizers
-from ..ops import conv as ops
+from ..kernels import conv as ops
 from .base import register
 from .conv import (_BaseConv, _ser, join_shape, spatial_of, to_channels_last, to_data_format,
                    tuple_arg)

@@ -2,8 +2,8 @@
 import numpy as np
 
 from .. import backend, initializers, regularizers
-from ..ops import activations as act_ops
-from ..ops import core as ops
+from ..kernels import activations as act_ops
+from ..kernels import core as ops
 from .base import Layer, register, format_shape
 
 

@@ -10,13 +10,13 @@ All take a list of inputs. In the functional API::
     >>> model.n_inputs
     2
 
-The arithmetic lives in :mod:`pipeseq.ops.merge`.
+The arithmetic lives in :mod:`pipeseq.kernels.merge`.
 """
 import inspect
 
 import numpy as np
 
-from ..ops import merge as ops
+from ..kernels import merge as ops
 from .base import Layer, format_shape, register
 
 

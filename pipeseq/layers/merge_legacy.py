@@ -46,7 +46,7 @@ import inspect
 
 import numpy as np
 
-from ..ops import merge as ops
+from ..kernels import merge as ops
 from .base import Layer, format_shape, register
 
 _ELEMENTWISE = {"sum": "add", "ave": "average", "mul": "multiply", "max": "maximum"}

@@ -7,7 +7,7 @@ identity at inference; in training it draws from pipeseq's seeded generator
 import numpy as np
 
 from .. import backend
-from ..ops import core as core_ops
+from ..kernels import core as core_ops
 from .base import Layer, register
 from .core import Dropout
 

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .. import initializers, regularizers
-from ..ops import core as ops
+from ..kernels import core as ops
 from .base import Layer, register
 
 

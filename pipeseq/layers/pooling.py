@@ -12,7 +12,7 @@ Example
 (2, 1, 3)
 """
 
-from ..ops import pooling as ops
+from ..kernels import pooling as ops
 from .base import Layer, register, format_shape
 from .conv import (channels_of, join_shape, spatial_of, standardize_data_format,
                    standardize_padding, to_channels_last, to_data_format, tuple_arg)

@@ -26,7 +26,7 @@ Example
 import numpy as np
 
 from .. import backend
-from ..ops import recurrent as R
+from ..kernels import recurrent as R
 from .base import register
 from .rnn_base import _RNN
 

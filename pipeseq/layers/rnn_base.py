@@ -5,7 +5,7 @@ weights ``kernel`` / ``recurrent_kernel`` / ``bias``, stateful states and
 ``reset_states()``, per-sequence dropout masks, masks, ``go_backwards``,
 ``return_sequences`` / ``return_state``, shape inference and config. A subclass
 sets ``_k`` (gate blocks) and ``_n_states`` and calls its cell's ops in
-``_cell_forward`` / ``_cell_backward``. The math is in :mod:`pipeseq.ops.recurrent`.
+``_cell_forward`` / ``_cell_backward``. The math is in :mod:`pipeseq.kernels.recurrent`.
 
 Example
 -------
@@ -20,9 +20,9 @@ Example
 import numpy as np
 
 from .. import backend, initializers, regularizers
-from ..ops import activations as act_ops
-from ..ops import core as core_ops
-from ..ops import recurrent as R
+from ..kernels import activations as act_ops
+from ..kernels import core as core_ops
+from ..kernels import recurrent as R
 from .base import Layer, format_shape
 
 
@@ -204,7 +204,7 @@ class _RNN(Layer):
     can_skip_input_grad = True     # backward(..., need_dx=False) skips the input gradient
 
     def forward(self, x, training=False, mask=None, initial_state=None):
-        # The time loops run with one BLAS thread (see ops.rnn_fast); the big products
+        # The time loops run with one BLAS thread (see kernels.rnn_fast); the big products
         # outside them (input projection, weight gradients) use all of BLAS's threads.
         return self._forward(x, training, mask, initial_state)
 

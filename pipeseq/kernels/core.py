@@ -3,7 +3,7 @@
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.ops import core
+>>> from pipeseq.kernels import core
 >>> x, w, b = np.ones((2, 3)), np.ones((3, 4)), np.zeros(4)
 >>> y, cache = core.dense_forward(x, w, b)
 >>> dx, dw, db = core.dense_backward(cache, np.ones_like(y))
@@ -15,7 +15,7 @@ import numpy as np
 from . import conv_threads as _threads
 
 # Products of at least this many multiply-adds have their rows split between pipeseq's worker
-# threads, each with a one-thread BLAS (see ops.conv_threads). Measured on a 2-core machine for
+# threads, each with a one-thread BLAS (see kernels.conv_threads). Measured on a 2-core machine for
 # W1's shapes: 3.3 ms per step against 4.4 ms with OpenBLAS's own two threads when idle, and
 # 7.1 against 12.8 ms with another process busy (OpenBLAS's pool busy-waits for a core).
 PARALLEL_MIN_MACS = 1 << 22

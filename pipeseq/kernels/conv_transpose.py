@@ -1,12 +1,12 @@
 """Transposed convolution (Conv1DTranspose / Conv2DTranspose math), channels_last.
 
 The forward pass is the input gradient of a convolution (the im2col scatter or the FFT
-gradient of :mod:`pipeseq.ops.conv`); its gradients are a convolution and a kernel gradient.
+gradient of :mod:`pipeseq.kernels.conv`); its gradients are a convolution and a kernel gradient.
 
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.ops import conv
+>>> from pipeseq.kernels import conv
 >>> y, cache = conv.conv_transpose_forward(np.ones((1, 2, 2, 1), "float32"),
 ...                                        np.ones((3, 3, 4, 1), "float32"), (5, 5), (2, 2),
 ...                                        "valid", (1, 1))

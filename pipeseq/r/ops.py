@@ -189,7 +189,7 @@ def op_full(shape, fill_value, dtype=None):
     >>> op_full((2,), 7.0)
     array([7., 7.], dtype=float32)
     """
-    from . import backend
+    from .. import backend
     return np.full(_shape(shape), fill_value, dtype=dtype or backend.floatx())
 
 

@@ -10,7 +10,7 @@ Paths
     A strided view of every receptive field (``numpy.lib.stride_tricks.as_strided``,
     no copy), one reshape into the patch matrix and one matrix product, done on chunks of
     a few samples that fit in the L2 cache (split between worker threads, see
-    :mod:`pipeseq.ops.conv_threads`), with bias and ReLU fused in. The input gradient
+    :mod:`pipeseq.kernels.conv_threads`), with bias and ReLU fused in. The input gradient
     scatters the patch gradients back with one add per kernel tap.
 ``"fft"``
     ``scipy.fft`` real transforms: the same algorithm as ``scipy.signal.fftconvolve``,
@@ -24,7 +24,7 @@ Paths
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.ops import conv
+>>> from pipeseq.kernels import conv
 >>> x = np.ones((2, 5, 5, 3), "float32"); k = np.ones((3, 3, 3, 4), "float32")
 >>> y, cache = conv.conv_forward(x, k, strides=(1, 1), padding="valid", dilation=(1, 1))
 >>> y.shape, float(y[0, 0, 0, 0])

@@ -62,12 +62,12 @@ class PipeVerb:
 
 
 def _is_layer(x):
-    from .layers.base import Layer
+    from ..layers.base import Layer
     return isinstance(x, Layer)
 
 
 def _is_model(x):
-    from .models.model import Model
+    from ..models.model import Model
     return isinstance(x, Model)
 
 
@@ -133,8 +133,8 @@ def keras_model_sequential(layers=None, name=None, input_shape=None, input_batch
     >>> model = keras_model_sequential(input_shape=4, name="my_sequential")
     >>> model | layer_dense(units=2)   # doctest: +SKIP
     """
-    from .layers.base import InputLayer, Layer
-    from .models import Sequential
+    from ..layers.base import InputLayer, Layer
+    from ..models import Sequential
     if layers is not None and not isinstance(layers, (list, tuple)):
         if isinstance(layers, Layer):
             layers = [layers]
@@ -148,7 +148,7 @@ def keras_model_sequential(layers=None, name=None, input_shape=None, input_batch
     if "input_layer_name" in kwargs:
         input_name = kwargs.pop("input_layer_name")
     if kwargs:
-        from .utils import did_you_mean
+        from ..utils import did_you_mean
         bad = next(iter(kwargs))
         raise TypeError(f"keras_model_sequential(): unrecognized argument {bad!r}."
                         f"{did_you_mean(bad, ['layers', 'name', 'input_shape', 'input_batch_size', 'input_dtype', 'input_batch_shape', 'input_name', 'trainable'])}")
@@ -182,7 +182,7 @@ def keras_model(inputs, outputs, name=None, **kwargs):
     >>> inputs = layer_input(shape=4)                          # doctest: +SKIP
     >>> model = keras_model(inputs, inputs | layer_dense(units=2))  # doctest: +SKIP
     """
-    from . import models
+    from .. import models
     if isinstance(inputs, (list, tuple)) and len(inputs) == 1:
         inputs = inputs[0]
     if isinstance(outputs, (list, tuple)) and len(outputs) == 1:
@@ -454,7 +454,7 @@ def _resolve_position(layers, ref, what, model_name):
         for pos, layer in enumerate(layers):
             if layer.name == ref:
                 return pos
-        from .utils import did_you_mean
+        from ..utils import did_you_mean
         raise ValueError(f"{what}: no layer named {ref!r} in model '{model_name}'."
                          f"{did_you_mean(ref, _layer_names(layers))} Its layers are: "
                          f"{_layer_names(layers)}")
@@ -750,7 +750,7 @@ def load_model(filepath, custom_objects=None, compile=True, **kwargs):
     -------
     >>> model = load_model("model.keras")                          # doctest: +SKIP
     """
-    from .saving import api
+    from ..saving import api
     if isinstance(filepath, (bytes, bytearray)):
         import os
         import tempfile
@@ -790,7 +790,7 @@ def model_from_json(json, custom_objects=None):
     -------
     >>> model2 = model_from_json(model_to_json(model))             # doctest: +SKIP
     """
-    from .saving import api
+    from ..saving import api
     return api.model_from_json(json, custom_objects=custom_objects)
 
 
@@ -821,12 +821,12 @@ def to_categorical(x, num_classes=None, dtype="float64"):
            [0., 1.],
            [0., 1.]])
     """
-    from .utils import to_categorical as _tc
+    from ..utils import to_categorical as _tc
     return _tc(x, num_classes=num_classes, dtype=dtype)
 
 
 def _is_history(x):
-    from .training.callbacks import History
+    from ..training.callbacks import History
     return isinstance(x, History)
 
 
@@ -856,7 +856,7 @@ def plot(x, metrics=None, filename=None, **kwargs):
     -------
     >>> fig = plot(history, filename="history.png")                # doctest: +SKIP
     """
-    from .plotting import plot_history
+    from ..plotting import plot_history
     return plot_history(x, metrics=metrics, filename=filename, **kwargs)
 
 

@@ -123,7 +123,7 @@ R_WRAPPERS = {
 
 # --------------------------------------------------------------- helpers
 def _layer_class(r_name, class_name):
-    from .layers.base import get_layer_class
+    from ..layers.base import get_layer_class
     cls = get_layer_class(class_name)
     if cls is None:
         raise LayerNotAvailableError(r_name, class_name)
@@ -137,7 +137,7 @@ def _is_symbolic(x):
 
 
 def _is_model(x):
-    from .models.model import Model
+    from ..models.model import Model
     return isinstance(x, Model)
 
 
@@ -186,7 +186,7 @@ def compose_layer(object, layer, r_name="layer"):
             f"{r_name}(model.outputs[0], ...).")
     if _is_symbolic(object) or _is_array_like(object):
         return layer(object)
-    from .layers.base import Layer
+    from ..layers.base import Layer
     if isinstance(object, Layer):
         raise TypeError(
             f"{r_name}(): the first argument is the layer '{object.name}', not a model or a "
@@ -268,7 +268,7 @@ def _make_merge_fn(r_name, class_name, example):
 
 def _make_wrapper_fn(r_name, class_name, example):
     def fn(*args, **kwargs):
-        from .layers.base import Layer
+        from ..layers.base import Layer
         object = kwargs.pop("object", None)
         args = list(args)
         if object is None and args and _is_object(args[0]) and (
@@ -312,7 +312,7 @@ def available_layers():
     >>> "layer_dense" in available_layers()
     True
     """
-    from .layers.base import get_layer_class
+    from ..layers.base import get_layer_class
     table = {**R_LAYERS, **R_MERGE_LAYERS, **R_WRAPPERS}
     return {r: c for r, (c, _) in table.items() if get_layer_class(c) is not None}
 
@@ -343,7 +343,7 @@ def layer_input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=
     >>> outputs = inputs | layer_dense(units=2)
     >>> model = keras_model(inputs, outputs)
     """
-    from .models import Input
+    from ..models import Input
     if isinstance(shape, (int, np.integer)):
         shape = (int(shape),)
     if "batch_input_shape" in kwargs and batch_shape is None:

@@ -13,7 +13,7 @@ backward pass.
 Example
 -------
 >>> import numpy as np
->>> from pipeseq import array_ops as K
+>>> from pipeseq.r import array_ops as K
 >>> y_true = np.array([[0., 1.], [1., 0.]], "float32")
 >>> y_pred = np.array([[0.1, 0.9], [0.8, 0.2]], "float32")
 >>> K.mean(K.square(y_pred - y_true), axis=-1)
@@ -21,7 +21,7 @@ array([0.01, 0.04], dtype=float32)
 """
 import numpy as np
 
-from . import backend
+from .. import backend
 
 __all__ = [
     "epsilon", "set_epsilon", "floatx", "set_floatx", "cast_to_floatx", "cast",
@@ -302,7 +302,7 @@ def tanh(x):
 
 def sigmoid(x):
     """Logistic function ``1 / (1 + exp(-x))``."""
-    from .ops import activations
+    from ..kernels import activations
     return activations.get("sigmoid")(_float(x))
 
 
@@ -314,14 +314,14 @@ def hard_sigmoid(x):
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     """Rectified linear unit with Keras's options."""
-    from .ops import activations
+    from ..kernels import activations
     return activations.relu(_float(x), negative_slope=alpha, max_value=max_value,
                             threshold=threshold)
 
 
 def softmax(x, axis=-1):
     """Softmax along ``axis``."""
-    from .ops import activations
+    from ..kernels import activations
     return activations.softmax(_float(x), axis=axis)
 
 
@@ -334,12 +334,12 @@ def softsign(x):
 
 
 def elu(x, alpha=1.0):
-    from .ops import activations
+    from ..kernels import activations
     return activations.elu(_float(x), alpha=alpha)
 
 
 def _act(name):
-    from .ops import activations
+    from ..kernels import activations
     return activations.get(name)
 
 

@@ -6,7 +6,7 @@ registered under its Keras name. ``get(name)`` returns an :class:`Activation`.
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.ops import activations
+>>> from pipeseq.kernels import activations
 >>> act = activations.get("relu")
 >>> act(np.array([-1.0, 2.0]))
 array([0., 2.])

@@ -15,7 +15,7 @@ Conventions
   block, applied to the previous state before its product with that block of the
   recurrent kernel (Keras 3's ``implementation=1``).
 * Default activations without recurrent dropout take the fused fast paths of
-  :mod:`pipeseq.ops.rnn_fast`; all loops run under :class:`one_blas_thread`.
+  :mod:`pipeseq.kernels.rnn_fast`; all loops run under :class:`one_blas_thread`.
 * Every ``*_forward`` returns ``(H, final_states, cache)`` where ``H (T, B, units)`` is the
   state sequence; every ``*_backward(cache, dH, d_final_states)`` returns
   ``(dXP, dU, d_rec_bias, d_initial_states)``.
@@ -23,8 +23,8 @@ Conventions
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.ops import recurrent as R
->>> from pipeseq.ops.activations import get
+>>> from pipeseq.kernels import recurrent as R
+>>> from pipeseq.kernels.activations import get
 >>> T, B, F, u = 5, 2, 3, 4
 >>> x = np.random.rand(T, B, F); W = np.random.rand(F, 4 * u); U = np.random.rand(u, 4 * u)
 >>> xp, pcache = R.input_projection(x, W, np.zeros(4 * u))

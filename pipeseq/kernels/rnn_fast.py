@@ -1,6 +1,6 @@
 """Fast paths of the recurrent math for the default activations (tanh / sigmoid).
 
-Used by :mod:`pipeseq.ops.recurrent` when ``activation="tanh"``,
+Used by :mod:`pipeseq.kernels.recurrent` when ``activation="tanh"``,
 ``recurrent_activation="sigmoid"`` and there is no recurrent dropout (masks are
 supported); same conventions and cache-based API as that module. Also home of
 :class:`one_blas_thread`, under which every recurrent loop runs.
@@ -8,7 +8,7 @@ supported); same conventions and cache-based API as that module. Also home of
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.ops import rnn_fast
+>>> from pipeseq.kernels import rnn_fast
 >>> xp = np.zeros((3, 2, 8)); U = np.zeros((2, 8)); h0 = np.zeros((2, 2))
 >>> H, (h, c), cache = rnn_fast.lstm_forward_fast(xp, h0, h0, U)
 >>> H.shape

@@ -1,6 +1,6 @@
 """Worker threads for the im2col convolution chunks, each running a one-thread BLAS.
 
-The im2col path works on chunks of a few samples (:mod:`pipeseq.ops.conv`). Besides the
+The im2col path works on chunks of a few samples (:mod:`pipeseq.kernels.conv`). Besides the
 matrix products, a chunk costs a patch copy, a bias/ReLU epilogue and (backward) a scatter of
 the input gradient: element-wise NumPy work that runs on one core however many threads the
 BLAS has. Handing contiguous groups of chunks to ``k`` Python threads (NumPy releases the GIL
@@ -15,7 +15,7 @@ older OpenBLAS) the chunks run serially in the calling thread.
 
 Example
 -------
->>> from pipeseq.ops import conv_threads
+>>> from pipeseq.kernels import conv_threads
 >>> conv_threads.run_groups(lambda group: sum(group), [1, 2, 3, 4], workers=1)
 [10]
 """

@@ -1,4 +1,4 @@
-"""FFT convolution path (``method="fft"``) of :mod:`pipeseq.ops.conv`.
+"""FFT convolution path (``method="fft"``) of :mod:`pipeseq.kernels.conv`.
 
 ``scipy.fft`` real transforms: the same algorithm as ``scipy.signal.fftconvolve``, except that
 the sum over input channels is done in the frequency domain (a matrix product per frequency),
@@ -8,7 +8,7 @@ stride 1 and subsampled. Layout: channels_last, 2-D (1-D problems run with heigh
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.ops import conv
+>>> from pipeseq.kernels import conv
 >>> x = np.ones((1, 5, 5, 2), "float32"); k = np.ones((3, 3, 2, 1), "float32")
 >>> y, cache = conv.conv_forward(x, k, (1, 1), "valid", (1, 1), method="fft")
 >>> round(float(y[0, 0, 0, 0]), 3)

@@ -12,7 +12,7 @@ pixels.
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.ops import pooling
+>>> from pipeseq.kernels import pooling
 >>> x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
 >>> y, cache = pooling.pool_forward(x, (2, 2), (2, 2), "valid", "max")
 >>> y[0, :, :, 0]
@@ -132,7 +132,7 @@ def _tiled_max_forward(x, pool, out_hw):
 
     The backward pass finds each window's first maximum by comparing the taps with ``y``
     (no argmax array is built). Cache-sized sample ranges run on the convolution worker
-    threads (:mod:`pipeseq.ops.conv_threads`).
+    threads (:mod:`pipeseq.kernels.conv_threads`).
     """
     t = _tiles(x, pool, out_hw)
     y = np.empty((x.shape[0],) + tuple(out_hw) + (x.shape[-1],), dtype=x.dtype)
