@@ -22,6 +22,7 @@ Example
 import copy
 import inspect
 
+from ..errors import FileFormatError, UnsafeConfigError, WeightMismatchError
 from ..layers.base import get_layer_class
 
 _MODULES = {"Sequential": "keras", "Functional": "keras.src.models.functional", "Model": "keras"}
@@ -64,10 +65,6 @@ _KERAS1_KEYS = {"output_dim": "units", "init": "kernel_initializer", "inner_init
 _ACTIVATION_KEYS = ("activation", "recurrent_activation", "inner_activation")
 _SAFE_MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints",
                  "keras.src.initializers", "keras.src.regularizers", "keras.src.constraints")
-
-
-class UnsafeConfigError(ValueError):
-    """A config names code pipeseq will not run (Lambda layers, unknown custom objects)."""
 
 
 def dtype_policy(name):
@@ -267,11 +264,9 @@ def deserialize_layer(entry, custom_objects=None):
             layer = cls.from_config(config, custom_objects=custom_objects)
         else:
             layer = cls.from_config(_clean_config(config, cls))
-    except (UnsafeConfigError, FileNotFoundError):
+    except (UnsafeConfigError, WeightMismatchError, FileFormatError, OSError):
         raise
     except (TypeError, ValueError) as e:
-        if isinstance(e, UnsafeConfigError):
-            raise
         raise ValueError(f"Could not rebuild layer '{layer_name}' ({name}) from its config: "
                          f"{e}") from None
     build = entry.get("build_config") or {}
@@ -280,8 +275,11 @@ def deserialize_layer(entry, custom_objects=None):
         try:
             layer._maybe_build([tuple(s) for s in shape] if shape and isinstance(shape[0], list)
                                else tuple(shape))
-        except Exception:
-            pass   # a Sequential parent builds it with the right shape anyway
+        except (UnsafeConfigError, WeightMismatchError, FileFormatError):
+            raise
+        except (TypeError, ValueError, IndexError, KeyError) as e:
+            raise ValueError(f"Could not build layer '{layer_name}' ({name}) for the input shape "
+                             f"{shape!r:.200} its build_config gives: {e}") from None
     return layer
 
 

@@ -22,8 +22,8 @@ import warnings
 
 import numpy as np
 
-from . import h5io
-from .h5io import WeightMismatchError, get_attr
+from . import h5io, h5safe
+from ..errors import FileFormatError, WeightMismatchError, short_repr
 from .tree import keras3_nodes, legacy_layers
 
 KERAS_VERSION = "3.15.1"   # the Keras file-format version pipeseq writes
@@ -34,14 +34,28 @@ def detect_layout(f):
     """``"keras3"``, ``"legacy"`` (weights at the root) or ``"legacy_model"`` (``model_weights``)."""
     if "layer_names" in f.attrs:
         return "legacy"
-    if "model_weights" in f:
+    if h5safe.has(f, "model_weights"):
         return "legacy_model"
-    if "layers" in f or "vars" in f:
+    if h5safe.has(f, "layers") or h5safe.has(f, "vars"):
         return "keras3"
-    raise h5io.FileFormatError(
+    raise FileFormatError(
         f"'{f.filename}' is an HDF5 file but not a Keras weights file: it has neither the Keras 3 "
         "layout (a 'layers' group) nor the Keras 2 layout (a 'layer_names' attribute). "
-        f"Top-level members: {sorted(f.keys())[:10]}")
+        f"Top-level members: {short_repr(sorted(h5safe.members(f))[:10], 300)}")
+
+
+def check_file(f, label, skip=()):
+    """Scan the whole file safely (see :func:`h5safe.scan`); refuse it if anything is unsafe.
+    Returns the scan (its ``credit`` is the weight bytes the file can fill)."""
+    result = h5safe.scan(f, skip)
+    if result.problems:
+        more = len(result.problems) - 3
+        raise FileFormatError(f"Not allowed: {label} holds "
+                              + "; ".join(result.problems[:3])
+                              + (f" (and {more} more problem(s))" if more > 0 else "")
+                              + ". Refusing to read it (pipeseq, like Keras 3, reads only "
+                              "plain datasets inside the file).")
+    return result
 
 
 def assign_all(pending):
@@ -73,8 +87,7 @@ def write_keras3(model, f, optimizer=None):
 
 
 def _vars_group(f, path):
-    key = f"{path}/vars" if path else "vars"
-    return f[key] if key in f else None
+    return h5safe.get(f, f"{path}/vars" if path else "vars", "group")
 
 
 def read_keras3(model, f, skip_mismatch=False, by_name=False):
@@ -100,7 +113,7 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
                     f"{where}: the file has no weights for it, but the model's layer has "
                     f"{len(node.variables)} ({', '.join(v.name for v in node.variables)}). "
                     "The file was saved from a different architecture.")
-            keys = [k for k in g.keys()]
+            keys = h5safe.members(g)
             if len(keys) != len(node.variables):
                 raise WeightMismatchError(
                     f"{where}: expected {len(node.variables)} variable(s) "
@@ -108,10 +121,11 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
                     f"has {len(keys)}.")
             out = []
             for i, v in enumerate(node.variables):
-                if str(i) not in g:
+                ds = h5safe.get(g, str(i))
+                if ds is None:
                     raise WeightMismatchError(f"{where}: variable #{i} ('{v.name}') is missing "
-                                              f"from the file (found {sorted(keys)}).")
-                out.append((v, h5io.read_checked(g[str(i)], v.shape, v.dtype, where, v.name)))
+                                              f"from the file (found {short_repr(sorted(keys))}).")
+                out.append((v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name)))
         except WeightMismatchError as e:
             if skip_mismatch:
                 warnings.warn(f"Skipping loading weights: {e}", stacklevel=3)
@@ -131,26 +145,25 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
 
 
 def _keras3_weight_paths(f):
-    """Paths (without ``/vars``) of every non-empty ``vars`` group outside ``optimizer``."""
-    h5py = h5io._h5py()
-    out = []
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Group) and name.split("/")[-1] == "vars" and len(obj) and \
-                not name.startswith("optimizer"):
-            out.append(name[:-len("/vars")] if "/" in name else "")
-    f.visititems(visit)
-    return out
+    """Paths (without ``/vars``) of every ``vars`` group holding datasets, outside ``optimizer``."""
+    out = set()
+    for path, _ in h5safe.scan(f, skip=("optimizer",)).datasets:
+        group = path.rsplit("/", 1)[0] if "/" in path else ""
+        if group == "vars" or group.endswith("/vars"):
+            out.add(group[:-len("/vars")] if "/" in group else "")
+    return sorted(out)
 
 
 def _by_name_map(model, f):
     """Model top-level keys (``layers/dense``) -> file keys whose ``vars@name`` matches."""
     file_names = {}
-    if "layers" in f:
-        for key in f["layers"]:
-            g = f[f"layers/{key}"]
-            name = get_attr(g["vars"], "name") if "vars" in g else None
-            if name is not None:
+    layers = h5safe.get(f, "layers", "group")
+    if layers is not None:
+        for key in h5safe.members(layers):
+            g = h5safe.get(layers, key, "group")
+            vars_group = h5safe.get(g, "vars", "group")
+            name = h5safe.attr(vars_group, "name") if vars_group is not None else None
+            if isinstance(name, str):
                 file_names[name] = f"layers/{key}"
     out = {}
     for node in keras3_nodes(model):
@@ -178,27 +191,32 @@ def optimizer_state(model, optimizer):
 
 def read_optimizer_keras3(model, optimizer, f):
     """Restore optimizer state from ``optimizer/vars`` when it fits; else warn and skip."""
-    if optimizer is None or "optimizer/vars" not in f:
+    g = h5safe.get(f, "optimizer/vars", "group") if optimizer is not None else None
+    if g is None:
         return None
-    g = f["optimizer/vars"]
     n_slots = len(optimizer._slot_names)
     train = model.trainable_weights
     expected = 2 + n_slots * len(train)
-    if len(g) != expected:
+    if len(h5safe.members(g)) != expected:
         warnings.warn(f"Skipping optimizer state: the file has {len(g)} optimizer variables, "
                       f"the model's {type(optimizer).__name__} needs {expected}.", stacklevel=3)
         return None
     try:
-        it = h5io.read_checked(g["0"], (), "int64", "Optimizer", "iteration")
+        def dataset(i):
+            ds = h5safe.get(g, str(i))
+            if ds is None:
+                raise WeightMismatchError(f"optimizer variable #{i} is missing")
+            return ds
+        it = h5io.read_checked(dataset(0), (), "int64", "Optimizer", "iteration")
         slots, i = {}, 2
         for v in train:
             vals = []
             for s in optimizer._slot_names:
-                vals.append(h5io.read_checked(g[str(i)], v.shape, v.dtype, "Optimizer",
+                vals.append(h5io.read_checked(dataset(i), v.shape, v.dtype, "Optimizer",
                                               f"{v.path}_{s}"))
                 i += 1
             slots[id(v)] = vals
-    except (WeightMismatchError, KeyError) as e:
+    except WeightMismatchError as e:
         warnings.warn(f"Skipping optimizer state: {e}", stacklevel=3)
         return None
 
@@ -226,20 +244,15 @@ def write_legacy(model, g):
 
 
 def _legacy_file_layers(g):
-    names = get_attr(g, "layer_names")
-    if names is None:
-        raise h5io.FileFormatError(f"'{g.file.filename}': missing the 'layer_names' attribute.")
-    if isinstance(names, str):
-        names = [names]
+    if "layer_names" not in g.attrs:
+        raise FileFormatError(f"'{g.file.filename}': missing the 'layer_names' attribute.")
     out = []
-    for name in names:
-        if name not in g:
-            raise h5io.FileFormatError(f"'{g.file.filename}': layer '{name}' is listed in "
-                                       "layer_names but has no group.")
-        wn = get_attr(g[name], "weight_names", [])
-        if isinstance(wn, str):
-            wn = [wn]
-        out.append((name, list(wn)))
+    for name in h5safe.names_attr(g, "layer_names"):
+        lg = h5safe.get(g, name, "group")
+        if lg is None:
+            raise FileFormatError(f"'{g.file.filename}': layer {short_repr(name)} is listed in "
+                                  "layer_names but has no group.")
+        out.append((name, h5safe.names_attr(lg, "weight_names", paths=True)))
     return out
 
 
@@ -252,11 +265,13 @@ def _read_legacy_layer(g, fname, wnames, layer, skip_mismatch):
             f"({', '.join(f'{v.name} {v.shape}' for v in params) or 'none'}), the file's layer "
             f"'{fname}' has {len(wnames)} ({', '.join(wnames) or 'none'}).")
     out = []
+    lg = h5safe.get(g, fname, "group")
     for v, wn in zip(params, wnames):
-        if wn not in g[fname]:
-            raise h5io.FileFormatError(f"'{g.file.filename}': weight '{wn}' of layer '{fname}' "
-                                       "is listed in weight_names but missing.")
-        out.append((v, h5io.read_checked(g[fname][wn], v.shape, v.dtype, where, v.name)))
+        ds = h5safe.get(lg, wn)
+        if ds is None:
+            raise FileFormatError(f"'{g.file.filename}': weight {short_repr(wn)} of layer "
+                                  f"{short_repr(fname)} is listed in weight_names but missing.")
+        out.append((v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name)))
     return out
 
 

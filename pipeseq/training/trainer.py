@@ -15,6 +15,7 @@ from . import data as data_mod
 from . import losses as losses_mod
 from . import metrics as metrics_mod
 from . import optimizers as optimizers_mod
+from . import validation
 from .progbar import Progbar
 
 _COMPILE_EXTRAS = ("weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile",
@@ -143,6 +144,10 @@ class Trainer:
 
     # ----------------------------------------------------------- data prep
     def _prepare(self, x, y=None, sample_weight=None, class_weight=None, check_y=True):
+        with validation.first_build_guard(self):       # a failed first call leaves it unbuilt
+            return self._prepare_arrays(x, y, sample_weight, class_weight, check_y)
+
+    def _prepare_arrays(self, x, y, sample_weight, class_weight, check_y):
         xs = data_mod.as_list(x, self.n_inputs, "x", getattr(self, "input_names", None))
         ys = data_mod.as_list(y, len(self.output_names), "y", self.output_names) if y is not None else None
         sw = None if sample_weight is None else data_mod.to_array(sample_weight, "sample_weight").astype("float64")
@@ -150,6 +155,7 @@ class Trainer:
         if n == 0:
             raise ValueError("Received empty data: x has 0 samples.")
         data_mod.check_finite(xs)
+        validation.check_arrays(ys, sw, self.output_names)
         if not self.built:
             self.build([(None,) + a.shape[1:] for a in xs] if self.n_inputs > 1 else (None,) + xs[0].shape[1:])
         data_mod.check_input_shapes(xs, self._expected_input_shapes(), self.input_names)
@@ -161,6 +167,7 @@ class Trainer:
                 raise ValueError("class_weight is supported for single-output models with targets.")
             cw = self._class_weights(ys[0], class_weight)
             sw = cw if sw is None else sw * cw
+            validation.check_arrays(None, sw, self.output_names)
         return xs, ys, sw, n
 
     def _class_weights(self, y, class_weight):
@@ -188,10 +195,7 @@ class Trainer:
                         f"sparse_categorical_crossentropy expects integer class ids{where}, shape "
                         f"(n,) or (n, 1); received one-hot-like targets of shape {y.shape}. Use "
                         "loss='categorical_crossentropy' for one-hot targets.")
-                if units is not None and yi.size and (yi.min() < 0 or yi.max() >= units):
-                    raise ValueError(f"Target labels{where} must be in [0, {units - 1}] for a model "
-                                     f"with {units} output units. Received labels from "
-                                     f"{yi.min():g} to {yi.max():g}.")
+                validation.check_arrays([yi], None, [self.output_names[i]], [loss], [out_shape])
             elif name == "categorical_crossentropy" and units is not None:
                 if y.ndim < 2 or y.shape[-1] != units:
                     hint = (" Convert class ids with to_categorical(y, num_classes="
@@ -332,6 +336,9 @@ class Trainer:
             bad = next(iter(kwargs))
             raise TypeError(f"fit(): unrecognized argument {bad!r}.{did_you_mean(bad, _FIT_ARGS)}")
         self._require_compiled("fit")
+        validation.check_counts("fit", batch_size=batch_size, steps_per_epoch=steps_per_epoch,
+                                validation_steps=validation_steps, validation_freq=validation_freq,
+                                validation_batch_size=validation_batch_size)
         if x is None:
             raise ValueError("fit(): x is required.")
         if y is None:
@@ -483,6 +490,7 @@ class Trainer:
             raise TypeError(f"evaluate(): unrecognized argument {bad!r}."
                             f"{did_you_mean(bad, ['x', 'y', 'batch_size', 'verbose', 'sample_weight', 'return_dict'])}")
         self._require_compiled("evaluate")
+        validation.check_counts("evaluate", batch_size=batch_size, steps=steps)
         verbose = 1 if verbose == "auto" else int(verbose)
         xs, ys, sw, n = self._prepare(x, y, sample_weight)
         logs = self._evaluate_arrays(xs, ys, sw, batch_size=batch_size or 32, verbose=verbose)
@@ -494,6 +502,7 @@ class Trainer:
     # -------------------------------------------------------------- predict
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for ``x`` in batches (``training=False``); a list for multi-output models."""
+        validation.check_counts("predict", batch_size=batch_size, steps=steps)
         verbose = 1 if verbose == "auto" else int(verbose)
         xs, _, _, n = self._prepare(x)
         batch_size = batch_size or 32
