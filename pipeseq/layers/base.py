@@ -196,13 +196,17 @@ class Layer:
 
     @classmethod
     def _accepted_kwargs(cls):
-        import inspect
-        names = set(_BASE_KWARGS)
-        for klass in cls.__mro__:
-            if "__init__" in klass.__dict__:
-                names |= {p for p in inspect.signature(klass.__init__).parameters
-                          if p not in ("self", "kwargs", "args")}
-        return sorted(names)
+        cached = cls.__dict__.get("_accepted_cache")
+        if cached is None:
+            import inspect
+            names = set(_BASE_KWARGS)
+            for klass in cls.__mro__:
+                if "__init__" in klass.__dict__:
+                    names |= {p for p in inspect.signature(klass.__init__).parameters
+                              if p not in ("self", "kwargs", "args")}
+            cached = sorted(names)
+            cls._accepted_cache = cached      # per class (not inherited: checked in __dict__)
+        return list(cached)
 
     # ------------------------------------------------------------ weights
     def add_weight(self, name, shape, initializer="zeros", trainable=True, regularizer=None,

@@ -91,22 +91,22 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
     if keras_zip.is_zip(filepath):
         members = keras_zip.read_members(filepath)
         with h5io.open_h5_bytes(members["weights"], _member(filepath)) as f:
-            wmod.check_file(f, _member(filepath))
-            _load_keras3(model, f, filepath, by_name, skip_mismatch)
+            scan = wmod.check_file(f, _member(filepath))
+            _load_keras3(model, f, filepath, by_name, skip_mismatch, scan)
         return
     with h5io.open_h5(filepath) as f:
-        wmod.check_file(f, f"'{filepath}'")
+        scan = wmod.check_file(f, f"'{filepath}'")
         layout = wmod.detect_layout(f)
         if layout == "keras3":
-            _load_keras3(model, f, filepath, by_name, skip_mismatch)
+            _load_keras3(model, f, filepath, by_name, skip_mismatch, scan)
         else:
             g = _h5_group(f, "model_weights") if layout == "legacy_model" else f
             pending = _with_path(filepath, wmod.read_legacy, model, g, by_name, skip_mismatch)
             wmod.assign_all(pending)
 
 
-def _load_keras3(model, f, filepath, by_name, skip_mismatch):
-    pending = _with_path(filepath, wmod.read_keras3, model, f, skip_mismatch, by_name)
+def _load_keras3(model, f, filepath, by_name, skip_mismatch, scan=None):
+    pending = _with_path(filepath, wmod.read_keras3, model, f, skip_mismatch, by_name, scan)
     restore_opt = None
     if getattr(model, "compiled", False):
         restore_opt = wmod.read_optimizer_keras3(model, model.optimizer, f)
@@ -237,7 +237,7 @@ def _load_keras_zip(filepath, custom_objects, compile):
         cc = members["config"].get("compile_config") or {}
         if compile and cc:
             _compile_from(model, cc, filepath)
-        _load_keras3(model, f, filepath, False, False)
+        _load_keras3(model, f, filepath, False, False, scan)
     return model
 
 

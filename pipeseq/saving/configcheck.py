@@ -4,8 +4,8 @@
 ``FileFormatError``, never a ``RecursionError``, for deeply nested text);
 :func:`check_config` walks the value without recursion and refuses nesting
 deeper than ``limits.MAX_CONFIG_DEPTH``, more than ``limits.MAX_LAYERS`` layer
-entries, layer names Keras refuses (not a string, ``/``, NUL, too long) and
-shape dimensions that are negative, not integers or beyond ``limits.MAX_DIM``.
+entries, layer names Keras refuses (not a string, ``/``, NUL, too long),
+dtypes that are not numeric (or ``string``) and shape dimensions that are negative, not integers or beyond ``limits.MAX_DIM``.
 
 Example
 -------
@@ -21,6 +21,9 @@ import json
 from .. import limits
 from ..errors import FileFormatError, UnsafeConfigError, short_repr
 
+DTYPES = {"float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64",
+          "uint8", "uint16", "uint32", "uint64", "bool", "string", "mixed_float16",
+          "mixed_bfloat16"}
 _SHAPE_KEYS = ("batch_shape", "batch_input_shape", "input_shape", "shape", "target_shape",
                "dims")
 
@@ -53,7 +56,7 @@ def check_config(config, label):
                                     f"{limits.MAX_CONFIG_DEPTH} levels deep.")
         if isinstance(obj, dict):
             if key == "layers" or ("class_name" in obj and isinstance(obj.get("config"), dict)
-                                   and "name" in obj["config"]):
+                                   and "name" in obj["config"] and key != "dtype"):
                 layers += 1
                 if layers > limits.MAX_LAYERS:
                     raise UnsafeConfigError(f"{label}: the config describes more than "
@@ -64,6 +67,8 @@ def check_config(config, label):
             for k, v in obj.items():
                 if k in _SHAPE_KEYS and isinstance(v, list):
                     _check_shape(v, k, label)
+                elif k == "dtype" and v is not None:
+                    _check_dtype(v, label)
                 if isinstance(v, (dict, list)):
                     stack.append((v, depth + 1, k))
         elif isinstance(obj, list):
@@ -82,6 +87,16 @@ def _check_name(name, cls, label):
             f"{label}: invalid layer name {short_repr(name)} (class {short_repr(cls, 60)}): a "
             f"name must be a string of at most {limits.MAX_NAME_LENGTH} characters without '/' "
             "or NUL (Keras refuses '/' too).")
+
+
+def _check_dtype(value, label):
+    name = value
+    if isinstance(value, dict):
+        cfg = value.get("config")
+        name = cfg.get("name") if isinstance(cfg, dict) else None
+    if name is not None and name not in DTYPES:
+        raise UnsafeConfigError(f"{label}: unsupported dtype {short_repr(name)}; expected one of "
+                                f"{', '.join(sorted(DTYPES))}.")
 
 
 def _check_shape(shape, key, label):

@@ -134,15 +134,17 @@ def _filters(dcpl):
 
 
 def declared_bytes(ds):
-    shape = ds.shape
+    shape = ds.id.shape
     if shape is None:         # a null dataspace
         return 0
-    return limits.nbytes(shape, ds.dtype if ds.dtype.kind in "fiubc" else "uint8") or 0
+    dt = ds.id.dtype
+    return limits.nbytes(shape, dt if dt.kind in "fiubc" else "uint8") * (
+        1 if dt.kind in "fiubc" else dt.itemsize) or 0
 
 
 def dtype_problem(ds):
     """Why ``ds`` is not a numeric array dataset, or ``None``."""
-    dt = ds.dtype
+    dt = ds.id.dtype
     if dt.kind not in "fiub" or dt.itemsize > limits.MAX_ITEMSIZE or dt.fields is not None or \
             dt.subdtype is not None:
         return f"dataset '{ds.name}' has dtype {short_repr(str(dt), 60)}, not a numeric array dtype"
@@ -153,34 +155,35 @@ def dataset_problem(ds):
     """Why ``ds`` must not be read, or ``None`` (checks metadata only; reads no data).
     The dtype is checked by :func:`dtype_problem` (a wrong dtype is a mismatch, not a danger)."""
     h5py = _h5py()
-    name = ds.name
-    if ds.external:
-        files = ", ".join(short_repr(e[0], 60) for e in ds.external[:3])
-        return f"dataset '{name}' uses external storage (its bytes live in {files})"
-    if ds.is_virtual:
-        return f"dataset '{name}' is a virtual dataset (it maps data from other datasets or files)"
-    dt = ds.dtype
     dcpl = ds.id.get_create_plist()
+    if dcpl.get_external_count():
+        files = ", ".join(short_repr(dcpl.get_external(i)[0].decode("utf-8", "replace"), 60)
+                          for i in range(min(3, dcpl.get_external_count())))
+        return f"dataset '{ds.name}' uses external storage (its bytes live in {files})"
     layout = dcpl.get_layout()
+    if layout == h5py.h5d.VIRTUAL:
+        return (f"dataset '{ds.name}' is a virtual dataset (it maps data from other datasets "
+                "or files)")
     if layout not in (h5py.h5d.COMPACT, h5py.h5d.CONTIGUOUS, h5py.h5d.CHUNKED):
-        return f"dataset '{name}' has an unsupported storage layout ({layout})"
+        return f"dataset '{ds.name}' has an unsupported storage layout ({layout})"
     filters = _filters(dcpl)
     unknown = [f"{n or '?'} (id {c})" for c, n in filters if c not in limits.ALLOWED_FILTERS]
     if unknown:
-        return (f"dataset '{name}' uses the HDF5 filter(s) {', '.join(unknown)}; only "
+        return (f"dataset '{ds.name}' uses the HDF5 filter(s) {', '.join(unknown)}; only "
                 f"{', '.join(limits.ALLOWED_FILTERS.values())} are read (other filters load "
                 "plugin code)")
     declared = declared_bytes(ds)
-    if ds.chunks is not None:
-        chunk = limits.nbytes(ds.chunks, dt if dt.kind in "fiubc" else "uint8") * max(
-            1, dt.itemsize if dt.kind not in "fiubc" else 1)
+    if layout == h5py.h5d.CHUNKED:
+        chunks = dcpl.get_chunk()
+        item = ds.id.dtype.itemsize
+        chunk = limits.nbytes(chunks, "uint8") * item
         if chunk > limits.MAX_CHUNK_BYTES or chunk > max(4 * declared, limits.EXPANSION_FLOOR):
-            return (f"dataset '{name}' of {limits.human(declared)} is stored in chunks of "
-                    f"{ds.chunks} = {limits.human(chunk)} each, out of proportion to the data")
+            return (f"dataset '{ds.name}' of {limits.human(declared)} is stored in chunks of "
+                    f"{tuple(chunks)} = {limits.human(chunk)} each, out of proportion to the data")
     if filters and declared > limits.EXPANSION_FLOOR:
         stored = ds.id.get_storage_size()
         if declared > limits.MAX_EXPANSION * stored:
-            return (f"dataset '{name}' declares {limits.human(declared)} but stores only "
+            return (f"dataset '{ds.name}' declares {limits.human(declared)} but stores only "
                     f"{limits.human(stored)} compressed (more than {limits.MAX_EXPANSION}x "
                     "expansion: a decompression bomb)")
     return None
@@ -196,11 +199,12 @@ def credit(ds):
     """Weight bytes ``ds`` can credibly fill: its bytes on disk (x the expansion limit if
     compressed), never more than it declares."""
     declared = declared_bytes(ds)
+    dcpl = ds.id.get_create_plist()
+    if dcpl.get_layout() == _h5py().h5d.COMPACT:
+        return declared
     stored = ds.id.get_storage_size()
-    if _filters(ds.id.get_create_plist()):
+    if dcpl.get_nfilters():
         stored *= limits.MAX_EXPANSION
-    elif ds.id.get_create_plist().get_layout() == _h5py().h5d.COMPACT:
-        stored = declared
     return min(declared, stored)
 
 
@@ -281,49 +285,61 @@ class ScanResult:
 
 
 def scan(group, skip=()):
-    """Visit everything under ``group`` safely (no links followed); never raises on content."""
+    """Visit everything under ``group`` safely; never raises on content.
+
+    HDF5's own link iteration lists every link (soft and external ones are reported, never
+    followed); its object iteration then reaches each object once through hard links only
+    (cycles and aliases included), and each dataset is checked by :func:`dataset_problem`.
+    """
     h5py = _h5py()
-    out, seen, stack, visited = ScanResult(), set(), [group], 0
-    while stack:
-        g = stack.pop()
-        try:
-            names = members(g)
-        except FileFormatError as e:
-            out.problems.append(str(e))
+    out, counts, seen = ScanResult(), {}, [0]
+    base = group.name.rstrip("/")
+
+    def on_link(name, info):
+        seen[0] += 1
+        if seen[0] > limits.MAX_OBJECTS:
+            out.problems.append(f"more than {limits.MAX_OBJECTS:,} links in the file")
+            return 1                                   # stops the iteration
+        path = name.decode("utf-8", "replace")
+        parent = path.rsplit("/", 1)[0] if "/" in path else ""
+        counts[parent] = counts.get(parent, 0) + 1
+        if info.type != h5py.h5l.TYPE_HARD:
+            parent_group = group[parent] if parent else group
+            problem = link_problem(parent_group, path.rsplit("/", 1)[-1])
+            out.problems.append(problem or f"'{base}/{path}' is not a hard link")
+        return None
+
+    group.id.links.visit(on_link, info=True)
+    for parent, n in counts.items():
+        if n > limits.MAX_GROUP_MEMBERS:
+            out.problems.append(f"group '{base}/{parent}' has {n:,} members (more than the "
+                                f"limit of {limits.MAX_GROUP_MEMBERS:,})")
+    if seen[0] > limits.MAX_OBJECTS:
+        return out
+    found = []
+
+    def on_object(name, info):
+        path = name.decode("utf-8", "replace")
+        if info.type == h5py.h5o.TYPE_DATASET:
+            found.append(path)
+        elif info.type != h5py.h5o.TYPE_GROUP:
+            out.problems.append(f"'{base}/{path}' is a committed datatype or other non-data object")
+        return None
+
+    h5py.h5o.visit(group.id, on_object, info=True)
+    for path in found:
+        if any(path == s or path.startswith(s + "/") for s in skip):
             continue
-        for name in sorted(names, reverse=True):
-            visited += 1
-            if visited > limits.MAX_OBJECTS:
-                out.problems.append(f"more than {limits.MAX_OBJECTS:,} objects in the file")
-                return out
-            path = _join(g.name, name)
-            problem = link_problem(g, name)
-            if problem:
-                out.problems.append(problem)
-                continue
-            if path.lstrip("/") in skip:
-                continue
-            try:
-                obj = g[name]
-                key = (h5py.h5o.get_info(obj.id).fileno, h5py.h5o.get_info(obj.id).addr)
-            except (KeyError, OSError, RuntimeError, ValueError) as e:
-                out.problems.append(f"'{path}' cannot be opened ({short_repr(str(e), 120)})")
-                continue
-            if key in seen:
-                out.problems.append(f"'{path}' is a second hard link to an object already seen "
-                                    "(a cycle or an alias)")
-                continue
-            seen.add(key)
-            if isinstance(obj, h5py.Group):
-                stack.append(obj)
-            elif isinstance(obj, h5py.Dataset):
-                problem = dataset_problem(obj)
-                if problem:
-                    out.problems.append(problem)
-                else:
-                    out.datasets.append((path.lstrip("/"), obj))
-                    if dtype_problem(obj) is None:
-                        out.credit += credit(obj)
-            else:                                           # a committed datatype
-                out.problems.append(f"'{path}' is a {type(obj).__name__}")
+        try:
+            ds = group[path]        # reached through hard links only (h5o.visit)
+        except (KeyError, OSError, RuntimeError, ValueError) as e:
+            out.problems.append(f"'{base}/{path}' cannot be opened ({short_repr(str(e), 120)})")
+            continue
+        problem = dataset_problem(ds)
+        if problem:
+            out.problems.append(problem)
+            continue
+        out.datasets.append((path, ds))
+        if dtype_problem(ds) is None:
+            out.credit += credit(ds)
     return out

@@ -90,8 +90,9 @@ def _vars_group(f, path):
     return h5safe.get(f, f"{path}/vars" if path else "vars", "group")
 
 
-def read_keras3(model, f, skip_mismatch=False, by_name=False):
-    """Checked ``[(Variable, array)]`` for the Keras 3 layout in ``f``."""
+def read_keras3(model, f, skip_mismatch=False, by_name=False, scan=None):
+    """Checked ``[(Variable, array)]`` for the Keras 3 layout in ``f`` (``scan``: the result
+    of :func:`check_file` on ``f``, if already done)."""
     nodes = keras3_nodes(model)
     remap = _by_name_map(model, f) if by_name else {}
     pending, used = [], set()
@@ -135,7 +136,7 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
         used.add(path)
         pending.extend(out)
     if not by_name and not skip_mismatch:
-        extra = [p for p in _keras3_weight_paths(f) if p not in used]
+        extra = [p for p in _keras3_weight_paths(f, scan) if p not in used]
         if extra:
             raise WeightMismatchError(
                 f"The file has weights for {len(extra)} layer(s) that the model does not have "
@@ -144,10 +145,12 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
     return pending
 
 
-def _keras3_weight_paths(f):
+def _keras3_weight_paths(f, scan=None):
     """Paths (without ``/vars``) of every ``vars`` group holding datasets, outside ``optimizer``."""
     out = set()
-    for path, _ in h5safe.scan(f, skip=("optimizer",)).datasets:
+    for path, _ in (scan or h5safe.scan(f)).datasets:
+        if path.startswith("optimizer/"):
+            continue
         group = path.rsplit("/", 1)[0] if "/" in path else ""
         if group == "vars" or group.endswith("/vars"):
             out.add(group[:-len("/vars")] if "/" in group else "")
