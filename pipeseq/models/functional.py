@@ -25,6 +25,10 @@ import numpy as np
 
 from ..layers.base import InputLayer, Layer, format_shape, register, unique_name
 from .model import Model
+from .multi_arg_nodes import MultiArgs as _MultiArgs  # noqa: N814
+from .multi_arg_nodes import has_tensor_entry as _has_tensor_entry
+from .multi_arg_nodes import keras_call_entry as _keras_call_entry
+from .multi_arg_nodes import keras2_tensor_kwargs
 
 _NODE_IDS = itertools.count()
 
@@ -172,7 +176,8 @@ def call_symbolic(layer, inputs, **kwargs):
     else:
         shapes = inputs.shape
     layer._maybe_build(shapes)
-    out_shape = layer.compute_output_shape(shapes)
+    shape_fn = getattr(layer, "output_shape_for_call", None)
+    out_shape = shape_fn(shapes, **kwargs) if shape_fn else layer.compute_output_shape(shapes)
     dtype = layer.dtype if layer.dtype and np.dtype(layer.dtype).kind == "f" else "float32"
     out_shapes = [tuple(s) for s in out_shape] if _is_shape_list(out_shape) else [tuple(out_shape)]
     outputs = [KerasTensor(s, dtype, index=i) for i, s in enumerate(out_shapes)]
@@ -590,6 +595,9 @@ class Functional(Model):
             nodes = sorted((n for n in self._nodes if n.layer is layer), key=lambda n: n.id)
             inbound = []
             for n in nodes:
+                if "call_slots" in n.kwargs:
+                    inbound.append(_keras_call_entry(n, tensor_entry))
+                    continue
                 if isinstance(n.inputs, list):
                     args = [[tensor_entry(t) for t in n.inputs]]
                 else:
@@ -635,19 +643,22 @@ class Functional(Model):
                 return None if any(v is None for v in vals) else vals
             raise ValueError(f"Unsupported argument in a functional config: {arg!r:.100}")
 
-        def node_args(node):
+        def node_args(node, layer):
             if isinstance(node, dict):        # Keras 3
                 args = node.get("args", [])
                 kwargs = {k: v for k, v in (node.get("kwargs") or {}).items() if v is not None}
-                if len(args) != 1:
-                    raise ValueError(f"Unsupported functional node with {len(args)} positional "
-                                     "arguments.")
+                if len(args) != 1 or any(_has_tensor_entry(v) for v in kwargs.values()):
+                    return _MultiArgs(args, kwargs), {}
                 return args[0], kwargs
             # Keras 2: [[layer, node, tensor, kwargs], ...]
             items = [{"class_name": "__keras_tensor__", "config": {"keras_history": it[:3]}}
                      for it in node]
             kwargs = {k: v for k, v in (node[0][3] if node and len(node[0]) > 3 else {}).items()
                       if v is not None}
+            if getattr(layer, "call_args", None) and len(items) == 1:
+                multi = keras2_tensor_kwargs(kwargs)
+                if multi is not None:
+                    return _MultiArgs(items, multi), {}
             return (items if len(items) > 1 else items[0]), kwargs
 
         pending = []
@@ -661,7 +672,15 @@ class Functional(Model):
                 if len(created.get(lname, [])) != i:
                     rest.append((lname, layer, i, n))
                     continue
-                arg, kwargs = node_args(n)
+                arg, kwargs = node_args(n, layer)
+                if isinstance(arg, _MultiArgs):      # several tensor arguments (Keras 3 form)
+                    call = arg.resolve(resolve)
+                    if call is None:
+                        rest.append((lname, layer, i, n))
+                        continue
+                    y = layer(*call[0], **call[1])
+                    created.setdefault(lname, []).append(y if isinstance(y, list) else [y])
+                    continue
                 x = resolve(arg)
                 if x is None:
                     rest.append((lname, layer, i, n))
