@@ -19,3 +19,4 @@ from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # n
 from .einsum_dense import EinsumDense  # noqa: F401
 from .attention import Attention, AdditiveAttention  # noqa: F401
 from .multi_head_attention import MultiHeadAttention  # noqa: F401
+from .preprocessing import Normalization, Rescaling  # noqa: F401
