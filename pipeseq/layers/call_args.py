@@ -22,7 +22,8 @@ Example
 >>> Pair()._bind_call((1,), {"b": 2, "flag": True})
 ([1, 2], [['a', None], ['b', None]], 1, {'flag': True})
 """
-from .base import Layer, _is_symbolic  # noqa: F401  (Layer: used by the example)
+from ..graph import call_symbolic, is_symbolic
+from .base import Layer  # noqa: F401  (used by the example)
 
 
 def group_slots(flat, slots):
@@ -89,8 +90,7 @@ class MultiTensorCall:
             static = kwargs
         else:
             flat, slots, npos, static = self._bind_call(args, kwargs)
-        if _is_symbolic(flat):
-            from ..models.functional import call_symbolic
+        if is_symbolic(flat):
             self._build_for_call([tuple(t.shape) for t in flat], slots)
             return call_symbolic(self, flat, call_slots=slots, call_npos=npos, **static)
         flat = self._convert_input(flat)
