@@ -16,3 +16,4 @@ from .reshaping import (UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
                         Cropping1D, Cropping2D)
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # noqa: F401
                     SpatialDropout1D, SpatialDropout2D)
+from .preprocessing import Normalization, Rescaling  # noqa: F401

@@ -50,7 +50,7 @@ def _import_all_layers():
     # Imported on demand so that the registry is complete without import loops.
     import importlib
     for mod in ("core", "activation", "normalization", "noise", "conv", "pooling", "reshaping",
-                "recurrent", "embedding", "merge", "wrappers"):
+                "recurrent", "embedding", "merge", "wrappers", "preprocessing"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
