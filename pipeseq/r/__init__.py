@@ -19,3 +19,8 @@ from .datasets import __all__ as _datasets_all
 __all__ = (list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all)
            + list(_datasets_all))
 del _verbs_all, _layers_all, _vocab_all, _ops_all, _datasets_all
+
+# Every function of the R front end matches named arguments as R does (exact, then unique prefix).
+from .matching import wrap_namespace as _wrap_namespace  # noqa: E402
+_wrap_namespace(globals(), __all__)
+del _wrap_namespace
