@@ -67,6 +67,9 @@ R_LAYERS = {
     "layer_batch_normalization": ("BatchNormalization", "momentum=0.99"),
     "layer_layer_normalization": ("LayerNormalization", ""),
     "layer_gaussian_noise": ("GaussianNoise", "stddev=0.1"),
+    # preprocessing inside the model
+    "layer_rescaling": ("Rescaling", "scale=1/255"),
+    "layer_normalization": ("Normalization", "axis=-1"),
     "layer_gaussian_dropout": ("GaussianDropout", "rate=0.1"),
     "layer_alpha_dropout": ("AlphaDropout", "rate=0.1"),
     "layer_spatial_dropout_1d": ("SpatialDropout1D", "rate=0.1"),
@@ -98,6 +101,7 @@ R_LAYERS = {
     "layer_lstm": ("LSTM", "units=32, return_sequences=True"),
     "layer_gru": ("GRU", "units=32"),
     "layer_embedding": ("Embedding", "input_dim=1000, output_dim=64"),
+    "layer_einsum_dense": ("EinsumDense", "equation='ab,bc->ac', output_shape=4"),
 }
 
 # Merging layers take ``inputs`` (a list of tensors) first, as in R keras3.
@@ -110,6 +114,10 @@ R_MERGE_LAYERS = {
     "layer_maximum": ("Maximum", ""),
     "layer_minimum": ("Minimum", ""),
     "layer_dot": ("Dot", "axes=1"),
+    # attention layers also take ``inputs`` = list(query, value[, key]) first
+    "layer_attention": ("Attention", "use_scale=True"),
+    "layer_additive_attention": ("AdditiveAttention", "use_scale=True"),
+    "layer_multi_head_attention": ("MultiHeadAttention", "num_heads=2, key_dim=16"),
 }
 
 # Wrappers take the wrapped ``layer`` after ``object``.
@@ -259,6 +267,8 @@ def _make_merge_fn(r_name, class_name, example):
             raise TypeError(f"{r_name}(): `inputs` must be a list of tensors (e.g. outputs of "
                             "layer_input()) or of arrays. Received: "
                             f"{[type(a).__name__ for a in inputs]}")
+        if getattr(layer, "call_args", None):      # mha(query, value, key)
+            return layer(*inputs)
         return layer(list(inputs))
     fn.__name__ = fn.__qualname__ = r_name
     fn.__doc__ = _doc(r_name, class_name, example, first="inputs")

@@ -28,6 +28,7 @@ import zlib
 
 from .. import limits
 from ..errors import FileFormatError, short_repr
+from ..layers.serialization import serialize_layer
 from . import configcheck, h5io
 
 ZIP_SIGNATURE = b"PK\x03\x04"
@@ -41,7 +42,6 @@ def is_zip(path):
 def write_keras_zip(model, path, overwrite=True, include_optimizer=True):
     """Write ``model`` as a ``.keras`` archive (atomically)."""
     from . import weights as wmod
-    from .serialization import serialize_layer
     from .weights import KERAS_VERSION
     config = serialize_layer(model)
     metadata = {"keras_version": KERAS_VERSION,
