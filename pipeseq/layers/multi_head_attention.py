@@ -144,7 +144,21 @@ class MultiHeadAttention(MultiTensorCall, Layer):
         self._dense = [proj(self.key_dim, "query", q), proj(self.key_dim, "key", k),
                        proj(self.value_dim, "value", v), o]
         self._build_input_shape = q
+        self._built_for = (q, v, k)
         self.built = True
+
+    def get_build_config(self):
+        """Keras 3's ``build_config``: the query, value and key shapes."""
+        q, v, k = getattr(self, "_built_for", (self._build_input_shape, None, None))
+        return {"query_shape": list(q), "value_shape": v and list(v), "key_shape": k and list(k)}
+
+    def build_from_config(self, config):
+        """Build from Keras 3's ``build_config``. A config holding only ``input_shape`` (the
+        query's, as older pipeseq files have it) does not give the value's shape: the layer is
+        then built when it is first called, as Keras builds it."""
+        q, v, k = (config.get(n) for n in ("query_shape", "value_shape", "key_shape"))
+        if q is not None and v is not None:
+            self._maybe_build([tuple(q), tuple(v)] + ([tuple(k)] if k is not None else []))
 
     def _maybe_build(self, input_shape):
         if self.built:
