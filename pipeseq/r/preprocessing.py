@@ -176,7 +176,7 @@ def _size(v, what="target_size"):
 def image_load(path, grayscale=False, color_mode="rgb", target_size=None,
                interpolation="nearest", keep_aspect_ratio=False):
     """Load an image file (a ``PIL.Image``; ``image_to_array`` turns it into an array)."""
-    return _iu.load_img(path, grayscale=grayscale, color_mode=color_mode,
+    return _iu.load_img(path, color_mode="grayscale" if grayscale else color_mode,
                         target_size=_size(target_size), interpolation=interpolation,
                         keep_aspect_ratio=keep_aspect_ratio)
 
