@@ -177,19 +177,11 @@ def _by_name_map(model, f):
 
 # ------------------------------------------------------------------ optimizer
 def optimizer_state(model, optimizer):
-    """Keras 3 order: iteration, learning_rate, then each trainable variable's slots."""
-    if optimizer is None or not getattr(optimizer, "iterations", 0):
+    """Keras 3 order: iteration, learning_rate (unless a schedule), EMA averages, gradient
+    accumulators, then each trainable variable's slots."""
+    if optimizer is None:
         return None
-    out = [np.asarray(optimizer.iterations, dtype="int64"),
-           np.asarray(optimizer.learning_rate, dtype="float32")]
-    for v in model.trainable_weights:
-        slots = optimizer._slots.get(id(v))
-        if slots is None:
-            if optimizer._slot_names:
-                return None          # state incomplete: do not write a misleading group
-            continue
-        out.extend(slots)
-    return out
+    return optimizer.state_values(model.trainable_weights)
 
 
 def read_optimizer_keras3(model, optimizer, f):
@@ -197,11 +189,13 @@ def read_optimizer_keras3(model, optimizer, f):
     g = h5safe.get(f, "optimizer/vars", "group") if optimizer is not None else None
     if g is None:
         return None
-    n_slots = len(optimizer._slot_names)
     train = model.trainable_weights
-    expected = 2 + n_slots * len(train)
-    if len(h5safe.members(g)) != expected:
-        warnings.warn(f"Skipping optimizer state: the file has {len(g)} optimizer variables, "
+    layout = optimizer.state_layout(train)
+    head = 2 if optimizer.has_learning_rate_variable else 1
+    expected = head + len(layout)
+    n_file = len(h5safe.members(g))
+    if n_file != expected:
+        warnings.warn(f"Skipping optimizer state: the file has {n_file} optimizer variables, "
                       f"the model's {type(optimizer).__name__} needs {expected}.", stacklevel=3)
         return None
     try:
@@ -211,22 +205,16 @@ def read_optimizer_keras3(model, optimizer, f):
                 raise WeightMismatchError(f"optimizer variable #{i} is missing")
             return ds
         it = h5io.read_checked(dataset(0), (), "int64", "Optimizer", "iteration")
-        slots, i = {}, 2
-        for v in train:
-            vals = []
-            for s in optimizer._slot_names:
-                vals.append(h5io.read_checked(dataset(i), v.shape, v.dtype, "Optimizer",
-                                              f"{v.path}_{s}"))
-                i += 1
-            slots[id(v)] = vals
+        arrays = [h5io.read_checked(dataset(head + i), shape,
+                                    "float32" if v is None else v.dtype, "Optimizer",
+                                    group if v is None else f"{v.path}_{group}")
+                  for i, (v, group, shape) in enumerate(layout)]
     except WeightMismatchError as e:
         warnings.warn(f"Skipping optimizer state: {e}", stacklevel=3)
         return None
 
     def apply():
-        optimizer.iterations = int(it)
-        optimizer._slots = slots
-        optimizer._slot_order = list(train) if n_slots else []
+        optimizer.set_state_values(train, int(it), arrays)
     return apply
 
 
