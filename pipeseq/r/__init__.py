@@ -15,3 +15,8 @@ from .ops import __all__ as _ops_all
 
 __all__ = list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all)
 del _verbs_all, _layers_all, _vocab_all, _ops_all
+
+# Every function of the R front end matches named arguments as R does (exact, then unique prefix).
+from .matching import wrap_namespace as _wrap_namespace  # noqa: E402
+_wrap_namespace(globals(), __all__)
+del _wrap_namespace
