@@ -311,9 +311,10 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
             strategy.setup(self, adapter.num_samples, adapter.batch_size)
             adapter.set_strategy(strategy)
         history = callbacks_mod.History()
-        cbs = [history] + list(callbacks or [])
-        if verbose:
-            cbs.append(callbacks_mod.ProgbarLogger(verbose))
+        # Keras's order: the progress bar first, History last (it sees what callbacks add to
+        # the logs, e.g. ReduceLROnPlateau's learning_rate).
+        cbs = ([callbacks_mod.ProgbarLogger(verbose)] if verbose else []) + list(callbacks or [])
+        cbs.append(history)
         if strategy is not None and not strategy.is_chief:
             cbs = [c for c in cbs if strategy.allowed_on_worker(c)]
         params = {"verbose": verbose, "epochs": epochs, "steps": data.num_batches,
@@ -340,6 +341,8 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
             data.close()
             if val is not None:
                 val.close()
+        if epochs > initial_epoch:
+            self.optimizer.finalize_variable_values(self.trainable_weights)   # EMA -> weights
         cb.call("on_train_end", logs)
         return history
 
