@@ -2,7 +2,8 @@
 
 ``verbs`` (model verbs: compile, fit, freeze_weights, save_model_hdf5, ...), ``layers`` (the
 ``layer_*`` table), ``vocab`` (optimizer_*/loss_*/metric_*/callback_*/initializer_*...),
-``ops`` (``k_*`` backend functions, 1-based axes) over ``array_ops``.
+``ops`` (``k_*`` backend functions, 1-based axes) over ``array_ops``, ``applications``
+(``application_*`` and their preprocessing helpers).
 """
 from .verbs import *  # noqa: F401,F403
 from .verbs import __all__ as _verbs_all
@@ -12,6 +13,8 @@ from .vocab import *  # noqa: F401,F403
 from .vocab import __all__ as _vocab_all
 from .ops import *  # noqa: F401,F403
 from .ops import __all__ as _ops_all
+from .applications import *  # noqa: F401,F403
+from .applications import __all__ as _apps_all
 
-__all__ = list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all)
-del _verbs_all, _layers_all, _vocab_all, _ops_all
+__all__ = list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all) + list(_apps_all)
+del _verbs_all, _layers_all, _vocab_all, _ops_all, _apps_all
