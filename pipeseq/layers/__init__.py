@@ -1,5 +1,6 @@
 """Layer classes. Each family lives in its own module; all register their Keras class name."""
-from .base import Layer, Variable, InputLayer, register, get_layer_class  # noqa: F401
+from .base import Layer, Variable, register, get_layer_class  # noqa: F401
+from .input_layer import InputLayer, Input  # noqa: F401
 from .core import Dense, Activation, Dropout, Flatten, Reshape  # noqa: F401
 from .activation import ReLU, LeakyReLU, PReLU, ELU, Softmax  # noqa: F401
 from .normalization import BatchNormalization, LayerNormalization  # noqa: F401
