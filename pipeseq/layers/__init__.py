@@ -17,4 +17,7 @@ from .reshaping import (UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
                         Cropping1D, Cropping2D)
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # noqa: F401
                     SpatialDropout1D, SpatialDropout2D)
+from .einsum_dense import EinsumDense  # noqa: F401
+from .attention import Attention, AdditiveAttention  # noqa: F401
+from .multi_head_attention import MultiHeadAttention  # noqa: F401
 from .preprocessing import Normalization, Rescaling  # noqa: F401
