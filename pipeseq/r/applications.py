@@ -89,9 +89,12 @@ def _make_application(r_name, fn_name, module):
         model._application_module = module
         return model
     application.__name__ = application.__qualname__ = r_name
-    application.__doc__ = (f"R ``{r_name}()``: :func:`pipeseq.applications.{module}.{fn_name}` "
-                           "with the same arguments (``weights='imagenet'``, ``include_top``, "
-                           "``input_shape``, ``pooling``, ``classes``, ...).")
+    application.__doc__ = (
+        f"R ``{r_name}()``: :func:`pipeseq.applications.{module}.{fn_name}` with the same "
+        "arguments (``weights='imagenet'``, ``include_top``, ``input_shape``, ``pooling``, "
+        "``classes``, ...).\n\n    Example\n    -------\n"
+        f"    >>> base = {r_name}(weights='imagenet', include_top=False, pooling='avg')"
+        "  # doctest: +SKIP\n")
     return application
 
 
@@ -105,7 +108,12 @@ def _family(model, what):
 
 
 def application_preprocess_inputs(model, x=None, data_format=None, **kwargs):
-    """``x`` preprocessed as ``model``'s family expects (a copy); without ``x``, the function."""
+    """``x`` preprocessed as ``model``'s family expects (a copy); without ``x``, the function.
+
+    Example
+    -------
+    >>> x = application_preprocess_inputs(model, images)  # doctest: +SKIP
+    """
     mod = _family(model, "application_preprocess_inputs")
     if x is None:
         return lambda x, **kw: mod.preprocess_input(_r_copy(x), data_format=data_format,
@@ -114,7 +122,12 @@ def application_preprocess_inputs(model, x=None, data_format=None, **kwargs):
 
 
 def application_decode_predictions(model, preds=None, top=5, **kwargs):
-    """``[(class_name, class_description, score), ...]`` per sample, via the model's family."""
+    """``[(class_name, class_description, score), ...]`` per sample, via the model's family.
+
+    Example
+    -------
+    >>> application_decode_predictions(model, model.predict(x), top=3)  # doctest: +SKIP
+    """
     mod = _family(model, "application_decode_predictions")
     if preds is None:
         return lambda preds: mod.decode_predictions(np.asarray(preds), top=int(top))
@@ -122,13 +135,24 @@ def application_decode_predictions(model, preds=None, top=5, **kwargs):
 
 
 def imagenet_preprocess_input(x, data_format=None, mode="caffe"):
-    """R keras's ``imagenet_preprocess_input()`` (on a copy of ``x``)."""
+    """R keras's ``imagenet_preprocess_input()`` (on a copy of ``x``).
+
+    Example
+    -------
+    >>> imagenet_preprocess_input([[[[255, 255, 255]]]], mode="tf")
+    array([[[[1., 1., 1.]]]], dtype=float32)
+    """
     from ..applications import imagenet_utils
     return imagenet_utils.preprocess_input(_r_copy(x), data_format=data_format, mode=mode)
 
 
 def imagenet_decode_predictions(preds, top=5):
-    """R keras's ``imagenet_decode_predictions()``."""
+    """R keras's ``imagenet_decode_predictions()``.
+
+    Example
+    -------
+    >>> imagenet_decode_predictions(preds, top=5)  # doctest: +SKIP
+    """
     from ..applications import imagenet_utils
     return imagenet_utils.decode_predictions(np.asarray(preds), top=int(top))
 
@@ -138,7 +162,8 @@ def _make_preprocess(r_name, module):
         return _module(module).preprocess_input(_r_copy(x), data_format=data_format)
     preprocess.__name__ = preprocess.__qualname__ = r_name
     preprocess.__doc__ = (f"R ``{r_name}()``: :func:`pipeseq.applications.{module}."
-                          "preprocess_input` on a copy of ``x``.")
+                          "preprocess_input` on a copy of ``x``.\n\n    Example\n    -------\n"
+                          f"    >>> x = {r_name}(images)  # doctest: +SKIP\n")
     return preprocess
 
 
