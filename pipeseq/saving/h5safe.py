@@ -263,13 +263,30 @@ def decode(value, name="?"):
 
 def names_attr(obj, name, paths=False):
     """A list-of-names attribute (``layer_names``; ``weight_names`` with ``paths=True``, whose
-    entries are ``/``-separated paths): a list of valid names."""
-    value = attr(obj, name, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise FileFormatError(f"Attribute '{name}' of '{obj.name}' in {_where(obj)} should list "
-                              f"names; found {short_repr(value)}.")
+    entries are ``/``-separated paths): a list of valid names. Keras splits a list beyond
+    HDF5's 64 kB header limit into ``name0``, ``name1``, ...: read too, within the same
+    ``limits.MAX_NAMES`` in total."""
+    if name in obj.attrs:
+        parts = [attr(obj, name, [])]
+    else:
+        parts, i, total = [], 0, 0
+        while f"{name}{i}" in obj.attrs:
+            part = attr(obj, f"{name}{i}", [], max_items=limits.MAX_NAMES - total)
+            parts.append(part)
+            total += 1 if isinstance(part, str) else len(part) if isinstance(part, list) else 1
+            i += 1
+            if i > limits.MAX_NAMES:
+                raise FileFormatError(f"Refusing {_where(obj)}: attribute '{name}' of "
+                                      f"'{obj.name}' is split into more than "
+                                      f"{limits.MAX_NAMES:,} parts.")
+    value = []
+    for part in parts:
+        if isinstance(part, str):
+            part = [part]
+        if not isinstance(part, list):
+            raise FileFormatError(f"Attribute '{name}' of '{obj.name}' in {_where(obj)} should "
+                                  f"list names; found {short_repr(part)}.")
+        value.extend(part)
     for v in value:
         for part in (v.split("/") if paths and isinstance(v, str) else [v]):
             check_component(part, obj.name)

@@ -32,7 +32,7 @@ BACKEND = "tensorflow"
 
 def detect_layout(f):
     """``"keras3"``, ``"legacy"`` (weights at the root) or ``"legacy_model"`` (``model_weights``)."""
-    if "layer_names" in f.attrs:
+    if "layer_names" in f.attrs or "layer_names0" in f.attrs:
         return "legacy"
     if h5safe.has(f, "model_weights"):
         return "legacy_model"
@@ -235,7 +235,7 @@ def write_legacy(model, g):
 
 
 def _legacy_file_layers(g):
-    if "layer_names" not in g.attrs:
+    if "layer_names" not in g.attrs and "layer_names0" not in g.attrs:
         raise FileFormatError(f"'{g.file.filename}': missing the 'layer_names' attribute.")
     out = []
     for name in h5safe.names_attr(g, "layer_names"):
