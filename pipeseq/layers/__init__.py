@@ -10,6 +10,7 @@ from .embedding import Embedding, Masking  # noqa: F401
 from .wrappers import TimeDistributed, Bidirectional  # noqa: F401
 from .conv import (Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv2D,  # noqa: F401
                    SeparableConv2D)
+from .conv_depthwise import DepthwiseConv1D, SeparableConv1D  # noqa: F401
 from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,  # noqa: F401
                       GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D,
                       GlobalAveragePooling2D)
@@ -21,3 +22,8 @@ from .einsum_dense import EinsumDense  # noqa: F401
 from .attention import Attention, AdditiveAttention  # noqa: F401
 from .multi_head_attention import MultiHeadAttention  # noqa: F401
 from .preprocessing import Normalization, Rescaling  # noqa: F401
+from .volumetric import (Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D,  # noqa: F401
+                         GlobalMaxPooling3D, GlobalAveragePooling3D, UpSampling3D,
+                         ZeroPadding3D, Cropping3D)
+from .normalization_group import GroupNormalization, UnitNormalization  # noqa: F401
+from .regularization import ActivityRegularization, SpatialDropout3D  # noqa: F401
