@@ -434,6 +434,3 @@ def depthwise_kernel_to_grouped(depthwise_kernel):
     """Keras depthwise kernel ``(*k, C, mult)`` -> grouped kernel ``(*k, 1, C*mult)``."""
     *k, c, m = depthwise_kernel.shape
     return depthwise_kernel.reshape(tuple(k) + (1, c * m))
-
-
-from .conv_transpose import conv_transpose_backward, conv_transpose_forward  # noqa: E402,F401

@@ -6,7 +6,7 @@ depthwise ``(k, in, depth_multiplier)``, pointwise ``(1, in*depth_multiplier, fi
 from .. import initializers, regularizers
 from ..kernels import conv as ops
 from .base import register
-from .conv import (_BaseConv, _ser, channels_of, join_shape, to_channels_last,
+from .conv_base import (_BaseConv, _ser, channels_of, join_shape, to_channels_last,
                    to_data_format)
 
 @register

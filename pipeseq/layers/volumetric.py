@@ -18,7 +18,8 @@ import numpy as np
 
 from ..kernels import volumetric as vops
 from .base import format_shape, register
-from .conv import _Conv, spatial_of, to_channels_last, to_data_format, tuple_arg
+from .conv import _Conv
+from .conv_base import spatial_of, to_channels_last, to_data_format, tuple_arg
 from .conv_transpose import _ConvTranspose
 from .pooling import _GlobalPooling, _Pooling
 from .reshaping import _PadCrop, _Spatial
