@@ -10,7 +10,7 @@ Example
 -------
 >>> import numpy as np
 >>> y, _ = unit_norm_forward(np.array([[3.0, 4.0]]), (-1,))
->>> y.tolist()
+>>> y.round(6).tolist()
 [[0.6, 0.8]]
 """
 import numpy as np
