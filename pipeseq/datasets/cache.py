@@ -172,6 +172,7 @@ def download(origin, target, file_hash=None, hash_algorithm="auto", verbose=True
     folder, name = os.path.split(target)
     if verbose:
         print(f"Downloading data from {origin}")
+    import http.client
     import urllib.error
     import urllib.request
     fd, part = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
@@ -188,8 +189,13 @@ def download(origin, target, file_hash=None, hash_algorithm="auto", verbose=True
                     f"copy the file {name!r} into the folder {folder} (the same file Keras "
                     "downloads; a Keras cache can be copied as it is), or set KERAS_HOME to a "
                     "folder whose cache holds it.") from None
-            with response:
-                _copy_with_progress(response, out, verbose)
+            try:
+                with response:
+                    _copy_with_progress(response, out, verbose)
+            except (OSError, http.client.HTTPException) as e:   # connection lost mid-download
+                raise DownloadError(f"The download of {name!r} from {origin} was interrupted "
+                                    f"({e}). Nothing was written to {folder}; try again, or copy "
+                                    "the file there by hand.") from None
         if file_hash is not None and not validate_file(part, file_hash, hash_algorithm):
             got = hash_file(part, resolve_hasher(hash_algorithm, file_hash))
             raise ValueError(f"Incomplete or corrupted file detected: the downloaded {name!r} "
@@ -218,6 +224,8 @@ def _copy_with_progress(response, out, verbose):
         done += len(chunk)
         if bar is not None:
             bar.update(min(done, total))
+    if total is not None and done != total:
+        raise ConnectionResetError(f"the server announced {total} bytes but sent {done}")
     if bar is not None:
         bar.update(done, finalize=True)
     elif verbose:
