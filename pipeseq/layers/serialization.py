@@ -71,8 +71,10 @@ def serialize_layer(layer):
     if cls != "InputLayer" and layer.built and layer._build_input_shape is not None and \
             _has_build(layer):
         shape = layer._build_input_shape
-        entry["build_config"] = layer.get_build_config() if hasattr(layer, "get_build_config") \
-            else {"input_shape": [list(s) for s in shape] if isinstance(shape, list) else list(shape)}
+        entry["build_config"] = {"input_shape": [list(s) for s in shape] if isinstance(shape, list)
+                                 else list(shape)}
+    if layer.built and callable(getattr(layer, "keras_build_config", None)):
+        entry["build_config"] = layer.keras_build_config()  # build(query_shape, value_shape...)
     if cls == "Functional":
         entry["build_config"] = {"input_shape": None}     # what Keras 3 writes for Functional
     if hasattr(layer, "compile") and hasattr(layer, "layers"):
@@ -157,9 +159,12 @@ def deserialize_layer(entry, custom_objects=None):
         raise ValueError(f"Could not rebuild layer '{layer_name}' ({name}) from its config: "
                          f"{e}") from None
     build = entry.get("build_config") or {}
-    if not layer.built and isinstance(build, dict) and hasattr(layer, "build_from_config"):
-        layer.build_from_config(build)        # the class's own build_config form
-    elif not layer.built and isinstance(build, dict) and build.get("input_shape") is not None:
+    if not isinstance(build, dict):
+        raise ValueError(f"build_config of layer '{layer_name}' must be a dict. "
+                         f"Received: {build!r:.200}")
+    if not layer.built and build.get("shapes_dict") and hasattr(layer, "build_from_shapes_dict"):
+        layer.build_from_shapes_dict(build["shapes_dict"])
+    if not layer.built and isinstance(build, dict) and build.get("input_shape") is not None:
         shape = build["input_shape"]
         try:
             layer._maybe_build([tuple(s) for s in shape] if shape and isinstance(shape[0], list)
