@@ -147,7 +147,7 @@ def _plain(obj):
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
     from ..training import losses
-    if isinstance(obj, losses.Loss) and not isinstance(obj, losses.CustomLoss):
+    if isinstance(obj, losses.Loss) and obj.fn_name not in (None, "custom"):
         return losses.serialize(obj)      # keeps options such as from_logits=True
     for attr in ("fn_name", "name", "__name__"):
         v = getattr(obj, attr, None)

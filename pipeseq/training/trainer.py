@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import backend
 from . import callbacks as callbacks_mod
+from . import custom_losses
 from . import data as data_mod
 from . import losses as losses_mod
 from . import metrics as metrics_mod
@@ -215,6 +216,7 @@ class Trainer:
 
     # --------------------------------------------------------------- steps
     def _compute_losses(self, ys, preds, sw, want_grad):
+        """Total loss, per-output losses (Keras's reduction) and d total / d each prediction."""
         total = 0.0
         dys = []
         per_output = []
@@ -225,25 +227,12 @@ class Trainer:
                 dys.append(np.zeros_like(p))
                 per_output.append(0.0)
                 continue
-            if want_grad:
-                values, g = loss.value_and_gradient(y, p)
-            else:
-                values = loss(y, p)
-            count = values.size
-            if sw is not None:
-                swb = sw.reshape(sw.shape + (1,) * (values.ndim - 1)).astype(values.dtype)
-                value = float((values * swb).sum()) / count
-            else:
-                value = float(values.sum()) / count
+            value, g = custom_losses.weighted_value_and_gradient(loss, y, p, sw, want_grad)
             per_output.append(value)
             total += w * value
             if want_grad:
-                scale = np.asarray(w / count, dtype=p.dtype)
-                if sw is not None:
-                    swg = sw.reshape(sw.shape + (1,) * (g.ndim - 1)).astype(p.dtype)
-                    g = g * swg * scale
-                else:
-                    g *= scale
+                if w != 1.0:
+                    g = g * np.asarray(w, dtype=g.dtype)
                 dys.append(g)
         return total, per_output, dys
 
