@@ -19,7 +19,9 @@ Example
 """
 import numpy as np
 from autograd import builtins as ag_builtins
+from autograd.core import VJPNode, backward_pass
 from autograd.core import make_vjp as _make_vjp
+from autograd.tracer import trace
 from autograd.tracer import isbox
 from autograd.wrap_util import unary_to_nary
 
@@ -81,9 +83,22 @@ def _value_and_grad(fun, x):
     return ans, back(np.ones_like(np.asarray(ans)))
 
 
-def value_and_grad(fn, argnum=0):
-    """A function returning ``(fn(*args), d fn / d args[argnum])`` for a scalar ``fn``."""
-    inner = _value_and_grad(fn, argnum)
+@unary_to_nary
+def _value_and_grad_strict(fun, x):
+    end_value, end_node = trace(VJPNode.new_root(), fun, x)
+    if end_node is None:
+        raise TypeError("the result does not depend on the differentiated input (was it "
+                        "converted to a plain number or array on the way?)")
+    return end_value, backward_pass(np.ones_like(np.asarray(end_value)), end_node)
+
+
+def value_and_grad(fn, argnum=0, strict=False):
+    """A function returning ``(fn(*args), d fn / d args[argnum])`` for a scalar ``fn``.
+
+    ``strict``: raise ``TypeError`` when the result does not depend on the input (autograd
+    would only warn and return a zero gradient).
+    """
+    inner = (_value_and_grad_strict if strict else _value_and_grad)(fn, argnum)
 
     def wrapped(*args):
         ans, g = inner(*args)

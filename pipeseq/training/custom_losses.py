@@ -8,7 +8,8 @@ scalar per batch. As in Keras 3 (``LossFunctionWrapper`` then
 1. ``y_true`` and ``y_pred`` are cast to the loss dtype and their ranks aligned
    (a trailing axis of 1 is squeezed or added);
 2. the values are multiplied by the sample weights (ranks aligned the same
-   way; a scalar loss is broadcast, so weights scale it by their mean);
+   way; a scalar loss is broadcast, so weights scale it by their mean; for
+   per-element values each sample's weight covers its row, as in Keras 2);
 3. the result is summed and divided by its number of elements
    (``"sum_over_batch_size"``; ``"sum"`` skips the division; a scalar without
    weights is used as is).
@@ -60,6 +61,9 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     if sample_weight is not None:
         sw = np.asarray(sample_weight).astype(unbox(values).dtype)
         values, sw = squeeze_or_expand_to_same_rank(values, sw)
+        extra = np.ndim(unbox(values)) - sw.ndim
+        if extra > 0 and sw.ndim:     # per-element values: each sample's weight covers its row
+            sw = sw.reshape(sw.shape + (1,) * extra)   # (Keras 2's weighting; Keras 3 raises)
         values = values * sw
     shape = np.shape(unbox(values))
     if reduction in (None, "none") or shape == () or shape == (0,):
@@ -132,15 +136,17 @@ class CustomLoss(losses_mod.Loss):
         if not want_grad:
             return float(np.asarray(unbox(self._scalar(t, p, sample_weight)))), None
         try:
-            v, g = value_and_grad(lambda q: self._scalar(t, q, sample_weight))(p)
-        except (TypeError, ValueError) as e:
-            if "independent" in str(e) or "float() argument" in str(e) or "ArrayBox" in str(e):
-                raise TypeError(
-                    f"The loss '{self.name}' could not be differentiated: it must be written "
-                    "with pipeseq.ops / compat.ops, keras.backend (K.*) or R op_*/k_* functions "
-                    f"of y_pred (plain NumPy conversions such as np.asarray break it). "
-                    f"Original error: {e}") from e
-            raise
+            v, g = value_and_grad(lambda q: self._scalar(t, q, sample_weight), strict=True)(p)
+        except Exception as e:
+            try:      # does it fail on plain arrays too? then it is the loss's own error
+                self._scalar(t, p, sample_weight)
+            except Exception:
+                raise e from None
+            raise TypeError(
+                f"The loss '{self.name}' could not be differentiated: write it with "
+                "pipeseq.ops / compat.ops, keras.backend (K.*) or R op_*/k_* functions of y_pred "
+                "(conversions such as np.asarray(y_pred) or float(...) cut the gradient). "
+                f"Original error: {type(e).__name__}: {e}") from e
         if np.shape(v) != ():
             raise ValueError(f"The loss '{self.name}' with reduction={self.reduction!r} does not "
                              "give one number to minimise. Use reduction='sum_over_batch_size'.")
