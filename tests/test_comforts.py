@@ -242,7 +242,7 @@ NEAR_MISSES = {
     "initializer": (lambda: layer_dense(units=2, kernel_initializer="glorot_unifrom"),
                     "glorot_uniform"),
     "layer argument": (lambda: layer_dense(units=2, activaton="relu"), "activation"),
-    "fit argument": (lambda: _compile_with() | fit(np.ones((4, 2)), np.ones((4, 1)), epoch=2),
+    "fit argument": (lambda: _compile_with() | fit(np.ones((4, 2)), np.ones((4, 1)), epocs=2),
                      "epochs"),
 }
 

@@ -175,6 +175,8 @@ LAYER_TABLE = {
     "PReLU": ({"shared_axes": [1]}, (3, 2)),
     "BatchNormalization": ({"momentum": 0.9, "epsilon": 0.01, "center": False}, (4,)),
     "LayerNormalization": ({"epsilon": 0.01}, (3, 4)),
+    "Rescaling": ({"scale": 0.5, "offset": 1.0}, (3, 4)),
+    "Normalization": ({"axis": -1}, (3, 4)),
     "SimpleRNN": ({"units": 3, "return_sequences": True}, (4, 2)),
     "LSTM": ({"units": 3, "go_backwards": True, "recurrent_activation": "hard_sigmoid"}, (4, 2)),
     "GRU": ({"units": 3, "reset_after": False, "return_sequences": True}, (4, 2)),

@@ -137,3 +137,26 @@ def batch_norm_backward(cache, dy, reduce_axes):
     dx = (inv / n) * (n * dxhat - dxhat.sum(axis=axes, keepdims=True)
                       - xhat * (dxhat * xhat).sum(axis=axes, keepdims=True))
     return dx, dgamma, dbeta
+
+
+# ------------------------------------------------------------ affine preprocessing
+def affine_forward(x, scale, offset):
+    """``x * scale + offset`` (Rescaling; Normalization with ``scale = 1/std``)."""
+    return x * scale + offset
+
+
+def affine_backward(scale, dy):
+    """Input gradient of :func:`affine_forward` (the constants get none)."""
+    return dy * scale
+
+
+def moments_merge(total_mean, total_var, total_count, batch_mean, batch_var, batch_count):
+    """Merge a batch's mean/variance into running totals (Keras's ``Normalization.adapt``).
+
+    Returns ``(mean, var, count)``; the variance uses the lack-of-fit sum of squares.
+    """
+    count = total_count + batch_count
+    w = float(batch_count) / count
+    mean = total_mean * (1 - w) + batch_mean * w
+    var = (total_var + (total_mean - mean) ** 2) * (1 - w) + (batch_var + (batch_mean - mean) ** 2) * w
+    return mean, var, count

@@ -67,6 +67,9 @@ R_LAYERS = {
     "layer_batch_normalization": ("BatchNormalization", "momentum=0.99"),
     "layer_layer_normalization": ("LayerNormalization", ""),
     "layer_gaussian_noise": ("GaussianNoise", "stddev=0.1"),
+    # preprocessing inside the model
+    "layer_rescaling": ("Rescaling", "scale=1/255"),
+    "layer_normalization": ("Normalization", "axis=-1"),
     "layer_gaussian_dropout": ("GaussianDropout", "rate=0.1"),
     "layer_alpha_dropout": ("AlphaDropout", "rate=0.1"),
     "layer_spatial_dropout_1d": ("SpatialDropout1D", "rate=0.1"),

@@ -25,7 +25,7 @@ Example
 >>> cfg["config"]["layers"][0]["config"]["batch_input_shape"], cfg["config"]["layers"][1]["config"]["dtype"]
 ([None, 3], 'float32')
 """
-from .serialization import serialize_layer
+from ..layers.serialization import serialize_layer
 
 # Keras-3-only config keys tf_keras refuses, with the value at which they can be left out.
 _KERAS3_ONLY = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,

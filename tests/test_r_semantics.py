@@ -1,0 +1,54 @@
+"""R semantics of the pipe front end, each rule checked on translated R keras code."""
+import numpy as np
+import pytest
+
+from pipeseq import (compile, fit, get_layer, keras_model_sequential, layer_conv_2d, layer_dense,
+                     layer_flatten)
+from pipeseq.r.matching import match_arguments
+
+
+# ----------------------------------------------------------- argument matching (R Language
+# Definition 4.3.2: exact, then unique partial, then positional)
+def test_partial_names_match_a_unique_prefix():
+    # R: model %>% layer_conv_2d(filter = 4, kernel_s = c(3, 3), activation = "relu")
+    model = keras_model_sequential(input_shape=(8, 8, 1))
+    model | layer_conv_2d(filter=4, kernel_s=(3, 3), activation="relu") | layer_flatten() \
+        | layer_dense(unit=2)
+    model | compile(optim="adam", loss="mse")
+    assert model.layers[0].filters == 4 and model.layers[1 + 1].units == 2
+    history = model | fit(np.zeros((4, 8, 8, 1)), np.zeros((4, 2)), epoch=2, verb=0)
+    assert history.params["epochs"] == 2
+
+
+def test_ambiguous_prefix_lists_the_candidates_and_names_the_function():
+    with pytest.raises(TypeError, match=r"layer_conv_2d\(\): argument 'kernel' matches several"
+                                        r".*kernel_initializer.*kernel_size"):
+        layer_conv_2d(filters=2, kernel=3)
+
+
+def test_exact_name_wins_over_a_longer_prefix_match():
+    out = match_arguments("f", {"units": 1, "use": 2}, ["units", "use_bias"])
+    assert out == {"units": 1, "use_bias": 2}
+
+
+def test_one_formal_matched_twice_is_an_error():
+    with pytest.raises(TypeError, match="matched by multiple actual arguments"):
+        match_arguments("f", {"epo": 1, "epoc": 2}, ["epochs", "batch_size"])
+
+
+def test_arguments_after_dots_match_only_exactly():
+    # layer arguments R passes through `...` (input_shape, name, ...) need their full names
+    with pytest.raises(TypeError, match="input_sh"):
+        layer_dense(units=3, input_sh=4)
+    assert layer_dense(units=3, input_shape=4).units == 3
+
+
+def test_unknown_name_gets_the_closest_and_the_list():
+    model = keras_model_sequential(input_shape=2) | layer_dense(units=1)
+    with pytest.raises(TypeError, match=r"get_layer\(\): unused argument 'nmae'.*"
+                                        r"Did you mean 'name'\?.*Arguments: index, name, object"):
+        get_layer(model, nmae="dense")
+    # functions that pass **kwargs on leave the report to the receiver
+    with pytest.raises(TypeError, match=r"compile\(\): unrecognized argument 'optimiser'. "
+                                        r"Did you mean 'optimizer'\?"):
+        model | compile(optimiser="sgd", loss="mse")
