@@ -90,8 +90,10 @@ def tensor(x, dtype=None):
             return anp.astype(x, dtype)
         return x
     v = getattr(x, "value", None)
-    if isinstance(v, np.ndarray):
-        x = v
+    if isinstance(v, (np.ndarray, Box)):      # a Variable (its value is traced inside a call)
+        if dtype is not None and np.dtype(dtype) != value(v).dtype:
+            return anp.astype(v, dtype)
+        return v
     if dtype is not None:
         return np.asarray(x, dtype=dtype)
     a = np.asarray(x)
