@@ -18,3 +18,4 @@ from .reshaping import (UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # noqa: F401
                     SpatialDropout1D, SpatialDropout2D)
 from .preprocessing import Normalization, Rescaling  # noqa: F401
+from .lambda_layer import Lambda  # noqa: F401

@@ -56,7 +56,8 @@ def _import_all_layers():
     # models register themselves when ``pipeseq.models`` is imported, as ``import pipeseq`` does).
     import importlib
     for mod in ("input_layer", "core", "activation", "normalization", "noise", "conv", "pooling",
-                "reshaping", "recurrent", "embedding", "merge", "wrappers", "preprocessing"):
+                "reshaping", "recurrent", "embedding", "merge", "wrappers", "preprocessing",
+                "lambda_layer"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
