@@ -93,6 +93,17 @@ class KerasTensor:
                         "model from it with Model(inputs=..., outputs=...) and call the model on "
                         "data instead.")
 
+    # Operators and indexing record op nodes (pipeseq.ops on a KerasTensor; the handler lives
+    # in pipeseq.layers.op_layer, registered when pipeseq.layers is imported).
+    def __getitem__(self, key):
+        from .. import ops
+        return ops.get_item(self, key)
+
+    @property
+    def T(self):
+        from .. import ops
+        return ops.transpose(self)
+
     def __repr__(self):
         src = f", from layer '{self.layer.name}'" if self.layer is not None else ""
         return f"<KerasTensor shape={format_shape(self.shape)}, dtype={self.dtype}{src}>"
@@ -121,3 +132,32 @@ class Node:
     def __repr__(self):
         return (f"<Node layer={self.layer.name}, inputs="
                 f"{[t.layer.name for t in self.input_tensors]}>")
+
+
+def _operator(op_name, reflected=False):
+    def method(self, other):
+        from .. import ops
+        fn = getattr(ops, op_name)
+        return fn(other, self) if reflected else fn(self, other)
+    method.__name__ = op_name
+    return method
+
+
+def _unary_operator(op_name):
+    def method(self):
+        from .. import ops
+        return getattr(ops, op_name)(self)
+    return method
+
+
+for _dunder, _op in (("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
+                     ("truediv", "divide"), ("floordiv", "floor_divide"), ("mod", "mod"),
+                     ("pow", "power"), ("matmul", "matmul")):
+    setattr(KerasTensor, f"__{_dunder}__", _operator(_op))
+    setattr(KerasTensor, f"__r{_dunder}__", _operator(_op, reflected=True))
+for _dunder, _op in (("lt", "less"), ("le", "less_equal"), ("gt", "greater"),
+                     ("ge", "greater_equal")):   # no | or &: "tensor | layer" is the R pipe
+    setattr(KerasTensor, f"__{_dunder}__", _operator(_op))
+for _dunder, _op in (("neg", "negative"), ("abs", "abs"), ("invert", "logical_not")):
+    setattr(KerasTensor, f"__{_dunder}__", _unary_operator(_op))
+del _dunder, _op

@@ -19,3 +19,4 @@ from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # n
                     SpatialDropout1D, SpatialDropout2D)
 from .preprocessing import Normalization, Rescaling  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
+from .op_layer import OpLayer  # noqa: F401

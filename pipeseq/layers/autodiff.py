@@ -313,29 +313,3 @@ def regularized_backward(layer, backward):
 def _auto_grad(fn, y):
     from ..ops.autodiff import value_and_grad
     return value_and_grad(lambda a: fn(a))(y)[1]
-
-
-def collect_losses(model):
-    """Sum of the ``add_loss`` / activity penalties recorded by the last forward pass."""
-    total, seen = 0.0, set()
-    stack = [model]
-    while stack:
-        layer = stack.pop()
-        if id(layer) in seen:
-            continue
-        seen.add(id(layer))
-        total += sum(getattr(layer, "_call_losses", ()))
-        stack.extend(layer._sublayers())
-    return total
-
-
-def clear_losses(model):
-    stack, seen = [model], set()
-    while stack:
-        layer = stack.pop()
-        if id(layer) in seen:
-            continue
-        seen.add(id(layer))
-        if getattr(layer, "_call_losses", None):
-            layer._call_losses.clear()
-        stack.extend(layer._sublayers())

@@ -199,3 +199,29 @@ def from_loss_subclass(loss):
     wrapped = CustomLoss(loss.call, name=loss.name, reduction=loss.reduction)
     wrapped.source = loss
     return wrapped
+
+
+def _walk(model):
+    stack, seen = [model], set()
+    while stack:
+        layer = stack.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        yield layer
+        stack.extend(layer._sublayers())
+
+
+def call_losses(model):
+    """Sum of the ``add_loss`` values and activity penalties of the last forward pass.
+
+    Keras 3 adds them to the training loss (after the per-output losses and their weights).
+    """
+    return float(sum(sum(getattr(layer, "_call_losses", ())) for layer in _walk(model)))
+
+
+def clear_call_losses(model):
+    """Forget the values recorded by the previous forward pass (called before each one)."""
+    for layer in _walk(model):
+        if getattr(layer, "_call_losses", None):
+            layer._call_losses.clear()

@@ -258,9 +258,11 @@ class Trainer:
 
     def _train_step(self, xs, ys, sw):
         x = xs if self.n_inputs > 1 else xs[0]
+        custom_losses.clear_call_losses(self)
         y_pred, cache = self.forward(x, training=True)
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
         loss, per_output, dys = self._compute_losses(ys, preds, sw, want_grad=True)
+        loss += custom_losses.call_losses(self)     # add_loss / activity regularizers
         dy = dys if len(preds) > 1 else dys[0]
         if getattr(self, "input_grad_optional", False):   # no gradient for the data itself
             _, grads = self.backward(cache, dy, need_input_grad=False)
@@ -454,9 +456,11 @@ class Trainer:
             sl = slice(step * batch_size, min((step + 1) * batch_size, n))
             xb, yb = [a[sl] for a in xs], [a[sl] for a in ys]
             swb = None if sw is None else sw[sl]
+            custom_losses.clear_call_losses(self)
             out = self.forward(xb if self.n_inputs > 1 else xb[0], training=False)[0]
             preds = out if isinstance(out, list) else [out]
             loss, per_output, _ = self._compute_losses(yb, preds, swb, want_grad=False)
+            loss += custom_losses.call_losses(self)
             loss += self._regularization(self.trainable_weights)
             self._update_metrics(loss, per_output, yb, preds, swb, sl.stop - sl.start)
             if bar:
