@@ -130,6 +130,84 @@ def per_output_losses():
         dict(x=x, y=[ya, yb], batch_size=8)
 
 
+@case
+def lambda_between_dense():
+    model = keras.Sequential([keras.Input((5,)), layers.Dense(8, activation="tanh"),
+                              layers.Lambda(lambda x: x * ops.sigmoid(x) + 0.1 * ops.square(x)),
+                              layers.Dense(2)])
+    xs, ys, _ = case_data("lambda_between_dense", 40, [(5,)], [(2,)])
+    return model, dict(optimizer=keras.optimizers.Adam(0.01), loss="mse"), \
+        dict(x=xs[0], y=ys[0], batch_size=8)
+
+
+class Linear(keras.layers.Layer):            # the Keras guide's layer, verbatim
+    def __init__(self, units=32):
+        super().__init__()
+        self.units = units
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units),
+                                 initializer="random_normal", trainable=True)
+        self.b = self.add_weight(shape=(self.units,), initializer="random_normal",
+                                 trainable=True)
+
+    def call(self, inputs):
+        return ops.matmul(inputs, self.w) + self.b
+
+
+@case
+def guide_linear_layer():
+    model = keras.Sequential([keras.Input((5,)), Linear(8), layers.Activation("relu"), Linear(2)])
+    xs, ys, _ = case_data("guide_linear_layer", 40, [(5,)], [(2,)])
+    return model, dict(optimizer=keras.optimizers.SGD(0.05), loss="mse"), \
+        dict(x=xs[0], y=ys[0], batch_size=8)
+
+
+class ActivityRegularizationLayer(keras.layers.Layer):
+    def __init__(self, rate=1e-2):
+        super().__init__()
+        self.rate = rate
+
+    def call(self, inputs):
+        self.add_loss(self.rate * ops.sum(ops.square(inputs)))
+        return inputs
+
+
+@case
+def add_loss_and_activity_regularizer():
+    model = keras.Sequential([
+        keras.Input((5,)),
+        layers.Dense(8, activation="tanh", activity_regularizer=keras.regularizers.L2(1e-2)),
+        ActivityRegularizationLayer(1e-2), layers.Dense(2)])
+    xs, ys, _ = case_data("add_loss_and_activity_regularizer", 40, [(5,)], [(2,)])
+    return model, dict(optimizer=keras.optimizers.Adam(0.01), loss="mse"), \
+        dict(x=xs[0], y=ys[0], batch_size=8)
+
+
+@case
+def ops_between_layers():
+    inp = keras.Input((5,))
+    h = layers.Dense(8)(inp)
+    h = ops.tanh(h) * 0.5 + ops.sigmoid(h)
+    h = h[:, 1:7] - ops.mean(h, axis=-1, keepdims=True)
+    out = layers.Dense(3)(h)
+    xs, ys, _ = case_data("ops_between_layers", 40, [(5,)], [(3,)])
+    return keras.Model(inp, out), dict(optimizer=keras.optimizers.Adam(0.01), loss="mse"), \
+        dict(x=xs[0], y=ys[0], batch_size=8)
+
+
+@case
+def merge_lambda_vs_subtract():
+    # Keras 1's Merge(mode=lambda) here; Keras 3's Subtract made the fixture
+    from compat.layers import Merge
+    left = keras.Sequential([layers.Dense(6, activation="tanh", input_dim=4)])
+    right = keras.Sequential([layers.Dense(6, activation="tanh", input_dim=4)])
+    model = keras.Sequential([Merge([left, right], mode=lambda x, y: x - y), layers.Dense(1)])
+    xs, ys, _ = case_data("merge_lambda_vs_subtract", 40, [(4,), (4,)], [(1,)])
+    return model, dict(optimizer=keras.optimizers.SGD(0.1), loss="mse"), \
+        dict(x=xs, y=ys[0], batch_size=8)
+
+
 def _check(name, model, compile_kw, fit_kw):
     with open(os.path.join(HERE, name + ".json")) as f:
         desc = json.load(f)

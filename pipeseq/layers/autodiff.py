@@ -9,8 +9,8 @@ it. The trainer sees the same contract as for the hand-written built-in layers.
 * Built-in layers called *inside* a traced ``call`` (a subclassed model's
   ``self.dense(x)``) run their own forward and backward as one autograd
   primitive (:func:`traced_call`), so hand-written speed is kept inside.
-* ``add_loss`` inside ``call`` and ``activity_regularizer`` (Keras 3: the
-  penalty of the whole batch, not divided by its size) are extra outputs of
+* ``add_loss`` inside ``call`` and ``activity_regularizer`` (as Keras 3.15:
+  the penalty of the output divided by the batch size) are extra outputs of
   the traced function; their gradients flow back with the data gradient, and
   the trainer adds their values to the reported loss.
 * Without a ``compute_output_shape`` the output shape comes from running
@@ -107,7 +107,13 @@ def _activity_penalty(layer, out):
     if reg is None:
         return []
     outs = out if isinstance(out, (list, tuple)) else [out]
-    return [reg(o) if is_traced(o) else float(reg(np.asarray(o))) for o in outs]
+    return [(reg(o) if is_traced(o) else float(reg(np.asarray(o)))) / _batch(o) for o in outs]
+
+
+def _batch(y):
+    """Keras 3.15 divides an activity penalty by the batch size (1 for a scalar output)."""
+    shape = np.shape(unbox(y))
+    return float(shape[0]) if shape and shape[0] else 1.0
 
 
 def _run_call(layer, args, n_in, multi, variables, call_kwargs):
@@ -296,7 +302,7 @@ def regularized_forward(layer, forward):
     def fwd(x, training=False, **kwargs):
         y, cache = forward(x, training=training, **kwargs)
         reg = layer.activity_regularizer
-        layer._call_losses.append(float(reg(y)))
+        layer._call_losses.append(float(reg(y)) / _batch(y))
         return y, (cache, y)
     return fwd
 
@@ -306,7 +312,7 @@ def regularized_backward(layer, backward):
         inner, y = cache
         reg = layer.activity_regularizer
         grad = reg.gradient(y) if hasattr(reg, "gradient") else _auto_grad(reg, y)
-        return backward(inner, dy + grad.astype(dy.dtype), **kwargs)
+        return backward(inner, dy + (grad / _batch(y)).astype(dy.dtype), **kwargs)
     return bwd
 
 
