@@ -41,8 +41,10 @@ class Variable:
         return self.value if dtype is None else self.value.astype(dtype)
 
     def assign(self, value):
-        from .ops.dispatch import value as unbox
-        value = np.asarray(unbox(getattr(value, "value", value)))
+        value = getattr(value, "value", value)
+        while hasattr(value, "_value"):          # an autograd box: keep its value
+            value = value._value
+        value = np.asarray(value)
         if value.shape != self.value.shape:
             raise ValueError(f"Cannot assign to variable '{self.path}': expected shape "
                              f"{self.value.shape}, received shape {value.shape}.")
@@ -62,33 +64,24 @@ class Variable:
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, trainable={self.trainable}>"
 
 
-def _binary(op_name, reflected=False):
-    def method(self, other):
-        from . import ops
-        fn = getattr(ops, op_name)
-        other = other.value if isinstance(other, Variable) else other
-        return fn(other, self.value) if reflected else fn(self.value, other)
-    return method
+
+def _plain(x):
+    return x.value if isinstance(x, Variable) else x
 
 
-def _unary(op_name):
-    def method(self):
-        from . import ops
-        return getattr(ops, op_name)(self.value)
-    return method
-
-
-# Arithmetic on a variable works on its value (as Keras variables do), differentiably.
-for _dunder, _op in (("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
-                     ("truediv", "divide"), ("floordiv", "floor_divide"), ("mod", "mod"),
-                     ("pow", "power"), ("matmul", "matmul")):
-    setattr(Variable, f"__{_dunder}__", _binary(_op))
-    setattr(Variable, f"__r{_dunder}__", _binary(_op, reflected=True))
-for _dunder, _op in (("lt", "less"), ("le", "less_equal"), ("gt", "greater"),
-                     ("ge", "greater_equal")):
-    setattr(Variable, f"__{_dunder}__", _binary(_op))
-for _dunder, _op in (("neg", "negative"), ("abs", "abs")):
-    setattr(Variable, f"__{_dunder}__", _unary(_op))
+# Arithmetic on a variable works on its value, as Keras variables do (Python operators, so a
+# traced value stays traced).
+_BINARY = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "mul": lambda a, b: a * b,
+           "truediv": lambda a, b: a / b, "floordiv": lambda a, b: a // b,
+           "mod": lambda a, b: a % b, "pow": lambda a, b: a ** b, "matmul": lambda a, b: a @ b}
+for _name, _f in _BINARY.items():
+    setattr(Variable, f"__{_name}__", (lambda f: lambda self, o: f(self.value, _plain(o)))(_f))
+    setattr(Variable, f"__r{_name}__", (lambda f: lambda self, o: f(_plain(o), self.value))(_f))
+for _name, _f in {"lt": lambda a, b: a < b, "le": lambda a, b: a <= b,
+                  "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}.items():
+    setattr(Variable, f"__{_name}__", (lambda f: lambda self, o: f(self.value, _plain(o)))(_f))
+Variable.__neg__ = lambda self: -self.value
+Variable.__abs__ = lambda self: abs(self.value)
 Variable.__getitem__ = lambda self, key: self.value[key]
 Variable.T = property(lambda self: self.value.T)
-del _dunder, _op
+del _name, _f

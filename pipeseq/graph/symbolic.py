@@ -41,7 +41,8 @@ def call_symbolic(layer, inputs, **kwargs):
     else:
         shapes = inputs.shape
     layer._maybe_build(shapes)
-    out_shape = layer.compute_output_shape(shapes)
+    shape_fn = getattr(layer, "output_shape_for_call", None)    # layers with call arguments
+    out_shape = shape_fn(shapes, **kwargs) if shape_fn else layer.compute_output_shape(shapes)
     dtype = layer.dtype if layer.dtype and np.dtype(layer.dtype).kind == "f" else "float32"
     out_shapes = [tuple(s) for s in out_shape] if is_shape_list(out_shape) else [tuple(out_shape)]
     outputs = [KerasTensor(s, dtype, index=i) for i, s in enumerate(out_shapes)]

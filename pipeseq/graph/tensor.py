@@ -93,16 +93,14 @@ class KerasTensor:
                         "model from it with Model(inputs=..., outputs=...) and call the model on "
                         "data instead.")
 
-    # Operators and indexing record op nodes (pipeseq.ops on a KerasTensor; the handler lives
-    # in pipeseq.layers.op_layer, registered when pipeseq.layers is imported).
+    # Operators and indexing record op nodes: they call pipeseq.ops, which pipeseq.layers
+    # hands over with use_ops() when it is imported (graph sits below ops and imports nothing).
     def __getitem__(self, key):
-        from .. import ops
-        return ops.get_item(self, key)
+        return _op("get_item")(self, key)
 
     @property
     def T(self):
-        from .. import ops
-        return ops.transpose(self)
+        return _op("transpose")(self)
 
     def __repr__(self):
         src = f", from layer '{self.layer.name}'" if self.layer is not None else ""
@@ -134,10 +132,24 @@ class Node:
                 f"{[t.layer.name for t in self.input_tensors]}>")
 
 
+
+_OPS = []
+
+
+def use_ops(ops_module):
+    """Register the op namespace that KerasTensor operators call (done by pipeseq.layers)."""
+    _OPS[:] = [ops_module]
+
+
+def _op(name):
+    if not _OPS:
+        raise TypeError("Operators on symbolic tensors need pipeseq.layers to be imported.")
+    return getattr(_OPS[0], name)
+
+
 def _operator(op_name, reflected=False):
     def method(self, other):
-        from .. import ops
-        fn = getattr(ops, op_name)
+        fn = _op(op_name)
         return fn(other, self) if reflected else fn(self, other)
     method.__name__ = op_name
     return method
@@ -145,19 +157,18 @@ def _operator(op_name, reflected=False):
 
 def _unary_operator(op_name):
     def method(self):
-        from .. import ops
-        return getattr(ops, op_name)(self)
+        return _op(op_name)(self)
     return method
 
 
-for _dunder, _op in (("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
-                     ("truediv", "divide"), ("floordiv", "floor_divide"), ("mod", "mod"),
-                     ("pow", "power"), ("matmul", "matmul")):
-    setattr(KerasTensor, f"__{_dunder}__", _operator(_op))
-    setattr(KerasTensor, f"__r{_dunder}__", _operator(_op, reflected=True))
-for _dunder, _op in (("lt", "less"), ("le", "less_equal"), ("gt", "greater"),
-                     ("ge", "greater_equal")):   # no | or &: "tensor | layer" is the R pipe
-    setattr(KerasTensor, f"__{_dunder}__", _operator(_op))
-for _dunder, _op in (("neg", "negative"), ("abs", "abs"), ("invert", "logical_not")):
-    setattr(KerasTensor, f"__{_dunder}__", _unary_operator(_op))
-del _dunder, _op
+for _dunder, _name in (("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
+                       ("truediv", "divide"), ("floordiv", "floor_divide"), ("mod", "mod"),
+                       ("pow", "power"), ("matmul", "matmul")):
+    setattr(KerasTensor, f"__{_dunder}__", _operator(_name))
+    setattr(KerasTensor, f"__r{_dunder}__", _operator(_name, reflected=True))
+for _dunder, _name in (("lt", "less"), ("le", "less_equal"), ("gt", "greater"),
+                       ("ge", "greater_equal")):   # no | or &: "tensor | layer" is the R pipe
+    setattr(KerasTensor, f"__{_dunder}__", _operator(_name))
+for _dunder, _name in (("neg", "negative"), ("abs", "abs"), ("invert", "logical_not")):
+    setattr(KerasTensor, f"__{_dunder}__", _unary_operator(_name))
+del _dunder, _name

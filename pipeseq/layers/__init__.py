@@ -8,8 +8,12 @@ from .core import RepeatVector, Permute  # noqa: F401
 from .recurrent import SimpleRNN, LSTM, GRU  # noqa: F401
 from .embedding import Embedding, Masking  # noqa: F401
 from .wrappers import TimeDistributed, Bidirectional  # noqa: F401
-from .conv import (Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv2D,  # noqa: F401
-                   SeparableConv2D)
+from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum,  # noqa: F401
+                    Concatenate, Dot)
+from .merge_legacy import Merge  # noqa: F401
+from .conv import Conv1D, Conv2D  # noqa: F401
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose  # noqa: F401
+from .conv_depthwise import DepthwiseConv2D, SeparableConv2D  # noqa: F401
 from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,  # noqa: F401
                       GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D,
                       GlobalAveragePooling2D)
@@ -17,6 +21,9 @@ from .reshaping import (UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
                         Cropping1D, Cropping2D)
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # noqa: F401
                     SpatialDropout1D, SpatialDropout2D)
+from .einsum_dense import EinsumDense  # noqa: F401
+from .attention import Attention, AdditiveAttention  # noqa: F401
+from .multi_head_attention import MultiHeadAttention  # noqa: F401
 from .preprocessing import Normalization, Rescaling  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
 from .op_layer import OpLayer  # noqa: F401

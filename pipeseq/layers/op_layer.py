@@ -18,7 +18,9 @@ Example
 >>> Model(inp, Dense(1)(h)).count_params()
 19
 """
+from .. import ops
 from ..graph import KerasTensor
+from ..graph.tensor import use_ops
 from ..ops import dispatch
 from .base import Layer, to_snake_case, unique_name
 
@@ -87,3 +89,4 @@ def record_op(fn, args, kwargs):
 
 
 dispatch.set_symbolic_handler(record_op)
+use_ops(ops)

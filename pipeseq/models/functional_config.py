@@ -13,6 +13,7 @@ Example
 from ..graph import input_tensor
 from ..layers.input_layer import InputLayer
 from ..layers.serialization import deserialize_layer, serialize_layer
+from .multi_arg_nodes import MultiArgs, has_tensor_entry, keras2_tensor_kwargs, keras_call_entry
 
 
 def node_keys(model):
@@ -44,6 +45,9 @@ def functional_config(model):
         nodes = sorted((n for n in model._nodes if n.layer is layer), key=lambda n: n.id)
         inbound = []
         for n in nodes:
+            if "call_slots" in n.kwargs:            # several tensor arguments
+                inbound.append(keras_call_entry(n, tensor_entry))
+                continue
             if isinstance(n.inputs, list):
                 args = [[tensor_entry(t) for t in n.inputs]]
             else:
@@ -88,19 +92,22 @@ def functional_from_config(cls, config, custom_objects=None):
             return None if any(v is None for v in vals) else vals
         raise ValueError(f"Unsupported argument in a functional config: {arg!r:.100}")
 
-    def node_args(node):
+    def node_args(node, layer):
         if isinstance(node, dict):        # Keras 3
             args = node.get("args", [])
             kwargs = {k: v for k, v in (node.get("kwargs") or {}).items() if v is not None}
-            if len(args) != 1:
-                raise ValueError(f"Unsupported functional node with {len(args)} positional "
-                                 "arguments.")
+            if len(args) != 1 or any(has_tensor_entry(v) for v in kwargs.values()):
+                return MultiArgs(args, kwargs), {}
             return args[0], kwargs
         # Keras 2: [[layer, node, tensor, kwargs], ...]
         items = [{"class_name": "__keras_tensor__", "config": {"keras_history": it[:3]}}
                  for it in node]
         kwargs = {k: v for k, v in (node[0][3] if node and len(node[0]) > 3 else {}).items()
                   if v is not None}
+        if getattr(layer, "call_args", None) and len(items) == 1:
+            multi = keras2_tensor_kwargs(kwargs)
+            if multi is not None:
+                return MultiArgs(items, multi), {}
         return (items if len(items) > 1 else items[0]), kwargs
 
     pending = []
@@ -114,7 +121,15 @@ def functional_from_config(cls, config, custom_objects=None):
             if len(created.get(lname, [])) != i:
                 rest.append((lname, layer, i, n))
                 continue
-            arg, kwargs = node_args(n)
+            arg, kwargs = node_args(n, layer)
+            if isinstance(arg, MultiArgs):          # several tensor arguments (Keras 3 form)
+                call = arg.resolve(resolve)
+                if call is None:
+                    rest.append((lname, layer, i, n))
+                    continue
+                y = layer(*call[0], **call[1])
+                created.setdefault(lname, []).append(y if isinstance(y, list) else [y])
+                continue
             x = resolve(arg)
             if x is None:
                 rest.append((lname, layer, i, n))
