@@ -232,7 +232,6 @@ _PIPESEQ_ORDER = ("name", "shape", "initializer", "trainable", "regularizer", "c
 
 def add_weight_args(layer, args, kwargs):
     """Resolve Keras 3's ``add_weight(shape=..., ...)`` and the name-first (Keras 2) form."""
-    from .base import unique_name
     order = _PIPESEQ_ORDER if args and isinstance(args[0], str) else _K3_ORDER
     if len(args) > len(order):
         raise TypeError(f"add_weight() takes at most {len(order)} positional arguments. "
@@ -255,7 +254,7 @@ def add_weight_args(layer, args, kwargs):
     if initializer is None:      # Keras 3: glorot_uniform for float variables, else zeros
         kind = np.dtype(dtype or layer.dtype or "float32").kind
         initializer = "glorot_uniform" if kind == "f" and len(shape) >= 2 else "zeros"
-    name = given.get("name") or unique_name("variable")
+    name = given.get("name")        # None: the layer names it "variable", "variable_1", ...
     return (name, shape, initializer, bool(given.get("trainable", True)),
             given.get("regularizer"), given.get("constraint"), dtype)
 

@@ -175,6 +175,7 @@ class Layer:
         from .. import initializers
         name, shape, initializer, trainable, regularizer, constraint, dtype = \
             autodiff.add_weight_args(self, args, kwargs)
+        name = name or unique_name("variable")
         init = initializers.get(initializer)
         shape = tuple(int(d) for d in shape)
         value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)

@@ -201,6 +201,9 @@ def from_loss_subclass(loss):
     return wrapped
 
 
+losses_mod.register_function_loss(CustomLoss, from_loss_subclass)
+
+
 def _walk(model):
     stack, seen = [model], set()
     while stack:

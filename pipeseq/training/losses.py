@@ -251,6 +251,15 @@ CLASS_NAMES = {
 ALL_NAMES = sorted(set(CLASS_NAMES) | set(ALIASES))
 
 
+# Losses written by the user (training.custom_losses registers itself here when imported, as
+# pipeseq.training does): "class" wraps a function, "from_subclass" a Loss subclass with call().
+_FUNCTION_LOSS = {}
+
+
+def register_function_loss(cls, from_subclass):
+    _FUNCTION_LOSS.update({"class": cls, "from_subclass": from_subclass})
+
+
 def _snake(name):
     import re
     return re.sub("([a-z0-9])([A-Z])", r"\1_\2", name).lower()
@@ -292,8 +301,7 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         """Per-sample loss values, shape ``y_pred.shape[:-1]`` (a Keras-style subclass: the reduced loss)."""
         if self.fn_name is None:
-            from .custom_losses import from_loss_subclass
-            return from_loss_subclass(self)(y_true, y_pred, sample_weight)
+            return _FUNCTION_LOSS["from_subclass"](self)(y_true, y_pred, sample_weight)
         t, p = self._prepare(y_true, y_pred)
         (value, _), kw = self._math()
         return value(t, p, **kw).astype(p.dtype, copy=False)
@@ -389,8 +397,7 @@ def get(identifier):
         identifier = identifier()
     if isinstance(identifier, Loss):
         if identifier.fn_name is None:       # a Keras-style subclass defining call()
-            from .custom_losses import from_loss_subclass
-            return from_loss_subclass(identifier)
+            return _FUNCTION_LOSS["from_subclass"](identifier)
         return identifier
     if isinstance(identifier, dict):
         cls = LOSS_CLASSES.get(identifier.get("class_name"))
@@ -405,8 +412,7 @@ def get(identifier):
             return Loss(name)
         if isinstance(identifier, type) and issubclass(identifier, Loss):
             return identifier()
-        from .custom_losses import CustomLoss
-        return CustomLoss(identifier)
+        return _FUNCTION_LOSS["class"](identifier)
     name = str(identifier)
     fn_name = ALIASES.get(name, name)
     if fn_name in CLASS_NAMES:
