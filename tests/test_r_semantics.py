@@ -52,3 +52,32 @@ def test_unknown_name_gets_the_closest_and_the_list():
     with pytest.raises(TypeError, match=r"compile\(\): unrecognized argument 'optimiser'. "
                                         r"Did you mean 'optimizer'\?"):
         model | compile(optimiser="sgd", loss="mse")
+
+
+# ----------------------------------------------------------- x |> layer(), varargs merges
+def test_piping_into_a_called_layer_applies_it():
+    # R: dense <- layer_dense(units = 2); y <- x |> dense()
+    from pipeseq import layer_input, keras_model
+    dense = layer_dense(units=2)
+    x = np.ones((3, 4), dtype="float32")
+    y = x | dense()
+    assert y.shape == (3, 2)
+    inputs = layer_input(shape=4)
+    outputs = inputs | dense()
+    model = keras_model(inputs, outputs)
+    np.testing.assert_allclose(model.predict(x, verbose=0), y, rtol=1e-6)
+    # R: keras_model_sequential() |> base_model() |> layer_dense(1): a model is a layer too
+    seq = keras_model_sequential(input_shape=4) | model() | layer_dense(units=1)
+    assert seq.layers[0] is model and seq.output_shape == (None, 1)
+
+
+def test_merge_layers_take_varargs_a_list_or_the_piped_tensor():
+    from pipeseq import layer_add, layer_concatenate, layer_input, layer_dot
+    a, b, c = layer_input(shape=3), layer_input(shape=3), layer_input(shape=3)
+    assert layer_concatenate(a, b, c).shape == (None, 9)            # R: layer_concatenate(a, b, c)
+    assert layer_concatenate([a, b], axis=-1).shape == (None, 6)    # R: layer_concatenate(list(a, b))
+    assert (a | layer_add(b)).shape == (None, 3)                    # R: a |> layer_add(b)
+    assert layer_dot(a, b, axes=1).shape == (None, 1)
+    assert type(layer_dot(1)).__name__ == "Dot"                      # R: layer_dot(1) -> a layer
+    xa, xb = np.ones((2, 3)), np.full((2, 3), 2.0)
+    np.testing.assert_allclose(xa | layer_add(xb), np.full((2, 3), 3.0))
