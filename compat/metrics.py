@@ -15,7 +15,8 @@ from pipeseq.training import metrics as _engine
 
 from ._reexport import module_getattr, public_names
 
-_EXCLUDE = ("np", "losses_mod", "resolve_accuracy", "resolve_crossentropy")
+_EXCLUDE = ("np", "losses_mod", "resolve_accuracy", "resolve_crossentropy", "register", "snake_case",
+            "base", "confusion", "fscore_iou", "regression")
 _LOSS_FUNCTIONS = [n for n in public_names(_losses) if n[0].islower() and n not in ("get", "serialize", "backend", "np")]
 for _n in _LOSS_FUNCTIONS:
     globals()[_n] = getattr(_losses, _n)

@@ -114,7 +114,7 @@ def save_model(model, filepath, overwrite=True, **kwargs):
 
 def model_from_config(config, custom_objects=None):
     """Rebuild a model from a Keras config dict (``{"class_name": ..., "config": ...}``)."""
-    from pipeseq.saving.serialization import deserialize_layer
+    from pipeseq.layers.serialization import deserialize_layer
     return adopt(deserialize_layer(config, custom_objects=custom_objects))
 
 

@@ -114,7 +114,7 @@ def check_layer(layer_cls, kwargs, input_shape, input_data=None, expected_num_we
         # Non-trivial weights (biases are zero-initialised) so the checks see them.
         for v in layer.weights:
             if v.trainable:
-                v.value = v.value + rng.normal(scale=0.1, size=v.shape)
+                v.value = np.asarray(v.value + rng.normal(scale=0.1, size=v.shape))
         # config round trip
         config = layer.get_config()
         import json

@@ -2,7 +2,8 @@
 
 A block fenced as ```python runs; one fenced as ```python skip (or any other
 language) is illustrative and is not run. Blocks of one file run in order in a
-shared namespace, in a temporary working directory, with small-data mode on.
+shared namespace, in a temporary working directory, with small-data mode on and
+KERAS_HOME pointing at an empty folder there (so no block reads or fills ~/.keras).
 A failure names the file and the line in it (tracebacks point into the .md).
 
 Also checked: few blocks are skipped, and relative links between the docs
@@ -32,6 +33,7 @@ def blocks(path, skipped=False):
 def test_doc_code_blocks_run(path, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PIPESEQ_EXAMPLE_SMALL", "1")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / ".keras"))     # an empty cache of its own
     rel = os.path.relpath(path, ROOT)
     namespace = {"__name__": "__docs__"}
     try:

@@ -58,7 +58,8 @@ def test_loads_keras_made_functional_config():
     d = np.load(os.path.join(FIX, "functional.npz"))
     with zipfile.ZipFile(os.path.join(FIX, "functional.keras")) as z:
         entry = json.loads(z.read("config.json"))
-    from pipeseq.saving.serialization import deserialize_layer, prepare_config
+    from pipeseq.layers.serialization import deserialize_layer
+    from pipeseq.saving.serialization import prepare_config
     model = deserialize_layer(prepare_config(entry, None))
     assert isinstance(model, Functional)
     assert model.input_names == ["input_layer", "input_layer_1"]

@@ -222,6 +222,12 @@ LAYER_TABLE = {
     "Minimum": ({}, [(4,), (4,)]),
     "Concatenate": ({"axis": 1}, [(2, 3), (1, 3)]),
     "Dot": ({"axes": (2, 2), "normalize": True}, [(3, 4), (2, 4)]),
+    "EinsumDense": ({"equation": "abc,cde->abde", "output_shape": (None, 2, 3),
+                     "bias_axes": "de", "activation": "relu"}, (3, 4)),
+    "Attention": ({"use_scale": True, "score_mode": "concat"}, [(3, 4), (5, 4)]),
+    "AdditiveAttention": ({"dropout": 0.1}, [(3, 4), (5, 4), (5, 4)]),
+    "MultiHeadAttention": ({"num_heads": 2, "key_dim": 3, "value_dim": 2, "output_shape": 5},
+                           [(3, 4), (5, 6), (5, 2)]),
     "Merge": (lambda: {"layers": [Sequential([Dense(3, input_dim=4)]),
                                   Sequential([Dense(3, input_dim=2)])], "mode": "concat"},
               [(4,), (2,)]),
@@ -249,6 +255,8 @@ def _build_model(name):
         return Sequential([cls(**kwargs), Dense(2)])
     if isinstance(shape, list):
         ins = [Input(shape=s) for s in shape]
+        if getattr(cls, "call_args", None):          # mha(query, value, key)
+            return Model(ins, cls(**kwargs)(*ins))
         return Model(ins, cls(**kwargs)(ins))
     if name == "Functional":
         inp = Input(shape=shape)

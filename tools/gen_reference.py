@@ -221,6 +221,14 @@ def metrics_section():
     ]
     if extra:
         text += ["", "Also in the R vocabulary: " + ", ".join(code(n) for n in extra) + "."]
+    classes = sorted({c.__name__: c for c in metrics._REGISTRY.values()
+                      if c.__name__ not in metrics.METRIC_CLASSES}.items())
+    crows = [(code(n), code(repr(metrics.snake_case(n))),
+              code(fmt_params(init_params(c, stop=(metrics.Metric,)))))
+             for n, c in classes]
+    text += ["", "Streaming metric classes (`pipeseq.training.metrics.X`, `compat.metrics.X`; "
+             "the string is their snake_case name, e.g. `metrics=['auc']`):", "",
+             table(["class", "string", "arguments and defaults"], crows)]
     return "\n".join(text)
 
 

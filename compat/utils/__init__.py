@@ -1,7 +1,8 @@
-"""``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed``, ``Sequence``, ``PyDataset``.
+"""``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed``, ``Sequence``,
+``PyDataset``, ``get_file``.
 
 Keras 1/2's ``keras.utils.np_utils.to_categorical`` is :mod:`compat.utils.np_utils`;
-``keras.utils.data_utils.Sequence`` is :mod:`compat.utils.data_utils`.
+``keras.utils.data_utils.Sequence`` and ``.get_file`` are in :mod:`compat.utils.data_utils`.
 
 Example
 -------
@@ -10,13 +11,14 @@ Example
 [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
 """
 from pipeseq.backend import set_random_seed  # noqa: F401
+from pipeseq.datasets.cache import get_file  # noqa: F401
 from pipeseq.training.data_adapters import PyDataset, Sequence  # noqa: F401
 from pipeseq.utils import normalize, to_categorical  # noqa: F401
 
 from . import data_utils, np_utils  # noqa: F401
 
 __all__ = ["to_categorical", "normalize", "set_random_seed", "Sequence", "PyDataset",
-           "np_utils", "data_utils"]
+           "get_file", "np_utils", "data_utils"]
 
 
 def __getattr__(name):

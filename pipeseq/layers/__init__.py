@@ -1,5 +1,6 @@
 """Layer classes. Each family lives in its own module; all register their Keras class name."""
-from .base import Layer, Variable, InputLayer, register, get_layer_class  # noqa: F401
+from .base import Layer, Variable, register, get_layer_class  # noqa: F401
+from .input_layer import InputLayer, Input  # noqa: F401
 from .core import Dense, Activation, Dropout, Flatten, Reshape  # noqa: F401
 from .activation import ReLU, LeakyReLU, PReLU, ELU, Softmax  # noqa: F401
 from .normalization import BatchNormalization, LayerNormalization  # noqa: F401
@@ -16,4 +17,7 @@ from .reshaping import (UpSampling1D, UpSampling2D, ZeroPadding1D, ZeroPadding2D
                         Cropping1D, Cropping2D)
 from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # noqa: F401
                     SpatialDropout1D, SpatialDropout2D)
+from .einsum_dense import EinsumDense  # noqa: F401
+from .attention import Attention, AdditiveAttention  # noqa: F401
+from .multi_head_attention import MultiHeadAttention  # noqa: F401
 from .preprocessing import Normalization, Rescaling  # noqa: F401

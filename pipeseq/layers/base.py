@@ -25,6 +25,8 @@ from collections import defaultdict
 import numpy as np
 
 from .. import backend
+from ..graph import call_symbolic, format_shape, is_symbolic, layer_node_tensors
+from ..variables import Variable
 
 # ------------------------------------------------------------------ registry
 LAYER_CLASSES = {}
@@ -47,16 +49,17 @@ def get_layer_class(class_name):
 
 
 def _import_all_layers():
-    # Imported on demand so that the registry is complete without import loops.
+    # Every family registers its classes when imported (``pipeseq.layers`` imports them all;
+    # models register themselves when ``pipeseq.models`` is imported, as ``import pipeseq`` does).
     import importlib
-    for mod in ("core", "activation", "normalization", "noise", "conv", "pooling", "reshaping",
-                "recurrent", "embedding", "merge", "wrappers", "preprocessing"):
+    for mod in ("input_layer", "core", "activation", "normalization", "noise", "conv", "pooling",
+                "reshaping", "recurrent", "embedding", "merge", "wrappers", "preprocessing",
+                "einsum_dense", "attention", "multi_head_attention"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
             if e.name != f"pipeseq.layers.{mod}":
                 raise
-    importlib.import_module("pipeseq.models")
 
 
 # ------------------------------------------------------------------- naming
@@ -80,56 +83,6 @@ def unique_name(prefix):
 def reset_uids():
     """Restart automatic names (``clear_session`` in Keras)."""
     _UIDS.clear()
-
-
-def format_shape(shape):
-    if shape is None:
-        return "?"
-    if isinstance(shape, list):
-        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
-# ----------------------------------------------------------------- Variable
-class Variable:
-    """A named weight: ``value`` (ndarray), ``trainable``, optional regularizer/constraint.
-
-    ``path`` is ``"<layer name>/<variable name>"`` as Keras reports it.
-    """
-
-    __array_ufunc__ = None
-
-    def __init__(self, value, name, trainable=True, regularizer=None, constraint=None, path=None):
-        self.value = np.asarray(value)
-        self.name = name
-        self.trainable = trainable
-        self.regularizer = regularizer
-        self.constraint = constraint
-        self.path = path or name
-
-    @property
-    def shape(self):
-        return self.value.shape
-
-    @property
-    def dtype(self):
-        return self.value.dtype
-
-    def numpy(self):
-        return self.value.copy()
-
-    def __array__(self, dtype=None, copy=None):
-        return self.value if dtype is None else self.value.astype(dtype)
-
-    def assign(self, value):
-        value = np.asarray(value)
-        if value.shape != self.value.shape:
-            raise ValueError(f"Cannot assign to variable '{self.path}': expected shape "
-                             f"{self.value.shape}, received shape {value.shape}.")
-        self.value = value.astype(self.value.dtype, copy=True)
-
-    def __repr__(self):
-        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, trainable={self.trainable}>"
 
 
 # -------------------------------------------------------------------- Layer
@@ -182,7 +135,7 @@ class Layer:
         self._batch_input_shape = _resolve_input_shape(
             type(self).__name__, input_shape, input_dim, input_length, batch_input_shape,
             batch_shape, batch_size)
-        self._inbound = []   # symbolic-graph bookkeeping (pipeseq.models.functional)
+        self._inbound = []   # symbolic-graph nodes (pipeseq.graph)
 
     @classmethod
     def _accepted_kwargs(cls):
@@ -360,8 +313,7 @@ class Layer:
                 raise TypeError(f"Layer '{self.name}' was called with options but no input. "
                                 f"Received: {sorted(kwargs) or ['mask']}")
             return self
-        if _is_symbolic(x):
-            from ..models.functional import call_symbolic
+        if is_symbolic(x):
             return call_symbolic(self, x, **kwargs)
         x = self._convert_input(x)
         self._maybe_build([a.shape for a in x] if isinstance(x, list) else x.shape)
@@ -402,20 +354,12 @@ class Layer:
     @property
     def input(self):
         """The symbolic input tensor(s) of the layer's first call (functional API)."""
-        from ..models.functional import layer_node_tensors
         return layer_node_tensors(self, "input")
 
     @property
     def output(self):
         """The symbolic output tensor(s) of the layer's first call (functional API)."""
-        from ..models.functional import layer_node_tensors
         return layer_node_tensors(self, "output")
-
-
-def _is_symbolic(x):
-    if isinstance(x, (list, tuple)):
-        return any(_is_symbolic(a) for a in x)
-    return getattr(x, "_pipeseq_symbolic", False)
 
 
 def _as_shape(shape):
@@ -461,47 +405,3 @@ def standardize_tuple(value, n, name, allow_zero=False):
         raise ValueError(f"The `{name}` argument must be {'non-negative' if allow_zero else 'positive'}. "
                          f"Received: {name}={value!r}")
     return tuple(int(v) for v in value)
-
-
-@register
-class InputLayer(Layer):
-    """The explicit input of a model: ``InputLayer(shape=(784,))``."""
-
-    def __init__(self, shape=None, batch_size=None, dtype=None, batch_shape=None, name=None,
-                 sparse=False, ragged=False, optional=False, input_shape=None,
-                 batch_input_shape=None, **kwargs):
-        if batch_shape is None and batch_input_shape is not None:
-            batch_shape = batch_input_shape
-        if shape is None and input_shape is not None:
-            shape = input_shape
-        if batch_shape is None:
-            if shape is None:
-                raise ValueError("InputLayer needs `shape` or `batch_shape`. Received neither.")
-            if isinstance(shape, (int, np.integer)):
-                shape = (int(shape),)
-            batch_shape = (batch_size,) + tuple(shape)
-        super().__init__(name=name or unique_name("input_layer"), dtype=dtype, **kwargs)
-        self._batch_input_shape = tuple(None if d is None else int(d) for d in batch_shape)
-        self.built = True
-        self._build_input_shape = self._batch_input_shape
-
-    @property
-    def batch_shape(self):
-        return self._batch_input_shape
-
-    def forward(self, x, training=False):
-        return x, None
-
-    def backward(self, cache, dy):
-        return dy, []
-
-    def get_config(self):
-        return {"batch_shape": list(self._batch_input_shape), "dtype": self.dtype,
-                "sparse": False, "ragged": False, "name": self.name, "optional": False}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for k in ("sparse", "ragged", "optional", "trainable"):
-            config.pop(k, None)
-        return cls(**config)

@@ -48,6 +48,7 @@ import numpy as np
 
 from ..kernels import merge as ops
 from .base import Layer, format_shape, register
+from .serialization import UnsafeConfigError, deserialize_layer, serialize_layer
 
 _ELEMENTWISE = {"sum": "add", "ave": "average", "mul": "multiply", "max": "maximum"}
 _MODES = ("sum", "ave", "mul", "max", "concat", "dot", "cos")
@@ -331,7 +332,6 @@ class Merge(Layer):
 
     # ---------------------------------------------------------------- config
     def get_config(self):
-        from ..saving.serialization import serialize_layer
         mode = self.mode
         if callable(mode):
             mode_type = "numpy" if self._ufunc else "lambda"
@@ -354,7 +354,6 @@ class Merge(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ..saving.serialization import UnsafeConfigError, deserialize_layer
         config = dict(config)
         name = config.get("name", "merge")
         for kind in ("mode", "output_shape", "output_mask"):

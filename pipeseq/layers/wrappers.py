@@ -12,19 +12,18 @@ Example
 import numpy as np
 
 from .base import Layer, register
+from .serialization import deserialize_layer, serialize_layer
 
 _MERGE_MODES = ("sum", "mul", "ave", "concat", None)
 
 
 def _serialize(layer):
-    from ..saving.serialization import serialize_layer
     entry = serialize_layer(layer)
     entry.pop("build_config", None)
     return entry
 
 
 def _deserialize(entry):
-    from ..saving.serialization import deserialize_layer
     return deserialize_layer(entry)
 
 

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..layers.base import Layer
+from ..training import losses, optimizers
 from ..training.trainer import Trainer
 
 
@@ -102,6 +103,16 @@ class Model(Trainer, Layer):
         from ..saving import api
         return api.model_to_json(self, **kwargs)
 
+    def get_compile_config(self):
+        """Keras 3 ``compile_config`` (``{}`` for an uncompiled model), as saved in files."""
+        if not getattr(self, "compiled", False) or getattr(self, "_compile_config", None) is None:
+            return {}
+        cc = self._compile_config
+        return {"optimizer": optimizers.serialize(self.optimizer),
+                "loss": _plain(cc.get("loss")), "loss_weights": _plain(cc.get("loss_weights")),
+                "metrics": _plain(cc.get("metrics")), "weighted_metrics": None,
+                "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False}
+
     # -------------------------------------------------------- misc Keras
     @property
     def metrics(self):
@@ -121,3 +132,20 @@ class Model(Trainer, Layer):
 
     def __len__(self):
         return len(self.layers)
+
+
+def _plain(obj):
+    """Losses/metrics as JSON: strings stay; objects become their Keras name."""
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, losses.Loss) and not isinstance(obj, losses.CustomLoss):
+        return losses.serialize(obj)      # keeps options such as from_logits=True
+    for attr in ("fn_name", "name", "__name__"):
+        v = getattr(obj, attr, None)
+        if isinstance(v, str) and v != "custom":
+            return v
+    return str(obj)

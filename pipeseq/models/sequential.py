@@ -1,8 +1,10 @@
 """``Sequential``: a linear stack of layers, built eagerly when its input is known."""
 import numpy as np
 
-from ..layers.base import (InputLayer, Layer, format_shape, get_layer_class, register,
-                           unique_name)
+from ..graph import input_tensor
+from ..layers.base import Layer, format_shape, get_layer_class, register, unique_name
+from ..layers.input_layer import Input, InputLayer
+from ..layers.serialization import deserialize_layer, serialize_layer
 from .model import Model
 
 
@@ -114,7 +116,6 @@ class Sequential(Model):
 
     def _symbolic(self):
         """``(inputs, outputs)``: this stack called on Input tensors (rebuilt when layers change)."""
-        from .functional import Input, input_tensor
         key = tuple(id(l) for l in self._layers)
         graph = getattr(self, "_graph", None)
         if graph is not None and graph[0] == key:
@@ -357,7 +358,6 @@ class Sequential(Model):
 
     # ------------------------------------------------------------ config
     def get_config(self):
-        from ..saving.serialization import serialize_layer
         layers = []
         if self._input_layer is not None:
             layers.append(serialize_layer(self._input_layer))
@@ -372,7 +372,6 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from ..saving.serialization import deserialize_layer
         if isinstance(config, list):       # Keras 1: a bare list of layer configs
             config = {"layers": config}
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))

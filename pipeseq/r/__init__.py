@@ -2,7 +2,8 @@
 
 ``verbs`` (model verbs: compile, fit, freeze_weights, save_model_hdf5, ...), ``layers`` (the
 ``layer_*`` table), ``vocab`` (optimizer_*/loss_*/metric_*/callback_*/initializer_*...),
-``ops`` (``k_*`` backend functions, 1-based axes) over ``array_ops``.
+``ops`` (``k_*`` backend functions, 1-based axes) over ``array_ops``,
+``datasets`` (``dataset_*()`` and ``get_file()``, results as R named lists: ``rlist.RList``).
 """
 from .verbs import *  # noqa: F401,F403
 from .verbs import __all__ as _verbs_all
@@ -12,9 +13,12 @@ from .vocab import *  # noqa: F401,F403
 from .vocab import __all__ as _vocab_all
 from .ops import *  # noqa: F401,F403
 from .ops import __all__ as _ops_all
+from .datasets import *  # noqa: F401,F403
+from .datasets import __all__ as _datasets_all
 
-__all__ = list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all)
-del _verbs_all, _layers_all, _vocab_all, _ops_all
+__all__ = (list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all)
+           + list(_datasets_all))
+del _verbs_all, _layers_all, _vocab_all, _ops_all, _datasets_all
 
 # Every function of the R front end matches named arguments as R does (exact, then unique prefix).
 from .matching import wrap_namespace as _wrap_namespace  # noqa: E402

@@ -101,6 +101,7 @@ R_LAYERS = {
     "layer_lstm": ("LSTM", "units=32, return_sequences=True"),
     "layer_gru": ("GRU", "units=32"),
     "layer_embedding": ("Embedding", "input_dim=1000, output_dim=64"),
+    "layer_einsum_dense": ("EinsumDense", "equation='ab,bc->ac', output_shape=4"),
 }
 
 # Merging layers take ``inputs`` (a list of tensors) first, as in R keras3.
@@ -113,6 +114,10 @@ R_MERGE_LAYERS = {
     "layer_maximum": ("Maximum", ""),
     "layer_minimum": ("Minimum", ""),
     "layer_dot": ("Dot", "axes=1"),
+    # attention layers also take ``inputs`` = list(query, value[, key]) first
+    "layer_attention": ("Attention", "use_scale=True"),
+    "layer_additive_attention": ("AdditiveAttention", "use_scale=True"),
+    "layer_multi_head_attention": ("MultiHeadAttention", "num_heads=2, key_dim=16"),
 }
 
 # Wrappers take the wrapped ``layer`` after ``object``.
@@ -281,6 +286,8 @@ def _make_merge_fn(r_name, class_name, example):
             # `a | layer_add(b)` is R's `a |> layer_add(b)` = layer_add(a, b): wait for `a`.
             from .verbs import PipeVerb
             return PipeVerb(_merge_with(layer, tensors), (), {})
+        if getattr(layer, "call_args", None):      # mha(query, value, key)
+            return layer(*tensors)
         return layer(tensors)
     fn.__name__ = fn.__qualname__ = r_name
     fn.__doc__ = _doc(r_name, class_name, example, first="inputs")
@@ -291,6 +298,8 @@ def _make_merge_fn(r_name, class_name, example):
 def _merge_with(layer, later_inputs):
     def merge(piped):
         first = list(piped) if isinstance(piped, (list, tuple)) else [piped]
+        if getattr(layer, "call_args", None):      # query |> layer_attention(value)
+            return layer(*(first + later_inputs))
         return layer(first + later_inputs)
     merge.__name__ = layer.name
     return merge

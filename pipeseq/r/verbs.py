@@ -133,7 +133,7 @@ def keras_model_sequential(layers=None, name=None, input_shape=None, input_batch
     >>> model = keras_model_sequential(input_shape=4, name="my_sequential")
     >>> model | layer_dense(units=2)   # doctest: +SKIP
     """
-    from ..layers.base import InputLayer, Layer
+    from ..layers import InputLayer, Layer
     from ..models import Sequential
     if layers is not None and not isinstance(layers, (list, tuple)):
         if isinstance(layers, Layer):

@@ -29,7 +29,8 @@ import warnings
 from . import h5io, keras_zip
 from . import weights as wmod
 from .h5io import FileFormatError, WeightMismatchError
-from .serialization import UnsafeConfigError, deserialize_layer, prepare_config, serialize_layer
+from ..layers.serialization import UnsafeConfigError, deserialize_layer, serialize_layer
+from .serialization import prepare_config
 
 __all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_to_json",
            "model_from_json", "FileFormatError", "WeightMismatchError", "UnsafeConfigError"]
@@ -178,13 +179,12 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, **kwargs
 def _save_legacy_model(model, filepath, overwrite, include_optimizer):
     """Legacy full-model HDF5 with a Keras 2 style config (tf_keras and Keras 3 both load it)."""
     from . import keras2
-    from .serialization import compile_config
     config = keras2.model_config(model)
     with h5io.atomic_h5(filepath, overwrite) as f:
         f.attrs["backend"] = wmod.BACKEND
         f.attrs["keras_version"] = wmod.KERAS_VERSION
         f.attrs["model_config"] = json.dumps(config)
-        cc = compile_config(model) if include_optimizer else {}
+        cc = model.get_compile_config() if include_optimizer else {}
         if cc:
             n_out = len(getattr(model, "outputs", None) or [None])
             f.attrs["training_config"] = json.dumps(keras2.training_config(cc, n_out))

@@ -25,7 +25,7 @@ Example
 >>> cfg["config"]["layers"][0]["config"]["batch_input_shape"], cfg["config"]["layers"][1]["config"]["dtype"]
 ([None, 3], 'float32')
 """
-from .serialization import serialize_layer
+from ..layers.serialization import serialize_layer
 
 # Keras-3-only config keys tf_keras refuses, with the value at which they can be left out.
 _KERAS3_ONLY = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
@@ -64,7 +64,7 @@ def _model(entry, top):
         le = {"class_name": e["class_name"], "config": _layer_config(e)} if top else _nested(e)
         if functional:
             le["name"] = e.get("name", le["config"].get("name"))
-            le["inbound_nodes"] = [_node(n) for n in e.get("inbound_nodes", [])]
+            le["inbound_nodes"] = [_node(n, e["class_name"]) for n in e.get("inbound_nodes", [])]
         layers.append(le)
     out_cfg["layers"] = layers
     if functional:
@@ -140,11 +140,16 @@ def _dtype(d):
     return d
 
 
-def _node(n):
+def _node(n, class_name=None):
     """A Keras 3 inbound node ``{"args": [...], "kwargs": {}}`` as Keras 2's
     ``[[layer_name, node_index, tensor_index, kwargs], ...]``."""
     if isinstance(n, list):            # already Keras 2
         return n
+    from ..layers.base import get_layer_class
+    call_args = getattr(get_layer_class(class_name), "call_args", None) if class_name else None
+    if call_args:
+        from ..models.multi_arg_nodes import keras2_node
+        return keras2_node(n, call_args)
     kwargs = {k: v for k, v in (n.get("kwargs") or {}).items() if _plain_json(v)}
     out = []
 

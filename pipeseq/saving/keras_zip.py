@@ -24,6 +24,7 @@ import tempfile
 import zipfile
 
 from . import h5io
+from ..layers.serialization import serialize_layer
 from .h5io import FileFormatError
 
 JSON_LIMIT = 16 * 1024 * 1024
@@ -42,7 +43,6 @@ def is_zip(path):
 def write_keras_zip(model, path, overwrite=True, include_optimizer=True):
     """Write ``model`` as a ``.keras`` archive (atomically)."""
     from . import weights as wmod
-    from .serialization import serialize_layer
     from .weights import KERAS_VERSION
     config = serialize_layer(model)
     metadata = {"keras_version": KERAS_VERSION,

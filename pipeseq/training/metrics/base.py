@@ -11,7 +11,7 @@ Example
 """
 import numpy as np
 
-from . import losses as losses_mod
+from .. import losses as losses_mod
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -63,7 +63,8 @@ class Metric:
     """Base class: ``update_state``, ``result``, ``reset_state``."""
 
     def __init__(self, name=None, dtype=None):
-        self.name = name or type(self).__name__.lower()
+        self.name = name or snake_case(type(self).__name__)
+        self.dtype = dtype or "float32"
         self.reset_state()
 
     def reset_state(self):
@@ -73,10 +74,31 @@ class Metric:
         return self.total / self.count if self.count else 0.0
 
     def get_config(self):
-        return {"name": self.name}
+        return {"name": self.name, "dtype": getattr(self, "dtype", "float32")}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}>"
+
+
+def snake_case(name):
+    """Keras's automatic metric name: ``"TruePositives"`` -> ``"true_positives"``."""
+    import re
+    s = re.sub(r"\W+", "", re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name))
+    return re.sub("([a-z])([A-Z])", r"\1_\2", s).lower()
+
+
+_REGISTRY = {}    # Keras class name and its snake_case form -> metric class
+
+
+def register(cls):
+    """Make a metric class resolvable by ``get`` under its class name and snake_case name."""
+    _REGISTRY[cls.__name__] = cls
+    _REGISTRY.setdefault(snake_case(cls.__name__), cls)
+    return cls
 
 
 class Mean(Metric):
@@ -117,7 +139,7 @@ def _class(name, fn, defaults=None):
     def __init__(self, name=None, dtype=None, **kwargs):
         unknown = set(kwargs) - set(defaults)
         if unknown:
-            from ..utils import did_you_mean
+            from ...utils import did_you_mean
             bad = sorted(unknown)[0]
             raise TypeError(f"{cls_name}: unrecognized argument {bad!r}."
                             f"{did_you_mean(bad, list(defaults))} Accepted: "
@@ -178,12 +200,21 @@ def get(identifier, loss_name=None, name=None):
         return MeanMetricWrapper(identifier, name=name or identifier.name)
     if callable(identifier):
         return MeanMetricWrapper(identifier, name=name or getattr(identifier, "__name__", "metric"))
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        cls = _REGISTRY.get(identifier["class_name"])
+        if cls is None:
+            raise ValueError(f"Unknown metric class {identifier['class_name']!r} in config. "
+                             f"Known: {', '.join(sorted(c for c in _REGISTRY if c[0].isupper()))}")
+        return cls.from_config(dict(identifier.get("config") or {}))
     ident = str(identifier)
     key = _ALIASES.get(ident, ident)
     if key in ("accuracy", "crossentropy"):
         return _ShapeResolved(key, name or ident, loss_name)
     if key in _FUNCTIONS:
         return MeanMetricWrapper(_FUNCTIONS[key], name=name or ident)
-    from ..utils import did_you_mean
-    raise ValueError(f"Unknown metric: {identifier!r}.{did_you_mean(ident, ALL_NAMES)} "
-                     f"Expected one of: {', '.join(ALL_NAMES)}, or a function f(y_true, y_pred).")
+    if key in _REGISTRY:
+        return _REGISTRY[key]() if name is None else _REGISTRY[key](name=name)
+    from ...utils import did_you_mean
+    known = sorted(set(ALL_NAMES) | set(_REGISTRY))
+    raise ValueError(f"Unknown metric: {identifier!r}.{did_you_mean(ident, known)} "
+                     f"Expected one of: {', '.join(known)}, or a function f(y_true, y_pred).")

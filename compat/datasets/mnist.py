@@ -1,0 +1,4 @@
+"""``keras.datasets.mnist``: ``load_data`` (Keras's cache and file format)."""
+from pipeseq.datasets.mnist import load_data  # noqa: F401
+
+__all__ = ["load_data"]

@@ -1,0 +1,10 @@
+"""Symbolic graphs: what layers need to build them, below ``layers`` and ``models``.
+
+``KerasTensor`` and ``Node`` (:mod:`.tensor`), the symbolic call that records a
+node when a layer is called on tensors (:mod:`.symbolic`), and the walk from
+outputs back to inputs that orders a graph's nodes (:mod:`.traversal`). Imports
+nothing from the rest of pipeseq.
+"""
+from .tensor import KerasTensor, Node, flatten, format_shape, is_shape_list, is_symbolic  # noqa: F401
+from .symbolic import call_symbolic, input_tensor, layer_node_tensors  # noqa: F401
+from .traversal import map_graph, topo_order  # noqa: F401

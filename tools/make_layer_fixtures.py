@@ -1,0 +1,170 @@
+"""Keras-made fixtures for the layer catalogue: one small functional model per case.
+
+Run with the Keras virtualenv (never imported by pipeseq or its tests)::
+
+    KERAS_BACKEND=tensorflow /work/kenv/bin/python tools/make_layer_fixtures.py [--only CASE ...]
+
+Writes ``tests/fixtures/layers/<case>.npz`` and ``tests/fixtures/layers/MANIFEST.json``.
+Per case the npz holds ``x0, x1, ...`` (inputs), ``y0, y1, ...`` (Keras 3 outputs of an
+inference call), ``w0, w1, ...`` (the weights, drawn from a numpy RNG seeded by crc32
+of the case name) and, for cases with trainable weights, ``t0, t1, ...``: the weights
+after ``fit(x, target, batch_size=len(x), epochs=2, shuffle=False)`` with
+``SGD(learning_rate=0.05)`` and mean squared error on the first output (``target`` is
+``ty`` in the npz). The manifest holds each model's JSON (``model.to_json()``), so
+the test rebuilds the model from Keras's own config.
+"""
+import argparse
+import json
+import os
+import sys
+import zlib
+
+import numpy as np
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+import keras  # noqa: E402
+from keras import layers as L  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "layers")
+
+
+def _rng(name):
+    return np.random.default_rng(zlib.crc32(name.encode()))
+
+
+def _f(rng, *shape):
+    return rng.normal(size=shape).astype("float32")
+
+
+# ---------------------------------------------------------------- cases
+# name -> function(rng) -> (model, [inputs]); train flag in TRAIN.
+def attention_dot(rng):
+    q, v = keras.Input((3, 4)), keras.Input((5, 4))
+    return keras.Model([q, v], L.Attention()([q, v])), [_f(rng, 2, 3, 4), _f(rng, 2, 5, 4)]
+
+
+def attention_scaled_causal_scores(rng):
+    q, v, k = keras.Input((4, 3)), keras.Input((4, 2)), keras.Input((4, 3))
+    out, s = L.Attention(use_scale=True)([q, v, k], use_causal_mask=True,
+                                         return_attention_scores=True)
+    return keras.Model([q, v, k], [out, s]), [_f(rng, 2, 4, 3), _f(rng, 2, 4, 2), _f(rng, 2, 4, 3)]
+
+
+def attention_concat(rng):
+    q, v = keras.Input((3, 4)), keras.Input((5, 4))
+    out = L.Attention(use_scale=True, score_mode="concat")([q, v])
+    return keras.Model([q, v], out), [_f(rng, 2, 3, 4), _f(rng, 2, 5, 4)]
+
+
+def attention_masked(rng):
+    q, v = keras.Input((5,), dtype="int32"), keras.Input((6,), dtype="int32")
+    emb = L.Embedding(10, 4, mask_zero=True)
+    out = L.Attention()([emb(q), emb(v)])
+    xq = rng.integers(1, 10, (2, 5)).astype("int32"); xq[:, -1] = 0
+    xv = rng.integers(1, 10, (2, 6)).astype("int32"); xv[0, -2:] = 0
+    return keras.Model([q, v], out), [xq, xv]
+
+
+def additive_attention(rng):
+    q, v = keras.Input((3, 4)), keras.Input((5, 4))
+    return keras.Model([q, v], L.AdditiveAttention()([q, v])), [_f(rng, 2, 3, 4), _f(rng, 2, 5, 4)]
+
+
+def mha_self(rng):
+    x = keras.Input((5, 6))
+    return keras.Model(x, L.MultiHeadAttention(2, 3)(x, x)), [_f(rng, 2, 5, 6)]
+
+
+def mha_cross_key_scores(rng):
+    q, v, k = keras.Input((4, 6)), keras.Input((3, 5)), keras.Input((3, 2))
+    out, s = L.MultiHeadAttention(3, 2, value_dim=4, output_shape=7)(
+        q, v, key=k, return_attention_scores=True)
+    return keras.Model([q, v, k], [out, s]), [_f(rng, 2, 4, 6), _f(rng, 2, 3, 5), _f(rng, 2, 3, 2)]
+
+
+def mha_causal_masked(rng):
+    t = keras.Input((6,), dtype="int32")
+    e = L.Embedding(12, 8, mask_zero=True)(t)
+    out = L.MultiHeadAttention(2, 4, use_bias=False)(e, e, use_causal_mask=True)
+    x = rng.integers(1, 12, (3, 6)).astype("int32"); x[1, -2:] = 0
+    return keras.Model(t, out), [x]
+
+
+def mha_attention_mask(rng):
+    q, v, m = keras.Input((4, 6)), keras.Input((5, 6)), keras.Input((4, 5), dtype="bool")
+    out = L.MultiHeadAttention(2, 3)(q, v, attention_mask=m)
+    mask = rng.random((2, 4, 5)) > 0.3
+    mask[:, :, 0] = True
+    return keras.Model([q, v, m], out), [_f(rng, 2, 4, 6), _f(rng, 2, 5, 6), mask]
+
+
+def mha_rank4(rng):
+    x = keras.Input((2, 3, 4))
+    return keras.Model(x, L.MultiHeadAttention(2, 2)(x, x)), [_f(rng, 2, 2, 3, 4)]
+
+
+def einsum_dense(rng):
+    x = keras.Input((3, 4))
+    y = L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 5), bias_axes="de",
+                      activation="tanh")(x)
+    return keras.Model(x, y), [_f(rng, 2, 3, 4)]
+
+
+CASES = {f.__name__: f for f in [
+    attention_dot, attention_scaled_causal_scores, attention_concat, attention_masked,
+    additive_attention, mha_self, mha_cross_key_scores, mha_causal_masked, mha_attention_mask,
+    mha_rank4, einsum_dense]}
+# attention_dot has no weights; the masked cases' outputs carry a Keras mask, which Keras 3
+# applies to the loss (pipeseq's trainer does not yet), so they are inference-only here.
+NO_TRAIN = {"attention_dot", "attention_masked", "mha_causal_masked"}
+
+
+def make(name):
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    rng = _rng(name)
+    model, xs = CASES[name](rng)
+    weights = [(rng.normal(size=w.shape) * 0.5).astype("float32") for w in model.get_weights()]
+    model.set_weights(weights)
+    ys = model(xs if len(xs) > 1 else xs[0], training=False)
+    ys = [np.asarray(y) for y in (ys if isinstance(ys, (list, tuple)) else [ys])]
+    data = {f"x{i}": x for i, x in enumerate(xs)}
+    data.update({f"y{i}": y for i, y in enumerate(ys)})
+    data.update({f"w{i}": w for i, w in enumerate(weights)})
+    entry = {"model": json.loads(model.to_json()), "n_inputs": len(xs), "n_outputs": len(ys),
+             "n_weights": len(weights), "names": [w.path for w in model.weights]}
+    if model.trainable_weights and name not in NO_TRAIN:
+        train_model = keras.Model(model.inputs, model.outputs[0])
+        target = rng.normal(size=ys[0].shape).astype("float32")
+        train_model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mse")
+        hist = train_model.fit(xs if len(xs) > 1 else xs[0], target, batch_size=len(xs[0]),
+                               epochs=2, shuffle=False, verbose=0)
+        data["ty"] = target
+        data.update({f"t{i}": np.asarray(w) for i, w in enumerate(model.get_weights())})
+        entry["losses"] = [float(v) for v in hist.history["loss"]]
+    os.makedirs(OUT, exist_ok=True)
+    np.savez_compressed(os.path.join(OUT, f"{name}.npz"), **data)
+    return entry
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--only", nargs="*")
+    args = ap.parse_args(argv)
+    path = os.path.join(OUT, "MANIFEST.json")
+    manifest = {"versions": {"keras": keras.__version__, "numpy": np.__version__},
+                "cases": {}}
+    if args.only and os.path.exists(path):
+        with open(path) as f:
+            manifest["cases"] = json.load(f)["cases"]
+    for name in args.only or CASES:
+        manifest["cases"][name] = make(name)
+        print("made", name)
+    manifest["cases"] = dict(sorted(manifest["cases"].items()))
+    with open(path, "w") as f:
+        json.dump(manifest, f, indent=1, sort_keys=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
