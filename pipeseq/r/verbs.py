@@ -19,7 +19,7 @@ Example
 >>> model = model | compile(optimizer="sgd", loss="mse")
 >>> x, y = np.ones((8, 3)), np.zeros((8, 1))
 >>> history = model | fit(x, y, epochs=2, verbose=0)
->>> sorted(evaluate(model, x, y, verbose=0))
+>>> evaluate(model, x, y, verbose=0).names()
 ['loss']
 """
 import builtins
@@ -285,22 +285,25 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
 @_verb()
 def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
              steps=None, callbacks=None, **kwargs):
-    """Loss and metrics on test data, as a dict of named scores (R ``evaluate()``).
+    """Loss and metrics on test data, as R's named list of scores (R ``evaluate()``).
 
     Returns
     -------
-    dict
-        ``{"loss": ..., "accuracy": ...}`` (one entry per metric).
+    RList
+        ``loss``, then one element per metric: ``scores["loss"]``, ``scores.loss`` (R's
+        ``scores$loss``), ``scores[0]`` (R's ``scores[[1]]``), ``loss, acc = scores``.
 
     Example
     -------
     >>> scores = model | evaluate(x_test, y_test, verbose=0)       # doctest: +SKIP
-    >>> scores["loss"]                                             # doctest: +SKIP
+    >>> scores["loss"], scores.accuracy                            # doctest: +SKIP
     """
+    from .rlist import RList
     _require_model(object, "evaluate")
-    return object.evaluate(x, y, batch_size=batch_size, verbose=verbose,
-                           sample_weight=sample_weight, steps=steps, callbacks=callbacks,
-                           return_dict=True, **kwargs)
+    scores = object.evaluate(x, y, batch_size=batch_size, verbose=verbose,
+                             sample_weight=sample_weight, steps=steps, callbacks=callbacks,
+                             return_dict=True, **kwargs)
+    return RList(**scores)
 
 
 @_verb()
