@@ -149,7 +149,88 @@ def make_metrics():
     return {"cases": cases}
 
 
-PARTS = {"metrics": make_metrics}
+# ---------------------------------------------------------------- optimizers
+def optimizer_cases():
+    S = keras.optimizers.schedules
+    O = keras.optimizers
+    return [
+        ("adamw", lambda: O.AdamW(learning_rate=0.01, weight_decay=0.05)),
+        ("adamw_amsgrad", lambda: O.AdamW(learning_rate=0.01, amsgrad=False, beta_1=0.8)),
+        ("lion", lambda: O.Lion(learning_rate=0.003)),
+        ("lamb", lambda: O.Lamb(learning_rate=0.01)),
+        ("ftrl", lambda: O.Ftrl(learning_rate=0.05, l1_regularization_strength=0.001,
+                                l2_regularization_strength=0.01,
+                                l2_shrinkage_regularization_strength=0.001, beta=0.1)),
+        ("adafactor", lambda: O.Adafactor(learning_rate=0.01)),
+        ("adafactor_schedule", lambda: O.Adafactor(learning_rate=S.ExponentialDecay(0.05, 4, 0.9))),
+        ("muon", lambda: O.Muon(learning_rate=0.01)),
+        ("sgd_weight_decay", lambda: O.SGD(learning_rate=0.05, momentum=0.9, weight_decay=0.01)),
+        ("adam_ema", lambda: O.Adam(learning_rate=0.01, use_ema=True, ema_momentum=0.9)),
+        ("adam_ema_overwrite", lambda: O.Adam(learning_rate=0.01, use_ema=True, ema_momentum=0.8,
+                                              ema_overwrite_frequency=3)),
+        ("sgd_accumulation", lambda: O.SGD(learning_rate=0.1, gradient_accumulation_steps=2)),
+        ("adam_accumulation", lambda: O.Adam(learning_rate=0.01, gradient_accumulation_steps=3)),
+        ("adam_global_clipnorm", lambda: O.Adam(learning_rate=0.01, global_clipnorm=0.05)),
+        ("rmsprop_clipnorm", lambda: O.RMSprop(learning_rate=0.01, clipnorm=0.02)),
+        ("sgd_exponential", lambda: O.SGD(learning_rate=S.ExponentialDecay(0.1, 3, 0.8, staircase=True))),
+        ("adam_cosine_warmup", lambda: O.Adam(learning_rate=S.CosineDecay(
+            0.0, decay_steps=6, warmup_target=0.02, warmup_steps=3, alpha=0.1))),
+        ("rmsprop_piecewise", lambda: O.RMSprop(learning_rate=S.PiecewiseConstantDecay(
+            [3, 6], [0.01, 0.005, 0.001]))),
+        ("nadam_polynomial", lambda: O.Nadam(learning_rate=S.PolynomialDecay(0.01, 5, 0.001, power=2.0))),
+        ("adagrad_inverse_time", lambda: O.Adagrad(learning_rate=S.InverseTimeDecay(0.1, 2, 0.5))),
+        ("sgd_cosine_restarts", lambda: O.SGD(learning_rate=S.CosineDecayRestarts(0.1, 2, t_mul=2.0,
+                                                                                   m_mul=0.8))),
+        ("loss_scale_adam", lambda: O.LossScaleOptimizer(O.Adam(learning_rate=0.01))),
+    ]
+
+
+def make_optimizers():
+    rng = np.random.default_rng(7)
+    x = r4(rng.normal(size=(24, 3)))
+    y = r4(rng.normal(size=(24, 2)))
+    shapes = [(3, 5), (5,), (5, 2), (2,)]
+    w0 = [r4(rng.normal(size=s) * 0.5) for s in shapes]
+    runs = []
+    for name, make in optimizer_cases():
+        keras.utils.clear_session()
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(5, activation="tanh"),
+                                  keras.layers.Dense(2)])
+        model.set_weights([w.astype("float32") for w in w0])
+        opt = make()
+        model.compile(optimizer=opt, loss="mse")
+        hist = model.fit(x.astype("float32"), y.astype("float32"), batch_size=8, epochs=2,
+                         shuffle=False, verbose=0)
+        runs.append({"name": name, "optimizer": keras.optimizers.serialize(opt),
+                     "loss": [float(v) for v in hist.history["loss"]],
+                     "weights": [tolist(w) for w in model.get_weights()],
+                     "n_optimizer_variables": len(opt.variables),
+                     "optimizer_variable_shapes": [list(v.shape) for v in opt.variables]})
+    return {"x": tolist(x), "y": tolist(y), "initial_weights": [tolist(w) for w in w0],
+            "runs": runs}
+
+
+# ----------------------------------------------------------------- schedules
+def make_schedules():
+    S = keras.optimizers.schedules
+    cases = [S.ExponentialDecay(0.1, 7, 0.96), S.ExponentialDecay(0.1, 7, 0.5, staircase=True),
+             S.PiecewiseConstantDecay([10, 20], [0.1, 0.01, 0.001]),
+             S.PolynomialDecay(0.1, 30, 0.001), S.PolynomialDecay(0.1, 12, 0.01, power=0.5, cycle=True),
+             S.InverseTimeDecay(0.1, 5, 0.5), S.InverseTimeDecay(0.1, 5, 0.5, staircase=True),
+             S.CosineDecay(0.1, 40), S.CosineDecay(0.1, 40, alpha=0.2),
+             S.CosineDecay(0.0, 30, warmup_target=0.1, warmup_steps=10),
+             S.CosineDecayRestarts(0.1, 10), S.CosineDecayRestarts(0.1, 10, t_mul=1.0, m_mul=0.5),
+             S.CosineDecayRestarts(0.05, 7, t_mul=1.5, m_mul=0.9, alpha=0.1)]
+    steps = [0, 1, 2, 3, 5, 7, 9, 10, 11, 13, 19, 20, 21, 29, 30, 31, 39, 40, 41, 55, 77, 100, 1000]
+    out = []
+    for sch in cases:
+        out.append({"serialized": keras.optimizers.schedules.serialize(sch),
+                    "steps": steps,
+                    "values": [float(np.float32(sch(s))) for s in steps]})
+    return {"cases": out}
+
+
+PARTS = {"metrics": make_metrics, "optimizers": make_optimizers, "schedules": make_schedules}
 
 
 def main(argv):

@@ -161,19 +161,11 @@ def _by_name_map(model, f):
 
 # ------------------------------------------------------------------ optimizer
 def optimizer_state(model, optimizer):
-    """Keras 3 order: iteration, learning_rate, then each trainable variable's slots."""
-    if optimizer is None or not getattr(optimizer, "iterations", 0):
+    """Keras 3 order: iteration, learning_rate (unless a schedule), EMA averages, gradient
+    accumulators, then each trainable variable's slots."""
+    if optimizer is None:
         return None
-    out = [np.asarray(optimizer.iterations, dtype="int64"),
-           np.asarray(optimizer.learning_rate, dtype="float32")]
-    for v in model.trainable_weights:
-        slots = optimizer._slots.get(id(v))
-        if slots is None:
-            if optimizer._slot_names:
-                return None          # state incomplete: do not write a misleading group
-            continue
-        out.extend(slots)
-    return out
+    return optimizer.state_values(model.trainable_weights)
 
 
 def read_optimizer_keras3(model, optimizer, f):
@@ -181,31 +173,26 @@ def read_optimizer_keras3(model, optimizer, f):
     if optimizer is None or "optimizer/vars" not in f:
         return None
     g = f["optimizer/vars"]
-    n_slots = len(optimizer._slot_names)
     train = model.trainable_weights
-    expected = 2 + n_slots * len(train)
+    layout = optimizer.state_layout(train)
+    head = 2 if optimizer.has_learning_rate_variable else 1
+    expected = head + len(layout)
     if len(g) != expected:
         warnings.warn(f"Skipping optimizer state: the file has {len(g)} optimizer variables, "
                       f"the model's {type(optimizer).__name__} needs {expected}.", stacklevel=3)
         return None
     try:
         it = h5io.read_checked(g["0"], (), "int64", "Optimizer", "iteration")
-        slots, i = {}, 2
-        for v in train:
-            vals = []
-            for s in optimizer._slot_names:
-                vals.append(h5io.read_checked(g[str(i)], v.shape, v.dtype, "Optimizer",
-                                              f"{v.path}_{s}"))
-                i += 1
-            slots[id(v)] = vals
+        arrays = [h5io.read_checked(g[str(head + i)], shape,
+                                    "float32" if v is None else v.dtype, "Optimizer",
+                                    group if v is None else f"{v.path}_{group}")
+                  for i, (v, group, shape) in enumerate(layout)]
     except (WeightMismatchError, KeyError) as e:
         warnings.warn(f"Skipping optimizer state: {e}", stacklevel=3)
         return None
 
     def apply():
-        optimizer.iterations = int(it)
-        optimizer._slots = slots
-        optimizer._slot_order = list(train) if n_slots else []
+        optimizer.set_state_values(train, int(it), arrays)
     return apply
 
 

@@ -13,6 +13,7 @@ import os
 
 import numpy as np
 
+from ..plotting import plot_history
 from .progbar import Progbar
 
 
@@ -136,7 +137,6 @@ class History(Callback):
 
     def plot(self, metrics=None, filename=None):
         """One panel per metric, training and validation against epoch (matplotlib)."""
-        from ..plotting import plot_history
         return plot_history(self, metrics=metrics, filename=filename)
 
     def to_dataframe(self):

@@ -371,9 +371,10 @@ class Trainer:
             self._build_metrics()
         self._plan_gradients()
         history = callbacks_mod.History()
-        cbs = [history] + list(callbacks or [])
-        if verbose:
-            cbs.append(callbacks_mod.ProgbarLogger(verbose))
+        # Keras's order: the progress bar first, History last (it sees what callbacks add to
+        # the logs, e.g. ReduceLROnPlateau's learning_rate).
+        cbs = ([callbacks_mod.ProgbarLogger(verbose)] if verbose else []) + list(callbacks or [])
+        cbs.append(history)
         params = {"verbose": verbose, "epochs": epochs, "steps": steps, "samples": n,
                   "batch_size": batch_size, "val_samples": 0 if val is None else len(val[0][0])}
         cb = callbacks_mod.CallbackList(cbs, self, params)
@@ -446,6 +447,8 @@ class Trainer:
             cb.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
+        if epochs > initial_epoch:
+            self.optimizer.finalize_variable_values(self.trainable_weights)   # EMA -> weights
         cb.call("on_train_end", logs)
         self._strategy = None
         return history

@@ -1,4 +1,5 @@
-"""``keras.optimizers``: SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam.
+"""``keras.optimizers``: SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, AdamW, Lion,
+Lamb, Ftrl, Adafactor, Muon, LossScaleOptimizer; ``keras.optimizers.schedules``.
 
 Each name is a thin wrapper over pipeseq's optimizer: calling it returns the
 engine optimizer. Keras 1/2 spellings are accepted with a one-time
@@ -17,9 +18,12 @@ Example
 (0.1, 0.9, True)
 """
 from pipeseq.training import optimizers as _engine
-from pipeseq.training.optimizers import Optimizer, get, serialize  # noqa: F401
+from pipeseq.training.optimizers import (AdamW, Adafactor, Ftrl, Lamb, Lion,  # noqa: F401
+                                         LossScaleOptimizer, Muon, Optimizer, get, serialize)
 
-from ._legacy import ANY_VALUE, Spec, make_wrapper
+from . import schedules  # noqa: F401
+
+from .._legacy import ANY_VALUE, Spec, make_wrapper
 
 _LR = Spec(renames={"lr": "learning_rate"}, era="Keras 2",
            warn_only={"decay": "a learning-rate schedule (pipeseq still applies "
@@ -45,8 +49,21 @@ def deserialize(config, custom_objects=None):
 
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "Adagrad", "Adadelta", "Adamax", "Nadam",
-           "get", "serialize", "deserialize"]
+           "AdamW", "Adafactor", "Ftrl", "Lamb", "Lion", "LossScaleOptimizer", "Muon",
+           "get", "serialize", "deserialize", "schedules", "legacy"]
 
-from ._reexport import suggest_getattr as _suggest_getattr  # noqa: E402
+
+class _Legacy:
+    """``keras.optimizers.legacy.X`` (Keras 2.11+ kept the old optimizers there): the same classes."""
+
+    def __getattr__(self, name):
+        if name in __all__ and name[0].isupper():
+            return globals()[name]
+        raise AttributeError(f"module 'compat.optimizers.legacy' has no attribute {name!r}")
+
+
+legacy = _Legacy()
+
+from .._reexport import suggest_getattr as _suggest_getattr  # noqa: E402
 
 __getattr__ = _suggest_getattr(__name__)   # unknown names: AttributeError with "Did you mean"
