@@ -9,6 +9,7 @@ One module per topic, each with its ``__all__``; this package re-exports them al
 * ``datasets``: ``dataset_*()`` and ``get_file()``, results as R named lists (``rlist.RList``);
 * ``preprocessing``: ``array_reshape``, ``pad_sequences``, ``text_tokenizer``..., ``image_*``,
   ``flow_images_from_*``, ``*_dataset_from_*``;
+* ``applications``: ``application_*`` and their preprocessing helpers;
 * ``keras2``: R keras 2.x habits (``backend()``, ``serialize_model()``, ...).
 
 Every exported function matches named arguments as R does (``matching``: exact, then a
@@ -18,7 +19,8 @@ import importlib as _importlib
 
 from .matching import wrap_namespace as _wrap_namespace
 
-_MODULES = ["verbs", "layers", "vocab", "ops", "datasets", "preprocessing", "keras2"]
+_MODULES = ["verbs", "layers", "vocab", "ops", "datasets", "preprocessing", "applications",
+            "keras2"]
 
 __all__ = []
 for _name in _MODULES:
