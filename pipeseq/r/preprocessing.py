@@ -25,7 +25,7 @@ from ..preprocessing import sequence as _seq
 from ..preprocessing import text as _text
 from ..preprocessing.image_generator import ImageDataGenerator
 from .rlist import RList
-from .verbs import _verb
+from .verbs.base import _verb
 
 __all__ = ["array_reshape", "pad_sequences", "skipgrams", "make_sampling_table",
            "text_to_word_sequence", "text_one_hot", "text_hashing_trick", "text_tokenizer",
