@@ -120,3 +120,16 @@ def test_yaml_is_refused_with_the_json_advice():
     for call in (lambda: model_to_yaml(model), lambda: model_from_yaml("x")):
         with pytest.raises(NotImplementedError, match="model_to_json"):
             call()
+
+
+def test_a_single_callback_needs_no_list():
+    # R: model %>% fit(x, y, callbacks = callback_early_stopping(monitor = "loss"))
+    from pipeseq import callback_early_stopping, callback_lambda
+    model = keras_model_sequential(input_shape=3) | layer_dense(units=1)
+    model | compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((8, 3)), np.zeros((8, 1))
+    seen = []
+    history = model | fit(x, y, epochs=3, verbose=0,
+                          callbacks=callback_lambda(on_epoch_end=lambda epoch, logs: seen.append(epoch)))
+    assert seen == [0, 1, 2] and len(history.epoch) == 3
+    model | fit(x, y, epochs=2, verbose=0, callbacks=callback_early_stopping(monitor="loss"))
