@@ -91,6 +91,8 @@ def reset_uids():
 
 
 # -------------------------------------------------------------------- Layer
+_NO_INPUT = type("_NoInput", (), {"__repr__": lambda self: "<no input>"})()
+
 _BASE_KWARGS = ("name", "trainable", "dtype", "input_shape", "input_dim", "batch_input_shape",
                 "batch_size", "weights", "input_length", "batch_shape")
 
@@ -345,8 +347,18 @@ class Layer:
             x = x.astype(self.dtype)
         return x
 
-    def __call__(self, x, training=False, mask=None, **kwargs):
-        """Inference on arrays; on symbolic tensors, adds this layer to a graph."""
+    def __call__(self, x=_NO_INPUT, training=False, mask=None, **kwargs):
+        """Inference on arrays; on symbolic tensors, adds this layer to a graph.
+
+        Called with no input, the layer returns itself: a pipe stage, so that R's
+        ``x |> layer()`` translates to ``x | layer()`` (= ``layer(x)``), and
+        ``model | layer()`` adds it, as R's ``compose_layer()`` does.
+        """
+        if x is _NO_INPUT:
+            if kwargs or mask is not None:
+                raise TypeError(f"Layer '{self.name}' was called with options but no input. "
+                                f"Received: {sorted(kwargs) or ['mask']}")
+            return self
         if is_symbolic(x):
             return call_symbolic(self, x, **kwargs)
         if is_traced(x) or (isinstance(x, (list, tuple)) and any(is_traced(a) for a in x)):
