@@ -205,7 +205,7 @@ def _build_from_config(config, custom_objects, keras_version, filepath, budget=N
         raise FileFormatError(f"{label}: the model config is not a Keras model config.")
     configcheck.check_config(config, label)
     try:
-        config = prepare_config(config, keras_version)
+        config = prepare_config(config, keras_version, custom_objects)
         if budget is None:
             model = deserialize_layer(config, custom_objects=custom_objects)
         else:
