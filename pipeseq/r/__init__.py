@@ -4,8 +4,8 @@
 ``layer_*`` table), ``vocab`` (optimizer_*/loss_*/metric_*/callback_*/initializer_*...),
 ``ops`` (``k_*`` backend functions, 1-based axes) over ``array_ops``,
 ``datasets`` (``dataset_*()`` and ``get_file()``, results as R named lists: ``rlist.RList``),
-``preprocessing`` (``array_reshape``, ``pad_sequences``, ``text_tokenizer``..., ``image_*``,
-``flow_images_from_*``, ``*_dataset_from_*``),
+``text_data`` (``array_reshape``, ``pad_sequences``, ``text_tokenizer``...), ``image_data``
+(``image_*``, ``flow_images_from_*``, ``*_dataset_from_*``),
 ``applications`` (``application_*`` and their preprocessing helpers).
 """
 from .verbs import *  # noqa: F401,F403
@@ -18,14 +18,17 @@ from .ops import *  # noqa: F401,F403
 from .ops import __all__ as _ops_all
 from .datasets import *  # noqa: F401,F403
 from .datasets import __all__ as _datasets_all
-from .preprocessing import *  # noqa: F401,F403
-from .preprocessing import __all__ as _preprocessing_all
+from .text_data import *  # noqa: F401,F403
+from .text_data import __all__ as _text_all
+from .image_data import *  # noqa: F401,F403
+from .image_data import __all__ as _image_all
 from .applications import *  # noqa: F401,F403
 from .applications import __all__ as _apps_all
 
 __all__ = (list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all)
-           + list(_datasets_all) + list(_preprocessing_all) + list(_apps_all))
-del _verbs_all, _layers_all, _vocab_all, _ops_all, _datasets_all, _preprocessing_all, _apps_all
+           + list(_datasets_all) + list(_text_all) + list(_image_all) + list(_apps_all))
+del (_verbs_all, _layers_all, _vocab_all, _ops_all, _datasets_all, _text_all, _image_all,
+     _apps_all)
 
 # Every function of the R front end matches named arguments as R does (exact, then unique prefix).
 from .matching import wrap_namespace as _wrap_namespace  # noqa: E402
