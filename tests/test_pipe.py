@@ -163,14 +163,17 @@ def test_fit_initial_epoch_is_one_based():
         fit(model, x, y, epochs=3, initial_epoch=0, verbose=0)
 
 
-def test_evaluate_returns_named_dict():
+def test_evaluate_returns_an_r_named_list():
     model = _mlp() | compile(optimizer="sgd", loss="categorical_crossentropy",
                              metrics="accuracy")
     x, y = _data()
     scores = model | evaluate(x, y, verbose=0)
-    assert list(scores) == ["loss", "accuracy"]
+    assert scores.names() == ["loss", "accuracy"]                 # R: names(scores)
+    assert scores.loss == scores["loss"] == scores[0]              # scores$loss, scores[[1]]
+    loss, acc = scores                                             # c(loss, acc) %<-% scores
+    assert (loss, acc) == (scores["loss"], scores["accuracy"])
     again = evaluate(model, x, y, verbose=0, batch_size=128)
-    assert list(again) == list(scores)
+    assert again.names() == scores.names()
     assert again["loss"] == pytest.approx(scores["loss"], rel=1e-6)
     assert 0 <= scores["accuracy"] <= 1
 

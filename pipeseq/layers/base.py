@@ -55,7 +55,8 @@ def _import_all_layers():
     for mod in ("input_layer", "core", "activation", "normalization", "noise", "conv",
                 "conv_transpose", "conv_depthwise", "pooling", "reshaping", "recurrent",
                 "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
-                "einsum_dense", "attention", "multi_head_attention"):
+                "einsum_dense", "attention", "multi_head_attention", "volumetric",
+                "normalization_group", "regularization"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
@@ -87,6 +88,8 @@ def reset_uids():
 
 
 # -------------------------------------------------------------------- Layer
+_NO_INPUT = type("_NoInput", (), {"__repr__": lambda self: "<no input>"})()
+
 _BASE_KWARGS = ("name", "trainable", "dtype", "input_shape", "input_dim", "batch_input_shape",
                 "batch_size", "weights", "input_length", "batch_shape")
 
@@ -300,8 +303,18 @@ class Layer:
             x = x.astype(self.dtype)
         return x
 
-    def __call__(self, x, training=False, mask=None, **kwargs):
-        """Inference on arrays; on symbolic tensors, adds this layer to a graph."""
+    def __call__(self, x=_NO_INPUT, training=False, mask=None, **kwargs):
+        """Inference on arrays; on symbolic tensors, adds this layer to a graph.
+
+        Called with no input, the layer returns itself: a pipe stage, so that R's
+        ``x |> layer()`` translates to ``x | layer()`` (= ``layer(x)``), and
+        ``model | layer()`` adds it, as R's ``compose_layer()`` does.
+        """
+        if x is _NO_INPUT:
+            if kwargs or mask is not None:
+                raise TypeError(f"Layer '{self.name}' was called with options but no input. "
+                                f"Received: {sorted(kwargs) or ['mask']}")
+            return self
         if is_symbolic(x):
             return call_symbolic(self, x, **kwargs)
         x = self._convert_input(x)
