@@ -238,7 +238,7 @@ def _legacy_file_layers(g):
     if "layer_names" not in g.attrs and "layer_names0" not in g.attrs:
         raise FileFormatError(f"'{g.file.filename}': missing the 'layer_names' attribute.")
     out = []
-    for name in h5safe.names_attr(g, "layer_names"):
+    for name in h5safe.names_attr(g, "layer_names", paths=True):   # Keras 2 allowed "a/b"
         lg = h5safe.get(g, name, "group")
         if lg is None:
             raise FileFormatError(f"'{g.file.filename}': layer {short_repr(name)} is listed in "

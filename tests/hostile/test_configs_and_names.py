@@ -39,7 +39,12 @@ def _set(path, value):
 
 L1 = ["config", "layers", 1, "config"]       # the first Dense layer's config
 BAD_CONFIGS = {
-    "lambda_layer": (_set(["config", "layers", 1, "class_name"], "Lambda"), UnsafeConfigError),
+    "lambda_layer": (_set(["config", "layers", 1], {
+        "module": "keras.layers", "class_name": "Lambda", "registered_name": None,
+        "config": {"name": "dense", "function": {"class_name": "__lambda__", "config": {
+            "code": "4wEAAAAAAAAAAAAAAAEAAAACAAAAQwAAAHMIAAAAfABkARQAUwApAk7pAgAAAKkAKQHaAXhyAgAAA"
+                    "HICAAAA+gc8c3RkaW4++gg8bGFtYmRhPgEAAADzAAAAAA==",
+            "defaults": None, "closure": None}}}}), UnsafeConfigError),
     "unknown_class": (_set(["config", "layers", 1, "class_name"], "EvilLayer"),
                       UnsafeConfigError),
     "custom_function_activation": (_set(L1 + ["activation"], {
