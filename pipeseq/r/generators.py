@@ -4,7 +4,7 @@ A generator is a Python generator or iterator, a ``Sequence``/``PyDataset``
 (``flow_images_from_directory()`` returns one), or -- R's way -- a function called
 with no arguments that returns one batch, ``list(x, y)`` (``[x, y]``), per call.
 """
-from .verbs import _require_model, _verb
+from .verbs.base import _require_model, _verb
 
 __all__ = ["fit_generator", "evaluate_generator", "predict_generator"]
 
