@@ -147,7 +147,8 @@ def r_function(fn, target=None):
         Same name, docstring, signature and attributes as ``fn``.
     """
     names, var_kw = _signature_names(fn)
-    first = _required_first(fn)
+    # verbs (compile, fit, ...) already wait for their object themselves
+    first = None if hasattr(fn, "_pipeseq_verb_fn") else _required_first(fn)
     names = [n for n in names if n != "object"]
     if target is None and getattr(fn, "keras_class_name", None):
         target = functools.partial(_layer_class_or_none, fn.keras_class_name)
