@@ -1,9 +1,30 @@
 """Depthwise and separable convolutions: DepthwiseConv2D, SeparableConv2D."""
 from .. import initializers, regularizers
 from ..kernels import conv as ops
+from ..kernels import conv_depthwise as dw_ops
 from .base import register
 from .conv_base import (_BaseConv, _ser, channels_of, join_shape, to_channels_last,
                    to_data_format)
+
+def _depthwise(layer, x, kernel):
+    """``(h, cache)``: the direct kernel (``method="auto"``), or the grouped im2col/fft paths."""
+    if layer.method == "auto" and ops.default_method() == "auto":
+        h, cache = dw_ops.depthwise_forward(x, kernel, layer.strides, layer.padding,
+                                            layer.dilation_rate)
+        return h, ("direct", cache)
+    h, cache = ops.conv_forward(x, ops.depthwise_kernel_to_grouped(kernel), layer.strides,
+                                layer.padding, layer.dilation_rate, groups=kernel.shape[2],
+                                method=layer.method)
+    return h, ("grouped", cache)
+
+
+def _depthwise_grads(cache, dh, kernel_shape):
+    kind, cache = cache
+    if kind == "direct":
+        return dw_ops.depthwise_backward(cache, dh)
+    dx, dk = ops.conv_backward(cache, dh)
+    return dx, dk.reshape(kernel_shape)
+
 
 @register
 class DepthwiseConv2D(_BaseConv):
@@ -47,17 +68,14 @@ class DepthwiseConv2D(_BaseConv):
     def forward(self, x, training=False):
         c = self.kernel.shape[2]
         self._check_input(x, c)
-        z, conv_cache = ops.conv_forward(
-            to_channels_last(x, self.data_format), ops.depthwise_kernel_to_grouped(self.kernel.value),
-            self.strides, self.padding, self.dilation_rate, groups=c, method=self.method)
+        z, conv_cache = _depthwise(self, to_channels_last(x, self.data_format), self.kernel.value)
         y, z = self._finish(z)
         return to_data_format(y, self.data_format), (conv_cache, z, y)
 
     def backward(self, cache, dy):
         conv_cache, z, y = cache
         dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
-        dx, dk = ops.conv_backward(conv_cache, dz)
-        dk = dk.reshape(self.kernel.shape)
+        dx, dk = _depthwise_grads(conv_cache, dz, self.kernel.shape)
         return to_data_format(dx, self.data_format), ([dk, db] if self.use_bias else [dk])
 
     def get_config(self):
@@ -118,12 +136,10 @@ class SeparableConv2D(_BaseConv):
     def forward(self, x, training=False):
         c = self.depthwise_kernel.shape[2]
         self._check_input(x, c)
-        h, dw_cache = ops.conv_forward(
-            to_channels_last(x, self.data_format),
-            ops.depthwise_kernel_to_grouped(self.depthwise_kernel.value),
-            self.strides, self.padding, self.dilation_rate, groups=c, method=self.method)
+        h, dw_cache = _depthwise(self, to_channels_last(x, self.data_format),
+                                 self.depthwise_kernel.value)
         pw = self.pointwise_kernel.value[0, 0]
-        z = h @ pw
+        z = (h.reshape(-1, h.shape[-1]) @ pw).reshape(h.shape[:-1] + (pw.shape[1],))  # one GEMM
         y, z = self._finish(z)
         return to_data_format(y, self.data_format), (dw_cache, h, pw, z, y)
 
@@ -131,8 +147,9 @@ class SeparableConv2D(_BaseConv):
         dw_cache, h, pw, z, y = cache
         dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
         dpw = (h.reshape(-1, h.shape[-1]).T @ dz.reshape(-1, dz.shape[-1]))[None, None]
-        dx, ddw = ops.conv_backward(dw_cache, dz @ pw.T)
-        grads = [ddw.reshape(self.depthwise_kernel.shape), dpw]
+        dh = (dz.reshape(-1, dz.shape[-1]) @ pw.T).reshape(h.shape)
+        dx, ddw = _depthwise_grads(dw_cache, dh, self.depthwise_kernel.shape)
+        grads = [ddw, dpw]
         return to_data_format(dx, self.data_format), grads + ([db] if self.use_bias else [])
 
     def get_config(self):
