@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from pipeseq import Sequential
+from pipeseq.custom_objects import register_keras_serializable
 from pipeseq.layers import Dense
 from pipeseq.saving import api
 from pipeseq.saving.inspect import main_inspect
@@ -156,6 +157,12 @@ def _d(units=3, **kw):
 # {class name: (constructor kwargs, or a function returning them; input shape without the batch
 # axis, or a list of shapes for layers with several inputs)}. Every class registered in
 # pipeseq.layers.base.LAYER_CLASSES must be here (aliases share their class's entry).
+@register_keras_serializable(package="tests")
+def affine_for_lambda(x):
+    """A named function: a saved Lambda finds it through the registry when loading."""
+    return x * 2.0 + 1.0
+
+
 LAYER_TABLE = {
     "InputLayer": ({"shape": (4,)}, (4,)),
     "Sequential": (lambda: {"layers": [Dense(3, input_shape=(4,)), Dense(2)]}, (4,)),
@@ -222,12 +229,29 @@ LAYER_TABLE = {
     "Minimum": ({}, [(4,), (4,)]),
     "Concatenate": ({"axis": 1}, [(2, 3), (1, 3)]),
     "Dot": ({"axes": (2, 2), "normalize": True}, [(3, 4), (2, 4)]),
+    "Lambda": ({"function": affine_for_lambda}, (4,)),
     "EinsumDense": ({"equation": "abc,cde->abde", "output_shape": (None, 2, 3),
                      "bias_axes": "de", "activation": "relu"}, (3, 4)),
     "Attention": ({"use_scale": True, "score_mode": "concat"}, [(3, 4), (5, 4)]),
     "AdditiveAttention": ({"dropout": 0.1}, [(3, 4), (5, 4), (5, 4)]),
     "MultiHeadAttention": ({"num_heads": 2, "key_dim": 3, "value_dim": 2, "output_shape": 5},
                            [(3, 4), (5, 6), (5, 2)]),
+    "Conv3D": ({"filters": 2, "kernel_size": 2, "strides": (1, 2, 1), "padding": "same"},
+               (3, 4, 3, 2)),
+    "Conv3DTranspose": ({"filters": 2, "kernel_size": 2, "strides": 2}, (2, 2, 2, 2)),
+    "DepthwiseConv1D": ({"kernel_size": 2, "depth_multiplier": 2}, (5, 2)),
+    "SeparableConv1D": ({"filters": 3, "kernel_size": 2, "depth_multiplier": 2}, (5, 2)),
+    "MaxPooling3D": ({"pool_size": 2, "padding": "same"}, (3, 4, 3, 2)),
+    "AveragePooling3D": ({"pool_size": (2, 1, 2)}, (4, 3, 4, 2)),
+    "GlobalMaxPooling3D": ({"keepdims": True}, (2, 3, 2, 2)),
+    "GlobalAveragePooling3D": ({}, (2, 3, 2, 2)),
+    "UpSampling3D": ({"size": (1, 2, 2)}, (2, 2, 2, 1)),
+    "ZeroPadding3D": ({"padding": (1, 0, 2)}, (2, 2, 2, 1)),
+    "Cropping3D": ({"cropping": ((1, 0), (0, 1), 1)}, (3, 3, 4, 1)),
+    "GroupNormalization": ({"groups": 2, "epsilon": 0.01}, (3, 4)),
+    "UnitNormalization": ({"axis": [1, 2]}, (3, 4)),
+    "ActivityRegularization": ({"l1": 0.01, "l2": 0.1}, (4,)),
+    "SpatialDropout3D": ({"rate": 0.2}, (2, 2, 2, 3)),
     "Merge": (lambda: {"layers": [Sequential([Dense(3, input_dim=4)]),
                                   Sequential([Dense(3, input_dim=2)])], "mode": "concat"},
               [(4,), (2,)]),
