@@ -1,41 +1,12 @@
 """Inception-ResNet V2 (Szegedy et al., 2016), as ``keras.applications.inception_resnet_v2``
 builds it, with Keras's ``CustomScaleLayer`` (``inputs[0] + inputs[1] * scale``)."""
 from .. import backend
-from ..kernels import core as ops
 from ..layers import (Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense,
-                      GlobalAveragePooling2D, Layer, MaxPooling2D)
-from ..layers.base import register
-from ..layers.merge import Concatenate
+                      GlobalAveragePooling2D, MaxPooling2D)
+from ..layers.merge import Concatenate, CustomScaleLayer
 from . import _common, _weights, imagenet_utils
 
 BASE_WEIGHT_URL = _weights.BASE_URL + "inception_resnet_v2/"
-
-
-@register
-class CustomScaleLayer(Layer):
-    """The residual sum of Inception-ResNet: ``inputs[0] + inputs[1] * scale``.
-
-    >>> import numpy as np
-    >>> CustomScaleLayer(0.5)([np.ones((1, 2)), np.ones((1, 2))])
-    array([[1.5, 1.5]], dtype=float32)
-    """
-
-    def __init__(self, scale, **kwargs):
-        super().__init__(**kwargs)
-        self.scale = float(scale)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape[0])
-
-    def forward(self, x, training=False):
-        shortcut, residual = x
-        return ops.affine_forward(residual, self.scale, shortcut), None
-
-    def backward(self, cache, dy):
-        return [dy, ops.affine_backward(self.scale, dy)], []
-
-    def get_config(self):
-        return {**super().get_config(), "scale": self.scale}
 
 
 def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="relu",
