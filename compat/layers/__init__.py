@@ -127,6 +127,13 @@ def _lookup(name):
     if name == "Layer":
         from pipeseq.layers.base import Layer
         return Layer
+    if name == "InputSpec":
+        from pipeseq.layers.input_spec import InputSpec
+        return InputSpec
+    if name in ("serialize", "deserialize"):     # keras.layers.serialize / deserialize
+        from pipeseq.layers import serialization
+        return serialization.serialize_layer if name == "serialize" else \
+            serialization.deserialize_layer
     reg = _registry()
     if name in _specs.LEGACY_CLASSES:
         target, spec = _specs.LEGACY_CLASSES[name]
@@ -147,7 +154,7 @@ def _all_names():
     reg = _registry()
     names = {n for n, c in reg.items() if _is_layer_class(c) and not n.startswith("_")}
     names |= {n for n, (t, _) in _specs.LEGACY_CLASSES.items() if t in reg}
-    names |= {"Input", "Layer", "TimeDistributedDense"}
+    names |= {"Input", "Layer", "TimeDistributedDense", "InputSpec", "serialize", "deserialize"}
     import importlib
     for fn, mod in FUNCTIONS.items():
         try:
