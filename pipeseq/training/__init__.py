@@ -1,1 +1,2 @@
 """Training: compile/fit/evaluate/predict, optimizers, losses, metrics, callbacks."""
+from . import custom_losses  # noqa: F401  (registers the class wrapping your own loss functions)
