@@ -59,7 +59,8 @@ def _import_all_layers():
                 "conv_transpose", "conv_depthwise", "pooling", "reshaping", "recurrent",
                 "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
                 "einsum_dense", "attention", "multi_head_attention", "volumetric",
-                "normalization_group", "regularization", "lambda_layer"):
+                "normalization_group", "regularization", "lambda_layer", "pooling_adaptive",
+                "activation_legacy", "preprocessing_image", "preprocessing_categorical"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
