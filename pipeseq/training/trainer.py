@@ -390,7 +390,10 @@ class Trainer:
             if not strategy.is_chief:
                 cbs = [c for c in cbs if strategy.allowed_on_worker(c)]
                 cb = callbacks_mod.CallbackList(cbs, self, params)
+        self._initial_epoch = None
         cb.call("on_train_begin", {})
+        if self._initial_epoch is not None:     # BackupAndRestore resumes an interrupted fit
+            initial_epoch = self._initial_epoch
         logs = {}
         cursor = 0
         for epoch in range(initial_epoch, epochs):
@@ -442,8 +445,11 @@ class Trainer:
                 strategy.end_of_epoch(self)
             logs = self._logs()
             if val is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
-                logs.update(self._evaluate_arrays(*val, batch_size=validation_batch_size or batch_size,
-                                                  prefix="val_"))
+                cb.call("on_test_begin", {})
+                val_logs = self._evaluate_arrays(*val, batch_size=validation_batch_size or batch_size,
+                                                 prefix="val_")
+                cb.call("on_test_end", val_logs)
+                logs.update(val_logs)
             cb.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
@@ -488,7 +494,10 @@ class Trainer:
         self._require_compiled("evaluate")
         verbose = 1 if verbose == "auto" else int(verbose)
         xs, ys, sw, n = self._prepare(x, y, sample_weight)
+        cb = callbacks_mod.CallbackList(callbacks or [], self, {"verbose": verbose})
+        cb.call("on_test_begin", {})
         logs = self._evaluate_arrays(xs, ys, sw, batch_size=batch_size or 32, verbose=verbose)
+        cb.call("on_test_end", logs)
         if return_dict:
             return logs
         values = list(logs.values())
@@ -499,6 +508,8 @@ class Trainer:
         """Outputs for ``x`` in batches (``training=False``); a list for multi-output models."""
         verbose = 1 if verbose == "auto" else int(verbose)
         xs, _, _, n = self._prepare(x)
+        cb = callbacks_mod.CallbackList(callbacks or [], self, {"verbose": verbose})
+        cb.call("on_predict_begin", {})
         batch_size = batch_size or 32
         nsteps = int(math.ceil(n / batch_size))
         bar = Progbar(nsteps, verbose=verbose) if verbose else None
@@ -511,6 +522,7 @@ class Trainer:
             if bar:
                 bar.update(step + 1, finalize=step == nsteps - 1)
         result = [np.concatenate([o[i] for o in outs]) for i in range(len(outs[0]))]
+        cb.call("on_predict_end", {})
         return result if len(result) > 1 else result[0]
 
     def predict_classes(self, x, batch_size=32, verbose=0):
