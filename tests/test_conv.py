@@ -9,6 +9,7 @@ from pipeseq.layers import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose, De
                             Dense, Dropout, Flatten, InputLayer, MaxPooling2D, SeparableConv2D)
 from pipeseq.models.sequential import Sequential
 from pipeseq.kernels import conv as ops
+from pipeseq.kernels import conv_transpose
 from tests.layer_check import check_layer
 
 
@@ -172,8 +173,9 @@ def test_transpose_paths_agree(padding, strides, output_padding):
                 for n, kk, s, op in zip((3, 4), (3, 2), strides, output_padding or (0, 0)))
     res = {}
     for method in ("im2col", "fft"):
-        y, cache = ops.conv_transpose_forward(x, k, out, strides, padding, (1, 1), method=method)
-        res[method] = (y,) + ops.conv_transpose_backward(cache, np.ones_like(y) * y)
+        y, cache = conv_transpose.conv_transpose_forward(x, k, out, strides, padding, (1, 1),
+                                                         method=method)
+        res[method] = (y,) + conv_transpose.conv_transpose_backward(cache, np.ones_like(y) * y)
     for a, b in zip(res["im2col"], res["fft"]):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)
 

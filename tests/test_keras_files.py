@@ -271,7 +271,7 @@ def test_pipeseq_legacy_h5_model_config_is_keras2_like_tf_keras(tmp_path):
 def test_pipeseq_legacy_h5_drops_keys_each_keras_refuses(tmp_path):
     from pipeseq.layers import LSTM
     from pipeseq.layers.activation import LeakyReLU
-    from pipeseq.layers.conv import Conv2DTranspose
+    from pipeseq.layers import Conv2DTranspose
     from pipeseq import Sequential
     m = Sequential([LSTM(3, input_shape=(4, 2), return_sequences=True), LeakyReLU(0.1)])
     m2 = Sequential([Conv2DTranspose(2, 2, input_shape=(3, 3, 1))])

@@ -7,8 +7,9 @@ import pytest
 
 from pipeseq import backend
 from pipeseq.layers import Dense
-from pipeseq.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Merge, Minimum,
-                                  Multiply, Subtract, merge)
+from pipeseq.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply,
+                                  Subtract)
+from pipeseq.layers.merge_legacy import Merge, merge
 from pipeseq.models import Input, Model, Sequential
 from tests.layer_check import check_layer, gradient_check
 

@@ -1,5 +1,8 @@
 """``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed``, ``Sequence``,
-``PyDataset``, ``get_file``.
+``PyDataset``, ``get_file``, ``pad_sequences``, the dataset utilities
+(``image_dataset_from_directory``, ``text_dataset_from_directory``,
+``timeseries_dataset_from_array``, ``split_dataset``) and the image helpers (``load_img``,
+``img_to_array``, ``array_to_img``, ``save_img``).
 
 Keras 1/2's ``keras.utils.np_utils.to_categorical`` is :mod:`compat.utils.np_utils`;
 ``keras.utils.data_utils.Sequence`` and ``.get_file`` are in :mod:`compat.utils.data_utils`.
@@ -12,13 +15,21 @@ Example
 """
 from pipeseq.backend import set_random_seed  # noqa: F401
 from pipeseq.datasets.cache import get_file  # noqa: F401
+from pipeseq.preprocessing.dataset_utils import (image_dataset_from_directory,  # noqa: F401
+                                                 split_dataset, text_dataset_from_directory,
+                                                 timeseries_dataset_from_array)
+from pipeseq.preprocessing.image_utils import (array_to_img, img_to_array, load_img,  # noqa: F401
+                                               save_img)
+from pipeseq.preprocessing.sequence import pad_sequences  # noqa: F401
 from pipeseq.training.data_adapters import PyDataset, Sequence  # noqa: F401
 from pipeseq.utils import normalize, to_categorical  # noqa: F401
 
 from . import data_utils, np_utils  # noqa: F401
 
 __all__ = ["to_categorical", "normalize", "set_random_seed", "Sequence", "PyDataset",
-           "get_file", "np_utils", "data_utils"]
+           "get_file", "pad_sequences", "image_dataset_from_directory",
+           "text_dataset_from_directory", "timeseries_dataset_from_array", "split_dataset",
+           "load_img", "img_to_array", "array_to_img", "save_img", "np_utils", "data_utils"]
 
 
 def __getattr__(name):

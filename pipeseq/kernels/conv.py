@@ -434,6 +434,3 @@ def depthwise_kernel_to_grouped(depthwise_kernel):
     """Keras DepthwiseConv2D kernel ``(kh, kw, C, mult)`` -> grouped kernel ``(kh, kw, 1, C*mult)``."""
     kh, kw, c, m = depthwise_kernel.shape
     return depthwise_kernel.reshape(kh, kw, 1, c * m)
-
-
-from .conv_transpose import conv_transpose_backward, conv_transpose_forward  # noqa: E402,F401

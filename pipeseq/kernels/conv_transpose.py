@@ -6,10 +6,9 @@ gradient of :mod:`pipeseq.kernels.conv`); its gradients are a convolution and a 
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.kernels import conv
->>> y, cache = conv.conv_transpose_forward(np.ones((1, 2, 2, 1), "float32"),
-...                                        np.ones((3, 3, 4, 1), "float32"), (5, 5), (2, 2),
-...                                        "valid", (1, 1))
+>>> y, cache = conv_transpose_forward(np.ones((1, 2, 2, 1), "float32"),
+...                                   np.ones((3, 3, 4, 1), "float32"), (5, 5), (2, 2),
+...                                   "valid", (1, 1))
 >>> y.shape
 (1, 5, 5, 4)
 """

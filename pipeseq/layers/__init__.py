@@ -8,8 +8,12 @@ from .core import RepeatVector, Permute  # noqa: F401
 from .recurrent import SimpleRNN, LSTM, GRU  # noqa: F401
 from .embedding import Embedding, Masking  # noqa: F401
 from .wrappers import TimeDistributed, Bidirectional  # noqa: F401
-from .conv import (Conv1D, Conv2D, Conv1DTranspose, Conv2DTranspose, DepthwiseConv2D,  # noqa: F401
-                   SeparableConv2D)
+from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum,  # noqa: F401
+                    Concatenate, Dot)
+from .merge_legacy import Merge  # noqa: F401
+from .conv import Conv1D, Conv2D  # noqa: F401
+from .conv_transpose import Conv1DTranspose, Conv2DTranspose  # noqa: F401
+from .conv_depthwise import DepthwiseConv2D, SeparableConv2D  # noqa: F401
 from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,  # noqa: F401
                       GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D,
                       GlobalAveragePooling2D)

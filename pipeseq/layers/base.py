@@ -52,8 +52,9 @@ def _import_all_layers():
     # Every family registers its classes when imported (``pipeseq.layers`` imports them all;
     # models register themselves when ``pipeseq.models`` is imported, as ``import pipeseq`` does).
     import importlib
-    for mod in ("input_layer", "core", "activation", "normalization", "noise", "conv", "pooling",
-                "reshaping", "recurrent", "embedding", "merge", "wrappers", "preprocessing",
+    for mod in ("input_layer", "core", "activation", "normalization", "noise", "conv",
+                "conv_transpose", "conv_depthwise", "pooling", "reshaping", "recurrent",
+                "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
                 "einsum_dense", "attention", "multi_head_attention"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")

@@ -2,7 +2,7 @@
 from .. import initializers, regularizers
 from ..kernels import conv as ops
 from .base import register
-from .conv import (_BaseConv, _ser, channels_of, join_shape, to_channels_last,
+from .conv_base import (_BaseConv, _ser, channels_of, join_shape, to_channels_last,
                    to_data_format)
 
 @register

@@ -1,8 +1,9 @@
 """Transposed convolutions: Conv1DTranspose, Conv2DTranspose (kernel ``(k..., out, in)``)."""
 from .. import initializers, regularizers
 from ..kernels import conv as ops
+from ..kernels.conv_transpose import conv_transpose_backward, conv_transpose_forward
 from .base import register
-from .conv import (_BaseConv, _ser, join_shape, spatial_of, to_channels_last, to_data_format,
+from .conv_base import (_BaseConv, _ser, join_shape, spatial_of, to_channels_last, to_data_format,
                    tuple_arg)
 
 class _ConvTranspose(_BaseConv):
@@ -50,7 +51,7 @@ class _ConvTranspose(_BaseConv):
 
     def forward(self, x, training=False):
         self._check_input(x, self.kernel.shape[-1])
-        z, conv_cache = ops.conv_transpose_forward(
+        z, conv_cache = conv_transpose_forward(
             to_channels_last(x, self.data_format), self.kernel.value, self._spatial_out(x.shape),
             self.strides, self.padding, self.dilation_rate, method=self.method)
         y, z = self._finish(z)
@@ -59,7 +60,7 @@ class _ConvTranspose(_BaseConv):
     def backward(self, cache, dy):
         conv_cache, z, y = cache
         dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
-        dx, dk = ops.conv_transpose_backward(conv_cache, dz)
+        dx, dk = conv_transpose_backward(conv_cache, dz)
         return to_data_format(dx, self.data_format), ([dk, db] if self.use_bias else [dk])
 
     def get_config(self):

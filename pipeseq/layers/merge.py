@@ -1,5 +1,5 @@
 """Merge layers: ``Add``, ``Subtract``, ``Multiply``, ``Average``, ``Maximum``, ``Minimum``,
-``Concatenate``, ``Dot`` (Keras 2/3) and the Keras 1 ``Merge`` layer.
+``Concatenate``, ``Dot`` (Keras 2/3); the Keras 1 ``Merge`` layer is in :mod:`.merge_legacy`.
 
 All take a list of inputs. In the functional API::
 
@@ -341,5 +341,3 @@ def dot(inputs, axes=-1, normalize=False, **kwargs):
     """Functional interface to :class:`Dot`."""
     return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
 
-
-from .merge_legacy import Merge, merge  # noqa: E402,F401  (Keras 1 layer, own file)

@@ -48,6 +48,7 @@ import numpy as np
 
 from ..kernels import merge as ops
 from .base import Layer, format_shape, register
+from .merge import Concatenate, _dot_output_shape
 from .serialization import UnsafeConfigError, deserialize_layer, serialize_layer
 
 _ELEMENTWISE = {"sum": "add", "ave": "average", "mul": "multiply", "max": "maximum"}
@@ -232,7 +233,6 @@ class Merge(Layer):
                                  f"{format_shape(list(shapes))}")
             return tuple(shapes[0])
         if mode == "concat":
-            from .merge import Concatenate
             helper = Concatenate(axis=self.concat_axis, name=self.name)
             try:
                 return helper.compute_output_shape(list(shapes))
@@ -246,7 +246,6 @@ class Merge(Layer):
         if mode == "cos" and (len(shapes[0]) != 2 or len(shapes[1]) != 2):
             raise ValueError(f"Merge layer '{self.name}': mode 'cos' is the cosine proximity of 2-D "
                              f"tensors (batch, features). Received shapes {format_shape(list(shapes))}.")
-        from .merge import _dot_output_shape
         return _dot_output_shape(self, shapes[0], shapes[1], self.dot_axes)
 
     def _probe_shape(self, shapes):

@@ -14,7 +14,7 @@ Example
 
 from ..kernels import pooling as ops
 from .base import Layer, register, format_shape
-from .conv import (channels_of, join_shape, spatial_of, standardize_data_format,
+from .conv_base import (channels_of, join_shape, spatial_of, standardize_data_format,
                    standardize_padding, to_channels_last, to_data_format, tuple_arg)
 
 

@@ -13,7 +13,7 @@ Example
 import numpy as np
 
 from .base import Layer, register, format_shape
-from .conv import (channels_of, join_shape, spatial_of, standardize_data_format,
+from .conv_base import (channels_of, join_shape, spatial_of, standardize_data_format,
                    to_channels_last, to_data_format, tuple_arg)
 
 

@@ -1,7 +1,7 @@
 """``Model``: what every model shares (training API, summary, files, layer lookup)."""
 import numpy as np
 
-from ..layers.base import Layer
+from ..layers.base import Layer, get_layer_class
 from ..training import losses, optimizers
 from ..training.trainer import Trainer
 
@@ -11,9 +11,10 @@ class Model(Trainer, Layer):
 
     def __new__(cls, *args, **kwargs):
         # ``Model(inputs, outputs)`` builds a functional model (as keras.Model does).
+        # Functional subclasses Model; it is found through the layer registry, where it is
+        # registered when pipeseq.models is imported.
         if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
-            from .functional import Functional
-            return super().__new__(Functional)
+            return super().__new__(get_layer_class("Functional"))
         return super().__new__(cls)
 
     def __init__(self, name=None, trainable=True, **kwargs):

@@ -3,7 +3,9 @@
 ``verbs`` (model verbs: compile, fit, freeze_weights, save_model_hdf5, ...), ``layers`` (the
 ``layer_*`` table), ``vocab`` (optimizer_*/loss_*/metric_*/callback_*/initializer_*...),
 ``ops`` (``k_*`` backend functions, 1-based axes) over ``array_ops``,
-``datasets`` (``dataset_*()`` and ``get_file()``, results as R named lists: ``rlist.RList``).
+``datasets`` (``dataset_*()`` and ``get_file()``, results as R named lists: ``rlist.RList``),
+``preprocessing`` (``array_reshape``, ``pad_sequences``, ``text_tokenizer``..., ``image_*``,
+``flow_images_from_*``, ``*_dataset_from_*``).
 """
 from .verbs import *  # noqa: F401,F403
 from .verbs import __all__ as _verbs_all
@@ -15,10 +17,12 @@ from .ops import *  # noqa: F401,F403
 from .ops import __all__ as _ops_all
 from .datasets import *  # noqa: F401,F403
 from .datasets import __all__ as _datasets_all
+from .preprocessing import *  # noqa: F401,F403
+from .preprocessing import __all__ as _preprocessing_all
 
 __all__ = (list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all)
-           + list(_datasets_all))
-del _verbs_all, _layers_all, _vocab_all, _ops_all, _datasets_all
+           + list(_datasets_all) + list(_preprocessing_all))
+del _verbs_all, _layers_all, _vocab_all, _ops_all, _datasets_all, _preprocessing_all
 
 # Every function of the R front end matches named arguments as R does (exact, then unique prefix).
 from .matching import wrap_namespace as _wrap_namespace  # noqa: E402

@@ -6,6 +6,7 @@ Example
 >>> History().history
 {}
 """
+from ...plotting import plot_history
 from ..progbar import Progbar
 
 
@@ -129,7 +130,6 @@ class History(Callback):
 
     def plot(self, metrics=None, filename=None):
         """One panel per metric, training and validation against epoch (matplotlib)."""
-        from ...plotting import plot_history
         return plot_history(self, metrics=metrics, filename=filename)
 
     def to_dataframe(self):
