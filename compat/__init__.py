@@ -10,7 +10,8 @@ translates; the engine (``pipeseq``) does the work.
 Modules: ``models``, ``layers``, ``optimizers``, ``losses`` (alias
 ``objectives``), ``metrics``, ``callbacks``, ``initializers``,
 ``regularizers``, ``constraints``, ``activations``, ``backend``, ``utils``
-(with ``utils.np_utils``, ``utils.data_utils``), ``datasets``, ``preprocessing``.
+(with ``utils.np_utils``, ``utils.data_utils``), ``datasets``, ``preprocessing``,
+``applications``.
 
 Example
 -------
@@ -25,7 +26,7 @@ __version__ = "3.0.0"   # the Keras API level compat follows (pipeseq's own vers
 
 _SUBMODULES = ("models", "layers", "optimizers", "losses", "objectives", "metrics", "callbacks",
                "initializers", "regularizers", "constraints", "activations", "backend", "utils",
-               "datasets", "preprocessing")
+               "datasets", "preprocessing", "applications")
 _TOP_LEVEL = {"Sequential": "models", "Model": "models", "Input": "layers",
               "load_model": "models", "model_from_json": "models"}
 

@@ -339,7 +339,7 @@ class Sequential(Model):
             grads.append(g)
         return dy, [g for gs in reversed(grads) for g in gs]
 
-    def _check_batch_size(self, batch_size, n, val=None):
+    def _check_batch_size(self, batch_size, n, n_val=None):
         if not any(getattr(l, "stateful", False) for l in self._layers):
             return
         fixed = self._input_layer.batch_shape[0] if self._input_layer is not None else None
@@ -350,7 +350,7 @@ class Sequential(Model):
         if batch_size != fixed:
             raise ValueError(f"Model '{self.name}' is stateful with a fixed batch size of {fixed}; "
                              f"fit() was called with batch_size={batch_size}. Use batch_size={fixed}.")
-        for what, count in (("training", n), ("validation", None if val is None else len(val[0][0]))):
+        for what, count in (("training", n), ("validation", n_val)):
             if count is not None and count % fixed:
                 raise ValueError(f"Model '{self.name}' is stateful with batch size {fixed}, but the "
                                  f"{what} data has {count} samples, which is not a multiple of "

@@ -5,7 +5,8 @@
 ``ops`` (``k_*`` backend functions, 1-based axes) over ``array_ops``,
 ``datasets`` (``dataset_*()`` and ``get_file()``, results as R named lists: ``rlist.RList``),
 ``preprocessing`` (``array_reshape``, ``pad_sequences``, ``text_tokenizer``..., ``image_*``,
-``flow_images_from_*``, ``*_dataset_from_*``).
+``flow_images_from_*``, ``*_dataset_from_*``),
+``applications`` (``application_*`` and their preprocessing helpers).
 """
 from .verbs import *  # noqa: F401,F403
 from .verbs import __all__ as _verbs_all
@@ -19,10 +20,12 @@ from .datasets import *  # noqa: F401,F403
 from .datasets import __all__ as _datasets_all
 from .preprocessing import *  # noqa: F401,F403
 from .preprocessing import __all__ as _preprocessing_all
+from .applications import *  # noqa: F401,F403
+from .applications import __all__ as _apps_all
 
 __all__ = (list(_verbs_all) + list(_layers_all) + list(_vocab_all) + list(_ops_all)
-           + list(_datasets_all) + list(_preprocessing_all))
-del _verbs_all, _layers_all, _vocab_all, _ops_all, _datasets_all, _preprocessing_all
+           + list(_datasets_all) + list(_preprocessing_all) + list(_apps_all))
+del _verbs_all, _layers_all, _vocab_all, _ops_all, _datasets_all, _preprocessing_all, _apps_all
 
 # Every function of the R front end matches named arguments as R does (exact, then unique prefix).
 from .matching import wrap_namespace as _wrap_namespace  # noqa: E402

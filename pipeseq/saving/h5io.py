@@ -124,6 +124,20 @@ def get_attr(obj, name, default=None):
                               f"'{obj.file.filename}': the file is damaged ({_short(e)}).") from None
 
 
+def get_list_attr(obj, name):
+    """A string-list attribute that Keras may have split into ``name0``, ``name1``, ...
+    (it does so when the list exceeds HDF5's 64 KB object-header limit); ``[]`` if absent."""
+    if name in obj.attrs:
+        value = get_attr(obj, name, [])
+        return [value] if isinstance(value, str) else list(value)
+    out, i = [], 0
+    while f"{name}{i}" in obj.attrs:
+        part = get_attr(obj, f"{name}{i}", [])
+        out.extend([part] if isinstance(part, str) else part)
+        i += 1
+    return out
+
+
 def str_list(values):
     """A list of str as an HDF5 vlen string array (what Keras writes); empty -> float64 (0,)."""
     if not values:

@@ -32,7 +32,7 @@ BACKEND = "tensorflow"
 
 def detect_layout(f):
     """``"keras3"``, ``"legacy"`` (weights at the root) or ``"legacy_model"`` (``model_weights``)."""
-    if "layer_names" in f.attrs:
+    if "layer_names" in f.attrs or "layer_names0" in f.attrs:
         return "legacy"
     if "model_weights" in f:
         return "legacy_model"
@@ -213,20 +213,15 @@ def write_legacy(model, g):
 
 
 def _legacy_file_layers(g):
-    names = get_attr(g, "layer_names")
-    if names is None:
+    if "layer_names" not in g.attrs and "layer_names0" not in g.attrs:
         raise h5io.FileFormatError(f"'{g.file.filename}': missing the 'layer_names' attribute.")
-    if isinstance(names, str):
-        names = [names]
+    names = h5io.get_list_attr(g, "layer_names")
     out = []
     for name in names:
         if name not in g:
             raise h5io.FileFormatError(f"'{g.file.filename}': layer '{name}' is listed in "
                                        "layer_names but has no group.")
-        wn = get_attr(g[name], "weight_names", [])
-        if isinstance(wn, str):
-            wn = [wn]
-        out.append((name, list(wn)))
+        out.append((name, h5io.get_list_attr(g[name], "weight_names")))
     return out
 
 

@@ -5,6 +5,9 @@ redrawn in place on a terminal or in Jupyter (at most every 0.1 s, so a notebook
 gets a handful of updates, not thousands of lines); when the output is a file or
 pipe, only the finished line of each epoch is written. verbose=2: one line per
 epoch, ``32/32 - 0s - loss: ... - 94ms/epoch - 3ms/step``.
+
+An unknown total (a generator without ``steps_per_epoch``) shows as Keras shows it,
+``     12/Unknown - 1s 5ms/step - loss: ...``; the finished line gives the count.
 """
 import os
 import sys
@@ -46,6 +49,11 @@ class Progbar:
         self._prev_width = 0
         self._first_step_time = None
 
+    def _head(self, current):
+        if self.target is None:
+            return f"{current:7d}/Unknown"
+        return f"{current:>{len(str(self.target))}}/{self.target} [{self._bar(current)}]"
+
     def _bar(self, current):
         done = int(self.width * current / self.target) if self.target else self.width
         if current >= self.target:
@@ -59,6 +67,8 @@ class Progbar:
             self._first_step_time = now
         if self.verbose == 0:
             return
+        if finalize and self.target is None:
+            self.target = current
         elapsed = now - self.start
         digits = len(str(self.target))
         if self.verbose == 2:
@@ -72,9 +82,11 @@ class Progbar:
         if not finalize and (not self.dynamic or now - self._last_draw < self.interval):
             return
         self._last_draw = now
-        head = f"{current:>{digits}}/{self.target} [{self._bar(current)}]"
+        head = self._head(current)
         per_step = elapsed / max(current, 1)
         if finalize:
+            line = f"{head} - {elapsed:.0f}s {_per_step(per_step)}{format_logs(logs)}"
+        elif self.target is None:
             line = f"{head} - {elapsed:.0f}s {_per_step(per_step)}{format_logs(logs)}"
         else:
             eta = per_step * (self.target - current)

@@ -1,27 +1,26 @@
-"""compile / fit / evaluate / predict, shared by every model class.
+"""compile and fit, shared by every model class (evaluate/predict: evaluation.py; data: model_data.py).
 
 The trainer needs only what every model provides: ``forward(x, training)``,
 ``backward(cache, dy)``, ``gradient_variables`` and ``trainable_weights``.
 It never looks at layer classes.
 """
-import math
-import warnings
 
 import numpy as np
 
-from .. import backend
 from . import callbacks as callbacks_mod
-from . import data as data_mod
+from . import data_adapters as da
 from . import losses as losses_mod
 from . import metrics as metrics_mod
 from . import optimizers as optimizers_mod
-from .progbar import Progbar
+from .evaluation import Evaluation
+from .generator_methods import GeneratorMethods
+from .model_data import FEED_ARGS, ModelData, reject_unknown
 
 _COMPILE_EXTRAS = ("weighted_metrics", "run_eagerly", "steps_per_execution", "jit_compile",
                    "auto_scale_loss", "sample_weight_mode", "target_tensors")
 
 
-class Trainer:
+class Trainer(Evaluation, GeneratorMethods, ModelData):
     """Mixin giving a model Keras's training API (Python semantics)."""
 
     optimizer = None
@@ -141,78 +140,6 @@ class Trainer:
             raise RuntimeError(f"You must call compile() before {what}(). For example: "
                                "model.compile(optimizer='rmsprop', loss='mse')")
 
-    # ----------------------------------------------------------- data prep
-    def _prepare(self, x, y=None, sample_weight=None, class_weight=None, check_y=True):
-        xs = data_mod.as_list(x, self.n_inputs, "x", getattr(self, "input_names", None))
-        ys = data_mod.as_list(y, len(self.output_names), "y", self.output_names) if y is not None else None
-        sw = None if sample_weight is None else data_mod.to_array(sample_weight, "sample_weight").astype("float64")
-        n = data_mod.check_lengths(xs, ys, sw)
-        if n == 0:
-            raise ValueError("Received empty data: x has 0 samples.")
-        data_mod.check_finite(xs)
-        if not self.built:
-            self.build([(None,) + a.shape[1:] for a in xs] if self.n_inputs > 1 else (None,) + xs[0].shape[1:])
-        data_mod.check_input_shapes(xs, self._expected_input_shapes(), self.input_names)
-        xs = data_mod.cast_inputs(xs, self._input_kinds())
-        if ys is not None and check_y:
-            self._check_targets(ys)
-        if class_weight is not None:
-            if ys is None or len(ys) != 1:
-                raise ValueError("class_weight is supported for single-output models with targets.")
-            cw = self._class_weights(ys[0], class_weight)
-            sw = cw if sw is None else sw * cw
-        return xs, ys, sw, n
-
-    def _class_weights(self, y, class_weight):
-        y = np.asarray(y)
-        if y.ndim > 1 and y.shape[-1] > 1:
-            ids = np.argmax(y, axis=-1)
-        else:
-            ids = np.round(y.reshape(len(y), -1)[:, 0]).astype(int)
-        ids = ids.reshape(len(y), -1)[:, 0]
-        return np.array([float(class_weight.get(int(c), 1.0)) for c in ids])
-
-    def _check_targets(self, ys):
-        shapes = self._output_shapes()
-        for i, (y, loss) in enumerate(zip(ys, self._losses if self.compiled else [None] * len(ys))):
-            out_shape = shapes[i]
-            if loss is None or out_shape is None:
-                continue
-            units = out_shape[-1]
-            name = getattr(loss, "fn_name", None)
-            where = "" if len(ys) == 1 else f" for output '{self.output_names[i]}'"
-            if name == "sparse_categorical_crossentropy":
-                yi = y.reshape(len(y), -1) if y.ndim == 1 or y.shape[-1] == 1 else y
-                if y.ndim == len(out_shape) and y.shape[-1] == units and units > 1:
-                    raise ValueError(
-                        f"sparse_categorical_crossentropy expects integer class ids{where}, shape "
-                        f"(n,) or (n, 1); received one-hot-like targets of shape {y.shape}. Use "
-                        "loss='categorical_crossentropy' for one-hot targets.")
-                if units is not None and yi.size and (yi.min() < 0 or yi.max() >= units):
-                    raise ValueError(f"Target labels{where} must be in [0, {units - 1}] for a model "
-                                     f"with {units} output units. Received labels from "
-                                     f"{yi.min():g} to {yi.max():g}.")
-            elif name == "categorical_crossentropy" and units is not None:
-                if y.ndim < 2 or y.shape[-1] != units:
-                    hint = (" Convert class ids with to_categorical(y, num_classes="
-                            f"{units})." if y.ndim == 1 or (y.ndim == 2 and y.shape[-1] == 1)
-                            else "")
-                    raise ValueError(
-                        f"categorical_crossentropy expects one-hot targets with {units} classes"
-                        f"{where} (the model's last layer has {units} units), but y has shape "
-                        f"{y.shape}.{hint}")
-            elif units is not None and y.ndim >= 2 and y.shape[-1] != units and not (
-                    y.ndim == len(out_shape) - 1):
-                raise ValueError(f"Targets{where} have shape {y.shape}, but the model outputs "
-                                 f"{units} value(s) per sample ({tuple(out_shape)}).")
-
-    def _expected_input_shapes(self):
-        try:
-            shapes = self._input_shapes()
-        except Exception:
-            return [None] * self.n_inputs
-        return shapes
-
     # --------------------------------------------------------------- steps
     def _compute_losses(self, ys, preds, sw, want_grad):
         total = 0.0
@@ -321,225 +248,134 @@ class Trainer:
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_batch_size=None, validation_freq=1, strategy=None, **kwargs):
+            validation_batch_size=None, validation_freq=1, strategy=None, max_queue_size=None,
+            workers=None, use_multiprocessing=None, **kwargs):
         """Train for ``epochs`` epochs; return a :class:`History`.
 
-        ``validation_split`` takes the last fraction of the data before shuffling,
-        as Keras does. Every check on the data runs before any weight changes.
+        ``x`` may be arrays (with ``y``), a generator or a ``PyDataset``/``Sequence``
+        yielding ``(x, y[, sample_weight])`` batches, or array-likes read batch by
+        batch (h5py datasets, memmaps, Dask arrays). ``validation_split`` takes the
+        last fraction of the data before shuffling, as Keras does. In-memory arrays
+        are checked whole before any weight changes; other data batch by batch,
+        each before its own update.
         """
-        if kwargs:
-            from ..utils import did_you_mean
-            bad = next(iter(kwargs))
-            raise TypeError(f"fit(): unrecognized argument {bad!r}.{did_you_mean(bad, _FIT_ARGS)}")
+        reject_unknown("fit", kwargs, _FIT_ARGS)
         self._require_compiled("fit")
-        if x is None:
-            raise ValueError("fit(): x is required.")
-        if y is None:
-            raise ValueError("fit(): y is required (pipeseq has no unsupervised fit).")
         verbose = 1 if verbose == "auto" else int(verbose)
         if not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"fit(): epochs must be a non-negative integer. Received: epochs={epochs!r}")
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit(): validation_split must be in [0, 1). Received: {validation_split}")
-        xs, ys, sw, n = self._prepare(x, y, sample_weight, class_weight)
-        val = None
-        if validation_data is not None:
-            if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
-                raise ValueError("validation_data must be a tuple (x_val, y_val) or "
-                                 "(x_val, y_val, sample_weight_val).")
-            vx, vy = validation_data[0], validation_data[1]
-            vsw = validation_data[2] if len(validation_data) == 3 else None
-            val = self._prepare(vx, vy, vsw)[:3]
-        elif validation_split:
-            split_at = int(math.floor(n * (1.0 - validation_split)))
-            if split_at == 0 or split_at == n:
-                raise ValueError(f"validation_split={validation_split} leaves no "
-                                 f"{'training' if split_at == 0 else 'validation'} samples "
-                                 f"out of {n}.")
-            val = ([a[split_at:] for a in xs], [a[split_at:] for a in ys],
-                   None if sw is None else sw[split_at:])
-            xs, ys = [a[:split_at] for a in xs], [a[:split_at] for a in ys]
-            sw = None if sw is None else sw[:split_at]
-            n = split_at
-        batch_size = 32 if batch_size is None else int(batch_size)
-        if batch_size <= 0:
+        if batch_size is not None and int(batch_size) <= 0:
             raise ValueError(f"fit(): batch_size must be positive. Received: batch_size={batch_size}")
-        self._check_batch_size(batch_size, n, val)
-        steps = int(math.ceil(n / batch_size)) if steps_per_epoch is None else int(steps_per_epoch)
+        feed = {"workers": workers, "use_multiprocessing": use_multiprocessing,
+                "max_queue_size": max_queue_size}
+        data = self._epoch_iterator("fit", x, y, sample_weight, batch_size, steps_per_epoch,
+                                    shuffle, class_weight, **feed)
+        val = self._validation_data(data, validation_split, validation_data, validation_steps,
+                                    validation_batch_size or batch_size, feed)
+        return self._run_fit(data, val, epochs, verbose, callbacks, initial_epoch,
+                             validation_freq, strategy)
 
+    def _validation_data(self, data, split, validation_data, steps, batch_size, feed):
+        if validation_data is not None:
+            if isinstance(validation_data, (list, tuple)):
+                if len(validation_data) not in (2, 3):
+                    raise ValueError("validation_data must be a tuple (x_val, y_val) or "
+                                     "(x_val, y_val, sample_weight_val), a generator or a "
+                                     f"PyDataset. Received a {type(validation_data).__name__} of "
+                                     f"{len(validation_data)} items.")
+                vx, vy, vsw = (tuple(validation_data) + (None,))[:3]
+            else:
+                vx, vy, vsw = validation_data, None, None
+            return self._epoch_iterator("evaluate", vx, vy, vsw, batch_size, steps, **feed)
+        if split:
+            return data.split(split, batch_size)
+        return None
+
+    def _run_fit(self, data, val, epochs, verbose, callbacks, initial_epoch, validation_freq,
+                 strategy):
         if self._metrics is None:
             self._build_metrics()
+        adapter = data.adapter
+        if adapter.batch_size is not None:
+            self._check_batch_size(adapter.batch_size, adapter.num_samples,
+                                   None if val is None else val.adapter.num_samples)
         self._plan_gradients()
+        if strategy is not None:
+            # Same weights and shuffling on every rank; only rank 0 prints and writes files.
+            if not isinstance(adapter, da.ArrayDataAdapter):
+                raise ValueError("fit(strategy=...) needs array data (in memory or streamed), "
+                                 f"so that every rank can take its shard of each batch. "
+                                 f"Received {adapter.source}.")
+            strategy.setup(self, adapter.num_samples, adapter.batch_size)
+            adapter.set_strategy(strategy)
         history = callbacks_mod.History()
         # Keras's order: the progress bar first, History last (it sees what callbacks add to
         # the logs, e.g. ReduceLROnPlateau's learning_rate).
         cbs = ([callbacks_mod.ProgbarLogger(verbose)] if verbose else []) + list(callbacks or [])
         cbs.append(history)
-        params = {"verbose": verbose, "epochs": epochs, "steps": steps, "samples": n,
-                  "batch_size": batch_size, "val_samples": 0 if val is None else len(val[0][0])}
+        if strategy is not None and not strategy.is_chief:
+            cbs = [c for c in cbs if strategy.allowed_on_worker(c)]
+        params = {"verbose": verbose, "epochs": epochs, "steps": data.num_batches,
+                  "samples": adapter.num_samples, "batch_size": adapter.batch_size,
+                  "val_samples": 0 if val is None else (val.adapter.num_samples or 0)}
         cb = callbacks_mod.CallbackList(cbs, self, params)
         self.history = history
         self.stop_training = False
-        need_batch_logs = cb.wants_batch_logs or verbose == 1
-        rng = backend.rng()
         self._strategy = strategy
-        if strategy is not None:
-            # Same weights and shuffling on every rank; only rank 0 prints and writes files.
-            strategy.setup(self, n, batch_size)
-            rng = strategy.rng
-            if not strategy.is_chief:
-                cbs = [c for c in cbs if strategy.allowed_on_worker(c)]
-                cb = callbacks_mod.CallbackList(cbs, self, params)
         self._initial_epoch = None
         cb.call("on_train_begin", {})
         if self._initial_epoch is not None:     # BackupAndRestore resumes an interrupted fit
             initial_epoch = self._initial_epoch
         logs = {}
-        cursor = 0
-        for epoch in range(initial_epoch, epochs):
-            self._reset_metrics()
-            cb.call("on_epoch_begin", epoch, {})
-            if shuffle and shuffle != "batch":
-                order = rng.permutation(n)
-            elif shuffle == "batch":
-                blocks = np.arange(0, n, batch_size)
-                rng.shuffle(blocks)
-                order = np.concatenate([np.arange(b, min(b + batch_size, n)) for b in blocks])
-            else:
-                order = None
-            for step in range(steps):
-                if steps_per_epoch is None:
-                    lo = step * batch_size
-                else:
-                    lo = cursor % n
-                    cursor += batch_size
-                hi = min(lo + batch_size, n)
-                if strategy is not None:   # this rank's shard of the global batch
-                    idx = strategy.shard(lo, hi, order)
-                    self._batch_fraction = len(idx) / (hi - lo)
-                    xb, yb = [a[idx] for a in xs], [a[idx] for a in ys]
-                    swb = None if sw is None else sw[idx]
-                    lo, hi = 0, len(idx)
-                elif order is None:
-                    sl = slice(lo, hi)
-                    xb, yb = [a[sl] for a in xs], [a[sl] for a in ys]
-                    swb = None if sw is None else sw[sl]
-                else:
-                    idx = order[lo:hi]
-                    xb, yb = [a[idx] for a in xs], [a[idx] for a in ys]
-                    swb = None if sw is None else sw[idx]
-                if cb.wants_batch_logs:
-                    cb.batch_begin(step, {})
-                loss, per_output, preds = self._train_step(xb, yb, swb)
-                self._update_metrics(loss, per_output, yb, preds, swb, hi - lo)
-                if need_batch_logs:
-                    blogs = self._logs()
-                    cb.batch_end(step, blogs)
-                    if verbose == 1:
-                        for c in cbs:
-                            if isinstance(c, callbacks_mod.ProgbarLogger):
-                                c.on_train_batch_end(step, blogs)
-                if self.stop_training:
+        try:
+            for epoch in range(initial_epoch, epochs):
+                steps_done, logs = self._fit_epoch(epoch, data, cb)
+                if not steps_done and data.exhausted:
                     break
-            if strategy is not None:
-                strategy.end_of_epoch(self)
-            logs = self._logs()
-            if val is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
-                cb.call("on_test_begin", {})
-                val_logs = self._evaluate_arrays(*val, batch_size=validation_batch_size or batch_size,
-                                                 prefix="val_")
-                cb.call("on_test_end", val_logs)
-                logs.update(val_logs)
-            cb.call("on_epoch_end", epoch, logs)
-            if self.stop_training:
-                break
+                if val is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
+                    cb.call("on_test_begin", {})
+                    val_logs = self._evaluate_batches(val, prefix="val_") or {}
+                    cb.call("on_test_end", val_logs)
+                    logs.update(val_logs)
+                cb.call("on_epoch_end", epoch, logs)
+                if self.stop_training or data.exhausted:
+                    break
+        finally:
+            self._strategy = None
+            data.close()
+            if val is not None:
+                val.close()
         if epochs > initial_epoch:
             self.optimizer.finalize_variable_values(self.trainable_weights)   # EMA -> weights
         cb.call("on_train_end", logs)
-        self._strategy = None
         return history
 
-    def _check_batch_size(self, batch_size, n, val=None):
-        """Stateful models override this: their batch size is fixed."""
-
-    # ------------------------------------------------------------- evaluate
-    def _evaluate_arrays(self, xs, ys, sw, batch_size=32, prefix="", verbose=0):
-        if self._metrics is None:
-            self._build_metrics()
+    def _fit_epoch(self, epoch, data, cb):
+        """One epoch of training steps; returns ``(steps run, logs)``."""
         self._reset_metrics()
-        n = len(xs[0])
-        steps = int(math.ceil(n / batch_size))
-        bar = Progbar(steps, verbose=verbose) if verbose else None
-        for step in range(steps):
-            sl = slice(step * batch_size, min((step + 1) * batch_size, n))
-            xb, yb = [a[sl] for a in xs], [a[sl] for a in ys]
-            swb = None if sw is None else sw[sl]
-            out = self.forward(xb if self.n_inputs > 1 else xb[0], training=False)[0]
-            preds = out if isinstance(out, list) else [out]
-            loss, per_output, _ = self._compute_losses(yb, preds, swb, want_grad=False)
-            loss += self._regularization(self.trainable_weights)
-            self._update_metrics(loss, per_output, yb, preds, swb, sl.stop - sl.start)
-            if bar:
-                bar.update(step + 1, self._logs(prefix), finalize=step == steps - 1)
-        return self._logs(prefix)
+        cb.call("on_epoch_begin", epoch, {})
+        steps = 0
+        for step, batch in data.epoch():
+            if cb.wants_batch_logs:
+                cb.batch_begin(step, {})
+            n = len(batch.x[0])
+            if batch.global_size is not None:      # this rank's share of the global batch
+                self._batch_fraction = n / batch.global_size
+            loss, per_output, preds = self._train_step(batch.x, batch.y, batch.sample_weight)
+            self._update_metrics(loss, per_output, batch.y, preds, batch.sample_weight, n)
+            steps = step + 1
+            if cb.wants_batch_logs:            # a progress bar or a batch callback
+                cb.batch_end(step, self._logs())
+            if self.stop_training:
+                break
+        if self._strategy is not None:
+            self._strategy.end_of_epoch(self)
+        return steps, self._logs()
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
-                 steps=None, callbacks=None, return_dict=False, **kwargs):
-        """Loss and metrics on ``(x, y)``: a scalar, a list ``[loss, *metrics]``, or a dict."""
-        if kwargs:
-            from ..utils import did_you_mean
-            bad = next(iter(kwargs))
-            raise TypeError(f"evaluate(): unrecognized argument {bad!r}."
-                            f"{did_you_mean(bad, ['x', 'y', 'batch_size', 'verbose', 'sample_weight', 'return_dict'])}")
-        self._require_compiled("evaluate")
-        verbose = 1 if verbose == "auto" else int(verbose)
-        xs, ys, sw, n = self._prepare(x, y, sample_weight)
-        cb = callbacks_mod.CallbackList(callbacks or [], self, {"verbose": verbose})
-        cb.call("on_test_begin", {})
-        logs = self._evaluate_arrays(xs, ys, sw, batch_size=batch_size or 32, verbose=verbose)
-        cb.call("on_test_end", logs)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
-
-    # -------------------------------------------------------------- predict
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """Outputs for ``x`` in batches (``training=False``); a list for multi-output models."""
-        verbose = 1 if verbose == "auto" else int(verbose)
-        xs, _, _, n = self._prepare(x)
-        cb = callbacks_mod.CallbackList(callbacks or [], self, {"verbose": verbose})
-        cb.call("on_predict_begin", {})
-        batch_size = batch_size or 32
-        nsteps = int(math.ceil(n / batch_size))
-        bar = Progbar(nsteps, verbose=verbose) if verbose else None
-        outs = []
-        for step in range(nsteps):
-            sl = slice(step * batch_size, min((step + 1) * batch_size, n))
-            xb = [a[sl] for a in xs]
-            out = self.forward(xb if self.n_inputs > 1 else xb[0], training=False)[0]
-            outs.append(out if isinstance(out, list) else [out])
-            if bar:
-                bar.update(step + 1, finalize=step == nsteps - 1)
-        result = [np.concatenate([o[i] for o in outs]) for i in range(len(outs[0]))]
-        cb.call("on_predict_end", {})
-        return result if len(result) > 1 else result[0]
-
-    def predict_classes(self, x, batch_size=32, verbose=0):
-        """Class ids: argmax of the outputs, or ``output > 0.5`` for a single unit (Keras 1/2)."""
-        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
-        if proba.shape[-1] > 1:
-            return proba.argmax(axis=-1)
-        return (proba > 0.5).astype("int32")
-
-    def predict_proba(self, x, batch_size=32, verbose=0):
-        """Same as ``predict`` (Keras 1/2 name); warns when outputs are not probabilities."""
-        preds = self.predict(x, batch_size=batch_size, verbose=verbose)
-        if preds.min() < 0 or preds.max() > 1:
-            warnings.warn("Network returning invalid probability values. The last layer might "
-                          "not normalize predictions into probabilities (like softmax or sigmoid "
-                          "would).", stacklevel=2)
-        return preds
+    def _check_batch_size(self, batch_size, n, n_val=None):
+        """Stateful models override this: their batch size is fixed."""
 
     # -------------------------------------------------------- on_batch API
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -553,24 +389,8 @@ class Trainer:
         self._update_metrics(loss, per_output, ys, preds, sw, n)
         return self._batch_result(return_dict)
 
-    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        self._require_compiled("test_on_batch")
-        xs, ys, sw, n = self._prepare(x, y, sample_weight)
-        self._evaluate_arrays(xs, ys, sw, batch_size=n)
-        return self._batch_result(return_dict)
-
-    def predict_on_batch(self, x):
-        xs = self._prepare(x)[0]
-        return self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
-
-    def _batch_result(self, return_dict):
-        logs = self._logs()
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
-
 
 _FIT_ARGS = ["x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
              "validation_data", "shuffle", "class_weight", "sample_weight", "initial_epoch",
-             "steps_per_epoch", "validation_steps", "validation_batch_size", "validation_freq"]
+             "steps_per_epoch", "validation_steps", "validation_batch_size", "validation_freq",
+             *FEED_ARGS]

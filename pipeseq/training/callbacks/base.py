@@ -150,18 +150,25 @@ class ProgbarLogger(Callback):
         super().__init__()
         self.verbose = verbose
         self.bar = None
+        self.target = None
+        self.seen = 0
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose and self.params.get("epochs", 1) > 1:
             print(f"Epoch {epoch + 1}/{self.params['epochs']}", flush=True)
-        self.bar = Progbar(self.params.get("steps"), verbose=self.verbose)
+        # An unknown number of steps (a generator) is learned from the first epoch.
+        self.target = self.params.get("steps") or self.target
+        self.seen = 0
+        self.bar = Progbar(self.target, verbose=self.verbose)
 
     def on_train_batch_end(self, batch, logs=None):
+        self.seen = batch + 1
         if self.bar is not None and self.verbose == 1:
             self.bar.update(batch + 1, logs)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.bar is not None:
-            self.bar.update(self.params.get("steps"), logs, finalize=True)
+            self.target = self.target or self.seen
+            self.bar.update(self.seen or self.target, logs, finalize=True)
 
 

@@ -2,7 +2,35 @@
 and checking it against the model before any weight changes."""
 import numpy as np
 
-from .. import backend
+from ... import backend
+
+
+def is_streamed(a):
+    """True for array-likes read batch by batch: h5py datasets, memmaps, Dask arrays, ...
+
+    (anything with ``shape``, ``dtype``, ``__getitem__`` and ``__len__`` that is not an
+    in-memory NumPy array or a pandas object)."""
+    if isinstance(a, np.memmap):
+        return True
+    if isinstance(a, np.ndarray) or hasattr(a, "to_numpy"):
+        return False
+    return all(hasattr(a, k) for k in ("shape", "dtype", "__getitem__", "__len__"))
+
+
+def take(a, index):
+    """Rows ``index`` (a slice or an integer array) of ``a`` as a NumPy array.
+
+    Streamed array-likes are read in increasing row order (h5py requires it) and
+    reordered in memory, so only the requested rows are read."""
+    if isinstance(a, np.ndarray) and not isinstance(a, np.memmap):
+        return a[index]
+    if isinstance(index, slice):
+        return np.asarray(a[index])
+    order = np.argsort(index, kind="stable")
+    rows = np.asarray(a[index[order]])
+    out = np.empty_like(rows)
+    out[order] = rows
+    return out
 
 
 def to_array(a, what="x"):
@@ -21,6 +49,16 @@ def to_array(a, what="x"):
 
 def as_list(data, n, what, names=None):
     """Normalise single arrays, lists and dicts (by input/output name) to a list of ``n`` arrays."""
+    items = structure(data, n, what, names)
+    if items is None:
+        return None
+    if n == 1:
+        return [to_array(items[0], what)]
+    return [to_array(d, f"{what}[{i}]") for i, d in enumerate(items)]
+
+
+def structure(data, n, what, names=None):
+    """Like :func:`as_list`, without converting: streamed array-likes stay on disk."""
     if data is None:
         return None
     if isinstance(data, dict):
@@ -34,7 +72,7 @@ def as_list(data, n, what, names=None):
     if n == 1:
         if isinstance(data, (list, tuple)) and len(data) == 1 and hasattr(data[0], "shape"):
             data = data[0]
-        return [to_array(data, what)]
+        return [data]
     if not isinstance(data, (list, tuple)):
         raise ValueError(f"This model has {n} {'inputs' if what.startswith('x') else 'outputs'}, "
                          f"so {what} must be a list of {n} arrays. Received a single array of "
@@ -42,7 +80,7 @@ def as_list(data, n, what, names=None):
     if len(data) != n:
         raise ValueError(f"This model has {n} {'inputs' if what.startswith('x') else 'outputs'}, "
                          f"but {what} is a list of {len(data)} arrays.{_expected(names)}")
-    return [to_array(d, f"{what}[{i}]") for i, d in enumerate(data)]
+    return list(data)
 
 
 def _expected(names):
@@ -79,10 +117,11 @@ def check_lengths(xs, ys=None, sw=None):
 
 def check_finite(xs, what="x"):
     for i, x in enumerate(xs):
-        if x.dtype.kind == "f" and not np.isfinite(x).all():
+        if x is not None and x.dtype.kind == "f" and not np.isfinite(x).all():
             bad = np.argwhere(~np.isfinite(x))[0]
+            part = "" if len(xs) == 1 else f" of {'input' if what == 'x' else what} {i}"
             raise ValueError(f"{what} contains NaN or infinite values (first at index "
-                             f"{tuple(int(b) for b in bad)}{'' if len(xs) == 1 else f' of input {i}'}). "
+                             f"{tuple(int(b) for b in bad)}{part}). "
                              "Clean or impute the data before training.")
 
 

@@ -1,0 +1,63 @@
+"""The application cases of the parity fixtures: (key, module, function, kwargs, batch shape).
+
+``SLOW`` ones (big networks) run only with PIPESEQ_SLOW_APPS=1.
+"""
+SPECS = [
+    ("xception", "xception", "Xception",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(71, 71, 3)), 2),
+    ("vgg16", "vgg16", "VGG16",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+    ("vgg19_max", "vgg19", "VGG19",
+     dict(include_top=False, pooling="max", input_shape=(32, 32, 3)), 2),
+    ("resnet50", "resnet", "ResNet50",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+    ("resnet101", "resnet", "ResNet101",
+     dict(include_top=False, pooling="avg", input_shape=(32, 32, 3)), 2),
+    ("resnet152", "resnet", "ResNet152",
+     dict(include_top=False, pooling="avg", input_shape=(32, 32, 3)), 2),
+    ("mobilenetv2_035", "mobilenet_v2", "MobileNetV2",
+     dict(alpha=0.35, include_top=True, classes=10, classifier_activation=None,
+          input_shape=(32, 32, 3)), 2),
+    ("mobilenetv2_100", "mobilenet_v2", "MobileNetV2",
+     dict(include_top=False, pooling="avg", input_shape=(48, 48, 3)), 2),
+    ("resnet50v2", "resnet_v2", "ResNet50V2",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+    ("resnet101v2", "resnet_v2", "ResNet101V2",
+     dict(include_top=False, pooling="max", input_shape=(32, 32, 3)), 2),
+    ("resnet152v2", "resnet_v2", "ResNet152V2",
+     dict(include_top=False, pooling="avg", input_shape=(32, 32, 3)), 2),
+    ("inceptionv3", "inception_v3", "InceptionV3",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(75, 75, 3)), 2),
+    ("mobilenet_025", "mobilenet", "MobileNet",
+     dict(alpha=0.25, depth_multiplier=1, include_top=True, classes=10,
+          classifier_activation=None, input_shape=(32, 32, 3)), 2),
+    ("mobilenet_100_dm2", "mobilenet", "MobileNet",
+     dict(alpha=0.5, depth_multiplier=2, include_top=False, pooling="avg",
+          input_shape=(32, 32, 3)), 2),
+    ("densenet121", "densenet", "DenseNet121",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+    ("densenet169", "densenet", "DenseNet169",
+     dict(include_top=False, pooling="avg", input_shape=(32, 32, 3)), 2),
+    ("densenet201", "densenet", "DenseNet201",
+     dict(include_top=False, pooling="avg", input_shape=(32, 32, 3)), 2),
+    ("efficientnetb0", "efficientnet", "EfficientNetB0",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+] + [
+    (f"efficientnetb{i}", "efficientnet", f"EfficientNetB{i}",
+     dict(include_top=False, pooling="avg", input_shape=(32, 32, 3)), 2) for i in range(1, 8)
+] + [
+    ("mobilenetv3small", "mobilenet_v3", "MobileNetV3Small",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+    ("mobilenetv3large_min", "mobilenet_v3", "MobileNetV3Large",
+     dict(minimalistic=True, alpha=0.75, include_top=False, pooling="avg",
+          input_shape=(32, 32, 3)), 2),
+    ("inceptionresnetv2", "inception_resnet_v2", "InceptionResNetV2",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(75, 75, 3)), 2),
+    ("nasnetmobile", "nasnet", "NASNetMobile",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+    ("convnexttiny", "convnext", "ConvNeXtTiny",
+     dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+]
+
+SLOW = {"resnet152", "resnet152v2", "densenet201", "efficientnetb5", "efficientnetb6",
+        "efficientnetb7", "nasnetmobile", "inceptionresnetv2", "efficientnetb4"}
