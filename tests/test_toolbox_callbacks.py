@@ -170,3 +170,17 @@ def test_progbar_logger_prints_epochs(capsys):
     _model().fit(x, y, epochs=2, batch_size=16, verbose=2)
     out = capsys.readouterr().out
     assert "Epoch 1/2" in out and "Epoch 2/2" in out and "loss:" in out
+
+
+def test_config_caps_on_epochs_and_steps():
+    import compat as keras
+    x, y = _data()
+    keras.config.set_max_epochs(2)
+    keras.config.set_max_steps_per_epoch(1)
+    try:
+        m = _model()
+        hist = m.fit(x, y, epochs=5, batch_size=8, verbose=0)
+    finally:
+        keras.config.set_max_epochs(None)
+        keras.config.set_max_steps_per_epoch(None)
+    assert hist.epoch == [0, 1] and m.optimizer.iterations == 2

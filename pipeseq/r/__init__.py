@@ -13,7 +13,13 @@ from .verbs import __all__ as _verbs_all
 from .layers import *  # noqa: F401,F403
 from .layers import __all__ as _layers_all
 from .vocab import *  # noqa: F401,F403
-from .vocab import __all__ as _vocab_all
+from .vocab import __all__ as _vocab_all0
+from .vocab_training import *  # noqa: F401,F403
+from .vocab_training import __all__ as _vocab_training_all
+from .vocab_functions import *  # noqa: F401,F403
+from .vocab_functions import __all__ as _vocab_functions_all
+_vocab_all = list(_vocab_all0) + list(_vocab_training_all) + list(_vocab_functions_all)
+del _vocab_all0, _vocab_training_all, _vocab_functions_all
 from .ops import *  # noqa: F401,F403
 from .ops import __all__ as _ops_all
 from .datasets import *  # noqa: F401,F403

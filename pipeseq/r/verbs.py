@@ -832,7 +832,9 @@ def _is_history(x):
 
 @_verb(accepts=_is_history, what="a training history (the value fit() returns)")
 def plot(x, metrics=None, filename=None, **kwargs):
-    """Plot a training history: one panel per metric, training and validation vs epoch.
+    """Plot a training history (one panel per metric, training and validation vs epoch), or a
+    model's layer graph (keras3's ``plot(model, show_shapes = TRUE)``: ``plot_model``, written
+    to ``filename`` or a temporary PNG whose path is returned).
 
     Parameters
     ----------
@@ -856,6 +858,13 @@ def plot(x, metrics=None, filename=None, **kwargs):
     -------
     >>> fig = plot(history, filename="history.png")                # doctest: +SKIP
     """
+    if hasattr(x, "layers") and hasattr(x, "predict"):      # keras3's plot(<model>)
+        import os
+        import tempfile
+        from ..models.plot import plot_model
+        to_file = filename or os.path.join(tempfile.mkdtemp(), f"{x.name}.png")
+        plot_model(x, to_file=to_file, **kwargs)
+        return to_file
     from ..plotting import plot_history
     return plot_history(x, metrics=metrics, filename=filename, **kwargs)
 

@@ -7,6 +7,8 @@ It never looks at layer classes.
 
 import numpy as np
 
+from .. import backend
+
 from . import callbacks as callbacks_mod
 from . import data_adapters as da
 from . import losses as losses_mod
@@ -264,6 +266,8 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         verbose = 1 if verbose == "auto" else int(verbose)
         if not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"fit(): epochs must be a non-negative integer. Received: epochs={epochs!r}")
+        if backend.max_epochs() is not None:          # keras.config.set_max_epochs
+            epochs = min(epochs, backend.max_epochs())
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit(): validation_split must be in [0, 1). Received: {validation_split}")
         if batch_size is not None and int(batch_size) <= 0:
@@ -368,7 +372,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
             steps = step + 1
             if cb.wants_batch_logs:            # a progress bar or a batch callback
                 cb.batch_end(step, self._logs())
-            if self.stop_training:
+            if self.stop_training or steps == backend.max_steps_per_epoch():
                 break
         if self._strategy is not None:
             self._strategy.end_of_epoch(self)
