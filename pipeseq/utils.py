@@ -159,7 +159,7 @@ def get_source_inputs(tensor, layer=None, node_index=None):
     def visit(t):
         node = getattr(t, "node", None)
         ins = getattr(node, "inputs", None) if node is not None else None
-        if not ins:
+        if ins is None or (isinstance(ins, (list, tuple)) and not ins):
             if id(t) not in seen:
                 seen.add(id(t))
                 out.append(t)

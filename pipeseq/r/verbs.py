@@ -830,7 +830,12 @@ def _is_history(x):
     return isinstance(x, History)
 
 
-@_verb(accepts=_is_history, what="a training history (the value fit() returns)")
+def _is_history_or_model(x):
+    return _is_history(x) or _is_model(x)
+
+
+@_verb(accepts=_is_history_or_model,
+       what="a training history (the value fit() returns) or a model")
 def plot(x, metrics=None, filename=None, **kwargs):
     """Plot a training history (one panel per metric, training and validation vs epoch), or a
     model's layer graph (keras3's ``plot(model, show_shapes = TRUE)``: ``plot_model``, written
