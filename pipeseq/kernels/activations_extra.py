@@ -39,20 +39,35 @@ def glu_backward(x, y, dy, axis=-1):
 
 
 def sparsemax(x, axis=-1):
+    """Keras's sparsemax formula (its NumPy and TensorFlow backends): the threshold is
+    ``(sum of the cumulative sums over the support - 1) / k``."""
     z = np.moveaxis(x, axis, -1)
-    zs = -np.sort(-z, axis=-1)
-    k = np.arange(1, z.shape[-1] + 1, dtype=x.dtype)
+    order = np.argsort(-z, axis=-1, kind="stable")
+    zs = np.take_along_axis(z, order, axis=-1)
     cums = np.cumsum(zs, axis=-1)
-    support = 1 + k * zs > cums
-    kz = support.sum(axis=-1, keepdims=True)
-    tau = (np.take_along_axis(cums, kz - 1, axis=-1) - 1) / kz
+    r = np.arange(1, z.shape[-1] + 1, dtype=x.dtype)
+    support = zs - (cums - 1) / r > 0
+    k = support.sum(axis=-1, keepdims=True).astype(x.dtype)
+    tau = (np.where(support, cums, 0).sum(axis=-1, keepdims=True) - 1) / k
     return np.moveaxis(np.maximum(z - tau, 0), -1, axis).astype(x.dtype, copy=False)
 
 
 def sparsemax_backward(x, y, dy, axis=-1):
-    s = (y > 0).astype(dy.dtype)
-    mean = (dy * s).sum(axis=axis, keepdims=True) / s.sum(axis=axis, keepdims=True)
-    return s * (dy - mean)
+    # d tau / d z(i) = (number of support ranks j >= i) / k for the i-th largest z
+    z = np.moveaxis(x, axis, -1)
+    g = np.moveaxis(dy, axis, -1)
+    active = np.moveaxis(y, axis, -1) > 0
+    order = np.argsort(-z, axis=-1, kind="stable")
+    zs = np.take_along_axis(z, order, axis=-1)
+    r = np.arange(1, z.shape[-1] + 1, dtype=x.dtype)
+    support = zs - (np.cumsum(zs, axis=-1) - 1) / r > 0
+    k = support.sum(axis=-1, keepdims=True)
+    dtau_sorted = np.where(r <= k, (k - r + 1) / k, 0.0)
+    dtau = np.empty_like(dtau_sorted)
+    np.put_along_axis(dtau, order, dtau_sorted, axis=-1)
+    ga = np.where(active, g, 0)
+    dx = ga - ga.sum(axis=-1, keepdims=True) * dtau
+    return np.moveaxis(dx, -1, axis).astype(x.dtype, copy=False)
 
 
 def _threshold(x, threshold=0.0, default_value=0.0):

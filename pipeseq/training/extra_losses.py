@@ -11,7 +11,7 @@ Example
 >>> import numpy as np
 >>> from pipeseq.training.extra_losses import binary_focal_crossentropy
 >>> np.round(binary_focal_crossentropy(np.array([[0, 1]]), np.array([[0.4, 0.6]])), 4)
-array([0.1175])
+array([0.0817])
 """
 import autograd.numpy as anp
 import numpy as np
