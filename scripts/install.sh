@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Create .venv (if missing) and install pipeseq into it, editable.
 #   bash scripts/install.sh        -> pipeseq + the plot extra (what the demo needs)
-#   bash scripts/install.sh test   -> also pytest, hypothesis, mpi4py + mpich, dask, pillow,
+#   bash scripts/install.sh test   -> also pytest, pytest-xdist, import-linter, hypothesis, mpi4py + mpich, dask, pillow,
 #                                     tensorboardX + tensorboard (the test suite)
 # Set PYTHON=/path/to/python3.X to choose the interpreter.
 set -euo pipefail

@@ -46,6 +46,12 @@ def server():
         def do_GET(self):
             hits.append(self.path)
             body = FILES.get(self.path)
+            if self.path == "/truncated.bin":
+                self.send_response(200)
+                self.send_header("Content-Length", "1000")
+                self.end_headers()
+                self.wfile.write(b"only a part")
+                return
             if body is None:
                 self.send_error(404, "Not Found")
                 return
@@ -104,6 +110,13 @@ def test_http_error_names_file_folder_and_status(server, tmp_path):
         get_file("missing.bin", origin=url + "/missing.bin", cache_dir=str(tmp_path))
     assert str(tmp_path / "datasets") in str(err.value)
     assert isinstance(err.value, ConnectionError)
+
+
+def test_truncated_download_writes_nothing(server, tmp_path):
+    url, _ = server
+    with pytest.raises(cache.DownloadError, match="interrupted.*announced 1000 bytes but sent 11"):
+        get_file("truncated.bin", origin=url + "/truncated.bin", cache_dir=str(tmp_path))
+    assert os.listdir(tmp_path / "datasets") == []
 
 
 def test_extract_keras3_layouts(server, tmp_path):

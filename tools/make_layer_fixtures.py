@@ -110,12 +110,51 @@ def einsum_dense(rng):
     return keras.Model(x, y), [_f(rng, 2, 3, 4)]
 
 
+def _seq(shape, *layers_):
+    def make(rng):
+        x = keras.Input(shape)
+        h = x
+        for layer in layers_:
+            h = layer(h)
+        return keras.Model(x, h), [_f(rng, 2, *shape)]
+    return make
+
+
+def _seq_cases():
+    return {
+    "conv3d": ((5, 4, 6, 2), [L.Conv3D(3, (2, 3, 2), strides=(2, 1, 1), padding="same",
+                                       activation="relu")]),
+    "conv3d_groups_dilation": ((5, 6, 5, 4), [L.Conv3D(4, 2, groups=2, dilation_rate=(2, 1, 2))]),
+    "conv3d_transpose": ((3, 2, 3, 2), [L.Conv3DTranspose(3, 3, strides=2, padding="same")]),
+    "conv3d_transpose_valid_op": ((2, 3, 2, 2), [L.Conv3DTranspose(2, (3, 2, 2), strides=2,
+                                                                   output_padding=1)]),
+    "pooling3d": ((5, 6, 4, 2), [L.MaxPooling3D((2, 3, 2), strides=(2, 2, 1), padding="same"),
+                                 L.AveragePooling3D(2, padding="same"),
+                                 L.UpSampling3D((2, 1, 2)), L.ZeroPadding3D(((1, 0), (0, 2), 1)),
+                                 L.Cropping3D(((0, 1), 1, (2, 0))),
+                                 L.GlobalMaxPooling3D(keepdims=True), L.Dense(3)]),
+    "global_avg3d": ((3, 4, 2, 3), [L.AveragePooling3D(2, strides=1), L.GlobalAveragePooling3D(),
+                                    L.Dense(2)]),
+    "depthwise_conv1d": ((7, 3), [L.DepthwiseConv1D(3, strides=2, padding="same",
+                                                    depth_multiplier=2, activation="tanh")]),
+    "separable_conv1d": ((8, 3), [L.SeparableConv1D(4, 3, dilation_rate=2, depth_multiplier=2)]),
+    "group_norm": ((4, 6), [L.GroupNormalization(groups=3, epsilon=1e-2), L.Dense(2)]),
+    "group_norm_image": ((3, 3, 4), [L.GroupNormalization(groups=-1, center=False), L.Dense(2)]),
+    "unit_norm": ((3, 4), [L.Dense(5), L.UnitNormalization(axis=[1, 2])]),
+    "activity_regularization": ((4,), [L.Dense(3), L.ActivityRegularization(l1=0.01, l2=0.1),
+                                       L.Dense(2)]),
+    }
+
+
 CASES = {f.__name__: f for f in [
     attention_dot, attention_scaled_causal_scores, attention_concat, attention_masked,
     additive_attention, mha_self, mha_cross_key_scores, mha_causal_masked, mha_attention_mask,
     mha_rank4, einsum_dense]}
 # attention_dot has no weights; the masked cases' outputs carry a Keras mask, which Keras 3
 # applies to the loss (pipeseq's trainer does not yet), so they are inference-only here.
+for _name in _seq_cases():
+    CASES[_name] = (lambda n: lambda rng: _seq(*_seq_cases()[n][:1], *_seq_cases()[n][1])(rng))(
+        _name)
 NO_TRAIN = {"attention_dot", "attention_masked", "mha_causal_masked"}
 
 

@@ -120,7 +120,6 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
     resolve_hasher(hash_algorithm)
-    datadir = cache_folder(cache_subdir, cache_dir)
     provided = os.fspath(fname) if fname is not None else None
     if not provided:
         fname = os.path.basename(urllib.parse.urlsplit(origin).path)
@@ -133,34 +132,39 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
             raise ValueError("Paths are no longer accepted as the `fname` argument. To specify "
                              f"the file's parent directory, use `cache_dir`. Received: fname={fname}")
 
-    if untar:                               # Keras 2: <fname>.tar.gz unpacked into datadir
-        folder = os.path.join(datadir, fname)
-        archive = folder + ".tar.gz"
-        if os.path.isdir(folder) and not force_download:
-            return folder
-        if force_download or not os.path.exists(archive):
-            download(origin, archive, file_hash, hash_algorithm)
-        if not extract_archive(archive, datadir, "tar"):
-            warnings.warn(f"Could not extract archive {archive}.", stacklevel=2)
-        return folder
-    if extract:
-        if provided and "." in fname:
-            archive = os.path.join(datadir, fname)
-            folder = os.path.join(datadir, f"{fname[:fname.find('.')]}_extracted")
-        else:
+    def layout(datadir):
+        """(folder or None, file to download, where to unpack) in ``datadir``."""
+        if untar:                                  # Keras 2: <fname>.tar.gz unpacked in datadir
+            return os.path.join(datadir, fname), os.path.join(datadir, fname) + ".tar.gz", datadir
+        if extract:                                # Keras 3: a folder of its own
+            if provided and "." in fname:
+                folder = os.path.join(datadir, f"{fname[:fname.find('.')]}_extracted")
+                return folder, os.path.join(datadir, fname), folder
             folder = os.path.join(datadir, fname)
-            archive = os.path.join(datadir, f"{fname}_archive")
-        if not force_download and os.path.isdir(folder) and os.listdir(folder):
-            return folder
-        if force_download or not os.path.exists(archive):
-            download(origin, archive, file_hash, hash_algorithm)
-        if not extract_archive(archive, folder, archive_format):
-            warnings.warn(f"Could not extract archive {archive}.", stacklevel=2)
+            return folder, folder + "_archive", folder
+        return None, os.path.join(datadir, fname), None
+
+    def unpacked(folder):
+        return folder is not None and os.path.isdir(folder) and (untar or os.listdir(folder))
+
+    # A read-only cache (a shared folder on an offline cluster) is read where it is; only a
+    # download needs a writable folder (Keras's /tmp/.keras fallback).
+    primary = cache_folder(cache_subdir, cache_dir, create=False)
+    folder, archive, into = layout(primary)
+    if not force_download and (unpacked(folder) or os.path.exists(archive)):
+        datadir = primary
+    else:
+        datadir = cache_folder(cache_subdir, cache_dir)
+        folder, archive, into = layout(datadir)
+    if not force_download and unpacked(folder):
         return folder
-    target = os.path.join(datadir, fname)
-    if force_download or not os.path.exists(target):
-        download(origin, target, file_hash, hash_algorithm)
-    return target
+    if force_download or not os.path.exists(archive):
+        download(origin, archive, file_hash, hash_algorithm)
+    if folder is None:
+        return archive
+    if not extract_archive(archive, into, "tar" if untar else archive_format):
+        warnings.warn(f"Could not extract archive {archive}.", stacklevel=2)
+    return folder
 
 
 def download(origin, target, file_hash=None, hash_algorithm="auto", verbose=True):
@@ -168,6 +172,7 @@ def download(origin, target, file_hash=None, hash_algorithm="auto", verbose=True
     folder, name = os.path.split(target)
     if verbose:
         print(f"Downloading data from {origin}")
+    import http.client
     import urllib.error
     import urllib.request
     fd, part = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
@@ -184,8 +189,13 @@ def download(origin, target, file_hash=None, hash_algorithm="auto", verbose=True
                     f"copy the file {name!r} into the folder {folder} (the same file Keras "
                     "downloads; a Keras cache can be copied as it is), or set KERAS_HOME to a "
                     "folder whose cache holds it.") from None
-            with response:
-                _copy_with_progress(response, out, verbose)
+            try:
+                with response:
+                    _copy_with_progress(response, out, verbose)
+            except (OSError, http.client.HTTPException) as e:   # connection lost mid-download
+                raise DownloadError(f"The download of {name!r} from {origin} was interrupted "
+                                    f"({e}). Nothing was written to {folder}; try again, or copy "
+                                    "the file there by hand.") from None
         if file_hash is not None and not validate_file(part, file_hash, hash_algorithm):
             got = hash_file(part, resolve_hasher(hash_algorithm, file_hash))
             raise ValueError(f"Incomplete or corrupted file detected: the downloaded {name!r} "
@@ -214,6 +224,8 @@ def _copy_with_progress(response, out, verbose):
         done += len(chunk)
         if bar is not None:
             bar.update(min(done, total))
+    if total is not None and done != total:
+        raise ConnectionResetError(f"the server announced {total} bytes but sent {done}")
     if bar is not None:
         bar.update(done, finalize=True)
     elif verbose:

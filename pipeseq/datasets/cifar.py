@@ -24,17 +24,20 @@ def load_batch(fpath, label_key="labels"):
 
 def batches_folder(inner, origin, file_hash):
     """Folder holding the batches of ``inner`` (``cifar-10-batches-py``/``cifar-100-python``)."""
-    datadir = cache_folder("datasets")
     target = f"{inner}-target"
-    for candidate in (os.path.join(datadir, target, inner), os.path.join(datadir, inner)):
-        if os.path.isdir(candidate) and os.listdir(candidate):
-            return candidate
     original = os.path.basename(origin)
-    for archive, into in ((os.path.join(datadir, f"{target}_archive"), os.path.join(datadir, target)),
-                          (os.path.join(datadir, f"{inner}.tar.gz"), datadir),
-                          (os.path.join(datadir, original), datadir)):
-        if os.path.isfile(archive) and extract_archive(archive, into, "tar"):
-            return os.path.join(into, inner)
+    # the cache as given (it may be read-only), then the writable one get_file would use
+    folders = (cache_folder("datasets", create=False), cache_folder("datasets"))
+    for datadir in dict.fromkeys(folders):
+        for candidate in (os.path.join(datadir, target, inner), os.path.join(datadir, inner)):
+            if os.path.isdir(candidate) and os.listdir(candidate):
+                return candidate
+        for archive, into in ((os.path.join(datadir, f"{target}_archive"),
+                               os.path.join(datadir, target)),
+                              (os.path.join(datadir, f"{inner}.tar.gz"), datadir),
+                              (os.path.join(datadir, original), datadir)):
+            if os.path.isfile(archive) and extract_archive(archive, into, "tar"):
+                return os.path.join(into, inner)
     try:
         folder = get_file(fname=target, origin=origin, extract=True, file_hash=file_hash)
     except DownloadError as e:

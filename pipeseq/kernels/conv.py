@@ -431,6 +431,6 @@ def conv_backward(cache, dy, need_input=True):
 
 
 def depthwise_kernel_to_grouped(depthwise_kernel):
-    """Keras DepthwiseConv2D kernel ``(kh, kw, C, mult)`` -> grouped kernel ``(kh, kw, 1, C*mult)``."""
-    kh, kw, c, m = depthwise_kernel.shape
-    return depthwise_kernel.reshape(kh, kw, 1, c * m)
+    """Keras depthwise kernel ``(*k, C, mult)`` -> grouped kernel ``(*k, 1, C*mult)``."""
+    *k, c, m = depthwise_kernel.shape
+    return depthwise_kernel.reshape(tuple(k) + (1, c * m))

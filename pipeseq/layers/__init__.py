@@ -13,7 +13,8 @@ from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum,  # noqa:
 from .merge_legacy import Merge  # noqa: F401
 from .conv import Conv1D, Conv2D  # noqa: F401
 from .conv_transpose import Conv1DTranspose, Conv2DTranspose  # noqa: F401
-from .conv_depthwise import DepthwiseConv2D, SeparableConv2D  # noqa: F401
+from .conv_depthwise import (DepthwiseConv1D, DepthwiseConv2D, SeparableConv1D,  # noqa: F401
+                             SeparableConv2D)
 from .pooling import (MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D,  # noqa: F401
                       GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D,
                       GlobalAveragePooling2D)
@@ -25,3 +26,8 @@ from .einsum_dense import EinsumDense  # noqa: F401
 from .attention import Attention, AdditiveAttention  # noqa: F401
 from .multi_head_attention import MultiHeadAttention  # noqa: F401
 from .preprocessing import Normalization, Rescaling  # noqa: F401
+from .volumetric import (Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D,  # noqa: F401
+                         GlobalMaxPooling3D, GlobalAveragePooling3D, UpSampling3D,
+                         ZeroPadding3D, Cropping3D)
+from .normalization_group import GroupNormalization, UnitNormalization  # noqa: F401
+from .regularization import ActivityRegularization, SpatialDropout3D  # noqa: F401

@@ -55,7 +55,8 @@ def _import_all_layers():
     for mod in ("input_layer", "core", "activation", "normalization", "noise", "conv",
                 "conv_transpose", "conv_depthwise", "pooling", "reshaping", "recurrent",
                 "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
-                "einsum_dense", "attention", "multi_head_attention"):
+                "einsum_dense", "attention", "multi_head_attention", "volumetric",
+                "normalization_group", "regularization"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet

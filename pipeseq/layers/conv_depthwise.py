@@ -1,4 +1,8 @@
-"""Depthwise and separable convolutions: DepthwiseConv2D, SeparableConv2D."""
+"""Depthwise and separable convolutions: DepthwiseConv1D/2D, SeparableConv1D/2D.
+
+The 1-D layers run as 2-D ones with a height of 1 (kernels keep Keras's 1-D layout:
+depthwise ``(k, in, depth_multiplier)``, pointwise ``(1, in*depth_multiplier, filters)``).
+"""
 from .. import initializers, regularizers
 from ..kernels import conv as ops
 from .base import register
@@ -45,7 +49,7 @@ class DepthwiseConv2D(_BaseConv):
                           None if c is None else c * self.depth_multiplier, self.data_format)
 
     def forward(self, x, training=False):
-        c = self.kernel.shape[2]
+        c = self.kernel.shape[-2]
         self._check_input(x, c)
         z, conv_cache = ops.conv_forward(
             to_channels_last(x, self.data_format), ops.depthwise_kernel_to_grouped(self.kernel.value),
@@ -108,7 +112,7 @@ class SeparableConv2D(_BaseConv):
             "depthwise_kernel", self.kernel_size + (c, m), self.depthwise_initializer,
             regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint)
         self.pointwise_kernel = self.add_weight(
-            "pointwise_kernel", (1, 1, c * m, self.filters), self.pointwise_initializer,
+            "pointwise_kernel", (1,) * self.rank + (c * m, self.filters), self.pointwise_initializer,
             regularizer=self.pointwise_regularizer, constraint=self.pointwise_constraint)
         self._add_bias(self.filters)
 
@@ -116,13 +120,13 @@ class SeparableConv2D(_BaseConv):
         return join_shape(input_shape[0], self._spatial_out(input_shape), self.filters, self.data_format)
 
     def forward(self, x, training=False):
-        c = self.depthwise_kernel.shape[2]
+        c = self.depthwise_kernel.shape[-2]
         self._check_input(x, c)
         h, dw_cache = ops.conv_forward(
             to_channels_last(x, self.data_format),
             ops.depthwise_kernel_to_grouped(self.depthwise_kernel.value),
             self.strides, self.padding, self.dilation_rate, groups=c, method=self.method)
-        pw = self.pointwise_kernel.value[0, 0]
+        pw = self.pointwise_kernel.value.reshape(self.pointwise_kernel.shape[-2:])
         z = h @ pw
         y, z = self._finish(z)
         return to_data_format(y, self.data_format), (dw_cache, h, pw, z, y)
@@ -130,7 +134,8 @@ class SeparableConv2D(_BaseConv):
     def backward(self, cache, dy):
         dw_cache, h, pw, z, y = cache
         dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
-        dpw = (h.reshape(-1, h.shape[-1]).T @ dz.reshape(-1, dz.shape[-1]))[None, None]
+        dpw = (h.reshape(-1, h.shape[-1]).T @ dz.reshape(-1, dz.shape[-1])).reshape(
+            self.pointwise_kernel.shape)
         dx, ddw = ops.conv_backward(dw_cache, dz @ pw.T)
         grads = [ddw.reshape(self.depthwise_kernel.shape), dpw]
         return to_data_format(dx, self.data_format), grads + ([db] if self.use_bias else [])
@@ -145,3 +150,38 @@ class SeparableConv2D(_BaseConv):
                 "depthwise_constraint": _ser(self.depthwise_constraint, "constraint"),
                 "pointwise_constraint": _ser(self.pointwise_constraint, "constraint"),
                 **self._bias_config()}
+
+
+@register
+class DepthwiseConv1D(DepthwiseConv2D):
+    """Per-channel 1-D convolution; kernel ``(k, in, depth_multiplier)``.
+
+    >>> import numpy as np
+    >>> DepthwiseConv1D(3, depth_multiplier=2)(np.ones((1, 5, 3), "float32")).shape
+    (1, 3, 6)
+    """
+
+    rank = 1
+
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1,
+                 data_format=None, dilation_rate=1, **kwargs):
+        super().__init__(kernel_size, strides=strides, padding=padding,
+                         depth_multiplier=depth_multiplier, data_format=data_format,
+                         dilation_rate=dilation_rate, **kwargs)
+
+
+@register(aliases=("SeparableConvolution1D",))
+class SeparableConv1D(SeparableConv2D):
+    """Depthwise 1-D convolution followed by a pointwise one.
+
+    >>> import numpy as np
+    >>> SeparableConv1D(4, 3)(np.ones((1, 5, 3), "float32")).shape
+    (1, 3, 4)
+    """
+
+    rank = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate, **kwargs)

@@ -109,6 +109,9 @@ class MultiHeadAttention(MultiTensorCall, Layer):
         if self.built:
             return
         q, v, k = self._shapes(shapes, slots)
+        self._call_shapes = {"query_shape": q, "value_shape": v}
+        if any(name == "key" for name, _ in slots):
+            self._call_shapes["key_shape"] = k
         rank = len(q)
         default = tuple(range(1, rank - 1))
         axes = default if self.attention_axes is None else tuple(
@@ -155,6 +158,26 @@ class MultiHeadAttention(MultiTensorCall, Layer):
                              f"Received: input_shape={format_shape(input_shape)}")
         self._build_for_call([tuple(s) for s in input_shape],
                              [["query", None], ["value", None], ["key", None]][:len(input_shape)])
+
+    def keras_build_config(self):
+        """Keras 3's ``build_config``: the shapes ``build(query_shape, value_shape, key_shape)``
+        was called with."""
+        return {"shapes_dict": {k: list(v) for k, v in self._call_shapes.items()}}
+
+    def build_from_shapes_dict(self, shapes):
+        names = [n for n in ("query", "value", "key") if shapes.get(f"{n}_shape") is not None]
+        self._build_for_call([tuple(shapes[f"{n}_shape"]) for n in names],
+                             [[n, None] for n in names])
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        shapes = {k: config.pop(k, None) for k in ("query_shape", "value_shape", "key_shape")}
+        config.pop("softmax_robust_masking", None)          # tf.keras
+        layer = cls(**config)
+        if shapes["query_shape"] is not None and shapes["value_shape"] is not None:
+            layer.build_from_shapes_dict(shapes)            # tf.keras configs carry the shapes
+        return layer
 
     @property
     def query_dense(self):

@@ -76,6 +76,8 @@ def serialize_layer(layer):
         shape = layer._build_input_shape
         entry["build_config"] = {"input_shape": [list(s) for s in shape] if isinstance(shape, list)
                                  else list(shape)}
+    if layer.built and callable(getattr(layer, "keras_build_config", None)):
+        entry["build_config"] = layer.keras_build_config()  # build(query_shape, value_shape...)
     if cls == "Functional":
         entry["build_config"] = {"input_shape": None}     # what Keras 3 writes for Functional
     if hasattr(layer, "compile") and hasattr(layer, "layers"):
@@ -162,6 +164,8 @@ def deserialize_layer(entry, custom_objects=None):
         raise ValueError(f"Could not rebuild layer '{layer_name}' ({name}) from its config: "
                          f"{e}") from None
     build = entry.get("build_config") or {}
+    if not layer.built and build.get("shapes_dict") and hasattr(layer, "build_from_shapes_dict"):
+        layer.build_from_shapes_dict(build["shapes_dict"])
     if not layer.built and build.get("input_shape") is not None:
         shape = build["input_shape"]
         try:

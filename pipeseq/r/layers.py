@@ -102,6 +102,23 @@ R_LAYERS = {
     "layer_gru": ("GRU", "units=32"),
     "layer_embedding": ("Embedding", "input_dim=1000, output_dim=64"),
     "layer_einsum_dense": ("EinsumDense", "equation='ab,bc->ac', output_shape=4"),
+    # 3-D and 1-D depthwise/separable convolution, pooling, reshaping
+    "layer_conv_3d": ("Conv3D", "filters=8, kernel_size=3"),
+    "layer_conv_3d_transpose": ("Conv3DTranspose", "filters=8, kernel_size=3, strides=2"),
+    "layer_depthwise_conv_1d": ("DepthwiseConv1D", "kernel_size=3"),
+    "layer_separable_conv_1d": ("SeparableConv1D", "filters=8, kernel_size=3"),
+    "layer_max_pooling_3d": ("MaxPooling3D", "pool_size=2"),
+    "layer_average_pooling_3d": ("AveragePooling3D", "pool_size=2"),
+    "layer_global_max_pooling_3d": ("GlobalMaxPooling3D", ""),
+    "layer_global_average_pooling_3d": ("GlobalAveragePooling3D", ""),
+    "layer_upsampling_3d": ("UpSampling3D", "size=2"),
+    "layer_zero_padding_3d": ("ZeroPadding3D", "padding=1"),
+    "layer_cropping_3d": ("Cropping3D", "cropping=1"),
+    # normalization and regularization
+    "layer_group_normalization": ("GroupNormalization", "groups=4"),
+    "layer_unit_normalization": ("UnitNormalization", ""),
+    "layer_activity_regularization": ("ActivityRegularization", "l1=0.01"),
+    "layer_spatial_dropout_3d": ("SpatialDropout3D", "rate=0.1"),
 }
 
 # Merging layers take ``inputs`` (a list of tensors) first, as in R keras3.

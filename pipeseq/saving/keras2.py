@@ -30,14 +30,15 @@ from ..layers.serialization import serialize_layer
 # Keras-3-only config keys tf_keras refuses, with the value at which they can be left out.
 _KERAS3_ONLY = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
                 "zero_output_for_mask": None, "seed": None, "rms_scaling": False,
-                "synchronized": False, "data_format": "channels_last", "noise_shape": None}
+                "synchronized": False, "data_format": "channels_last", "noise_shape": None,
+                "use_gate": False, "sliding_window": None}
 _KERAS3_ONLY_ANY_VALUE = {"zero_output_for_mask"}
 # Keys tf_keras writes but Keras 3 refuses (never written; tf_keras defaults apply).
 _NOT_FOR_KERAS3 = {"time_major"}
 _ZERO_GROUP_CLASSES = {"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
                        "DepthwiseConv2D", "DepthwiseConv1D", "SeparableConv1D", "SeparableConv2D"}
 # Keys to drop at their default only for these classes (other classes keep them).
-_CLASS_KEYS = {"seed": {"LSTM", "GRU", "SimpleRNN"},
+_CLASS_KEYS = {"seed": {"LSTM", "GRU", "SimpleRNN", "MultiHeadAttention"},
                "data_format": {"ZeroPadding1D", "Cropping1D", "UpSampling1D", "SpatialDropout1D",
                                "SpatialDropout2D"},
                "noise_shape": {"AlphaDropout"}, "rms_scaling": {"LayerNormalization"},
@@ -120,6 +121,11 @@ def _layer_config(e):
                                                for x in v):
             v = [_nested(x) if _is_layer_entry(x) else _object(x) for x in v]
         out[k] = v
+    if cls == "MultiHeadAttention":     # tf.keras rebuilds it from these three config keys
+        shapes = (e.get("build_config") or {}).get("shapes_dict") or {}
+        out["query_shape"] = shapes.get("query_shape")
+        out["value_shape"] = shapes.get("value_shape")
+        out["key_shape"] = shapes.get("key_shape", shapes.get("value_shape"))
     return out
 
 

@@ -18,7 +18,7 @@ class Evaluation:
         out = self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
         preds = out if isinstance(out, list) else [out]
         loss, per_output, _ = self._compute_losses(ys, preds, sw, want_grad=False)
-        loss += self._regularization(self.trainable_weights)
+        loss += self._regularization(self.trainable_weights) + self._activity_losses()
         self._update_metrics(loss, per_output, ys, preds, sw, len(xs[0]))
 
     def _evaluate_batches(self, data, prefix="", verbose=0):

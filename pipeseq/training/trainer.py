@@ -196,6 +196,15 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
                 pen += float(v.regularizer(v.value))
         return pen
 
+    def _activity_losses(self):
+        """Penalties the last forward pass left on layers (``layer.activity_loss``)."""
+        total, stack = 0.0, list(self._sublayers())
+        while stack:
+            layer = stack.pop()
+            total += getattr(layer, "activity_loss", 0.0)
+            stack.extend(layer._sublayers())
+        return total
+
     def _train_step(self, xs, ys, sw):
         x = xs if self.n_inputs > 1 else xs[0]
         y_pred, cache = self.forward(x, training=True)
@@ -217,7 +226,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         for i, v in enumerate(keep_v):
             if v.regularizer is not None:
                 keep_g[i] = keep_g[i] + v.regularizer.gradient(v.value).astype(keep_g[i].dtype)
-        loss += self._regularization(keep_v)
+        loss += self._regularization(keep_v) + self._activity_losses()
         self.optimizer.apply(keep_g, keep_v)
         return loss, per_output, preds
 
