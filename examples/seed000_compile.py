@@ -49,4 +49,4 @@ import numpy as np
 x = np.random.default_rng(0).uniform(size=(16, 784))
 y = np.zeros((16, 10)); y[:, 3] = 1
 print(evaluate(model, x, y, verbose = 0))
-assert list(evaluate(model, x, y, verbose = 0)) == ["loss", "accuracy", "mean_pred"]
+assert evaluate(model, x, y, verbose = 0).names() == ["loss", "accuracy", "mean_pred"]

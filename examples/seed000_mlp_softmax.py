@@ -51,4 +51,4 @@ model | fit(x_train, y_train, epochs = epochs, batch_size = 128)
 # evaluate
 score = model | evaluate(x_test, y_test, batch_size = 128)
 print(score)
-assert set(score) == {"loss", "accuracy"}
+assert score.names() == ["loss", "accuracy"]          # R: names(score)

@@ -68,6 +68,6 @@ print(evaluate(model, x_data, y_data_oneh, verbose = 0))
 ## Test data (we need the one-hot version)
 scores = evaluate(model, x_data_test, y_data_real_oneh, verbose = 0)
 print(scores)
-assert list(scores) == ["loss", "accuracy"]
+assert scores.names() == ["loss", "accuracy"]
 if not small:
     assert scores["accuracy"] > 0.9

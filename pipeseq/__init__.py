@@ -31,5 +31,23 @@ from .r import *  # noqa: F401,F403
 from .r import __all__ as _r_all
 
 __all__ = (["Sequential", "Model", "Input", "backend", "floatx", "set_floatx", "set_random_seed",
-            "normalize"] + list(_r_all))
+            "normalize"] + [n for n in _r_all if n != "backend"])
 del _r_all
+
+
+# `backend` is both the engine's backend module (pipeseq.backend.floatx()) and R keras 2's
+# backend() function (K = backend(); K.mean(x)): the module is made callable.
+import sys as _sys  # noqa: E402
+
+backend = _sys.modules[__name__ + ".backend"]   # the module again, not r's function of that name
+
+
+class _CallableBackend(type(backend)):
+    def __call__(self, convert=True):
+        """R keras 2's ``backend()``: the ``K.*`` functions (see :func:`pipeseq.r.keras2.backend`)."""
+        from .r.keras2 import backend as r_backend
+        return r_backend(convert)
+
+
+backend.__class__ = _CallableBackend
+del _CallableBackend, _sys

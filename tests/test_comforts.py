@@ -346,4 +346,4 @@ def test_early_stopping_with_a_misspelt_monitor_still_trains():
         history = model | fit(x, y, epochs=2, verbose=0,
                               callbacks=[callback_early_stopping(monitor="val_los")])
     assert len(history.epoch) == 2
-    assert sorted(evaluate(model, x, y, verbose=0)) == ["accuracy", "loss"]
+    assert sorted(evaluate(model, x, y, verbose=0).names()) == ["accuracy", "loss"]

@@ -150,17 +150,21 @@ def test_keras1_merge_callable_modes():
     assert m2(x).shape == (2, 6)
     m3 = Merge([left, right], mode=lambda xs: xs[0][:, :1], output_shape=lambda s: (s[0][0], 1))
     assert m3.compute_output_shape([(None, 4), (None, 2)]) == (None, 1)
-    # inference works; training says why it cannot
+    # a callable mode trains: its gradient comes from automatic differentiation
     model = Sequential([m1, Dense(1)])
     model.compile("sgd", "mse")
     before = model.get_weights()
     assert model.predict(x, verbose=0).shape == (2, 1)
-    with pytest.raises(RuntimeError, match="cannot differentiate.*predict but not train"):
-        model.fit(x, np.ones((2, 1)), verbose=0)
-    assert all(np.array_equal(u, v) for u, v in zip(before, model.get_weights()))
-    # a NumPy ufunc has a known gradient
+    model.fit(x, np.ones((2, 1)), verbose=0)
+    assert not all(np.array_equal(u, v) for u, v in zip(before, model.get_weights()))
+    # a NumPy ufunc has a known gradient; a lambda's is automatic: both pass the gradient check
     backend.set_floatx("float64")
     check_layer(Merge, {"layers": _branches(), "mode": np.subtract}, [(3, 4), (3, 2)])
+    from tests.layer_check import gradient_check
+    lam = Merge(_branches(), mode=lambda p, q: p * q - 0.5 * p)
+    xs = [np.random.default_rng(1).normal(size=s) for s in [(3, 4), (3, 2)]]
+    lam(xs)
+    gradient_check(lam, xs, training=True)
 
 
 def test_keras1_merge_lambda_config_is_refused_on_load():
@@ -170,6 +174,14 @@ def test_keras1_merge_lambda_config_is_refused_on_load():
     assert cfg["mode_type"] == "lambda"
     with pytest.raises(UnsafeConfigError, match="never executes code"):
         Merge.from_config(cfg)
+
+    def subtract_branches(p, q):
+        return p - q
+    m = Merge(_branches(), mode=subtract_branches)
+    cfg = m.get_config()
+    assert cfg["mode"] == "subtract_branches"
+    again = Merge.from_config(cfg, custom_objects={"subtract_branches": subtract_branches})
+    assert again.mode is subtract_branches
 
 
 def test_keras1_merge_first_layer_of_sequential_trains():

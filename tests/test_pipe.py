@@ -163,14 +163,17 @@ def test_fit_initial_epoch_is_one_based():
         fit(model, x, y, epochs=3, initial_epoch=0, verbose=0)
 
 
-def test_evaluate_returns_named_dict():
+def test_evaluate_returns_an_r_named_list():
     model = _mlp() | compile(optimizer="sgd", loss="categorical_crossentropy",
                              metrics="accuracy")
     x, y = _data()
     scores = model | evaluate(x, y, verbose=0)
-    assert list(scores) == ["loss", "accuracy"]
+    assert scores.names() == ["loss", "accuracy"]                 # R: names(scores)
+    assert scores.loss == scores["loss"] == scores[0]              # scores$loss, scores[[1]]
+    loss, acc = scores                                             # c(loss, acc) %<-% scores
+    assert (loss, acc) == (scores["loss"], scores["accuracy"])
     again = evaluate(model, x, y, verbose=0, batch_size=128)
-    assert list(again) == list(scores)
+    assert again.names() == scores.names()
     assert again["loss"] == pytest.approx(scores["loss"], rel=1e-6)
     assert 0 <= scores["accuracy"] <= 1
 
@@ -283,7 +286,8 @@ def test_loss_objects_uncalled_called_and_on_data():
     np.testing.assert_allclose(loss_mean_squared_error(np.zeros((2, 1)), np.ones((2, 1))), [1, 1])
     from pipeseq.training import losses
     assert losses.get(loss_binary_crossentropy) is loss_binary_crossentropy
-    assert not isinstance(losses.get(loss_binary_crossentropy), losses.CustomLoss)
+    from pipeseq.training.custom_losses import CustomLoss
+    assert not isinstance(losses.get(loss_binary_crossentropy), CustomLoss)
 
 
 def test_compile_with_loss_and_metric_functions_uncalled():

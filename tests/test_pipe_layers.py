@@ -118,7 +118,7 @@ def test_merge_layers_take_inputs_first():
     assert type(layer).__name__ == "Concatenate"
     dot = pipeseq.layer_dot(axes=1)
     assert type(dot).__name__ == "Dot"
-    with pytest.raises(TypeError, match="list of tensors"):
+    with pytest.raises(TypeError, match="inputs must be tensors"):
         layer_add(["a", "b"])
 
 

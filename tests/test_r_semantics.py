@@ -52,3 +52,84 @@ def test_unknown_name_gets_the_closest_and_the_list():
     with pytest.raises(TypeError, match=r"compile\(\): unrecognized argument 'optimiser'. "
                                         r"Did you mean 'optimizer'\?"):
         model | compile(optimiser="sgd", loss="mse")
+
+
+# ----------------------------------------------------------- x |> layer(), varargs merges
+def test_piping_into_a_called_layer_applies_it():
+    # R: dense <- layer_dense(units = 2); y <- x |> dense()
+    from pipeseq import layer_input, keras_model
+    dense = layer_dense(units=2)
+    x = np.ones((3, 4), dtype="float32")
+    y = x | dense()
+    assert y.shape == (3, 2)
+    inputs = layer_input(shape=4)
+    outputs = inputs | dense()
+    model = keras_model(inputs, outputs)
+    np.testing.assert_allclose(model.predict(x, verbose=0), y, rtol=1e-6)
+    # R: keras_model_sequential() |> base_model() |> layer_dense(1): a model is a layer too
+    seq = keras_model_sequential(input_shape=4) | model() | layer_dense(units=1)
+    assert seq.layers[0] is model and seq.output_shape == (None, 1)
+
+
+def test_merge_layers_take_varargs_a_list_or_the_piped_tensor():
+    from pipeseq import layer_add, layer_concatenate, layer_input, layer_dot
+    a, b, c = layer_input(shape=3), layer_input(shape=3), layer_input(shape=3)
+    assert layer_concatenate(a, b, c).shape == (None, 9)            # R: layer_concatenate(a, b, c)
+    assert layer_concatenate([a, b], axis=-1).shape == (None, 6)    # R: layer_concatenate(list(a, b))
+    assert (a | layer_add(b)).shape == (None, 3)                    # R: a |> layer_add(b)
+    assert layer_dot(a, b, axes=1).shape == (None, 1)
+    assert type(layer_dot(1)).__name__ == "Dot"                      # R: layer_dot(1) -> a layer
+    xa, xb = np.ones((2, 3)), np.full((2, 3), 2.0)
+    np.testing.assert_allclose(xa | layer_add(xb), np.full((2, 3), 3.0))
+
+
+# ----------------------------------------------------------- R keras 2 habits
+def test_backend_returns_the_K_functions_and_stays_the_module():
+    # R keras 2: K <- backend(); K$mean(x, axis = -1L)  (Python's 0-based axes)
+    import pipeseq
+    from pipeseq import backend
+    K = backend()
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_allclose(K.mean(x, axis=-1), [1.0, 4.0])
+    assert K.epsilon() == 1e-7
+    assert backend.floatx() == "float32" and pipeseq.backend is backend
+
+
+def test_serialize_model_round_trip_keeps_weights_and_compile():
+    # R keras 2: raw <- serialize_model(model); model2 <- unserialize_model(raw)
+    from pipeseq import evaluate, serialize_model, unserialize_model
+    model = keras_model_sequential(input_shape=3) | layer_dense(units=4, activation="relu") \
+        | layer_dense(units=1)
+    model | compile(optimizer="adam", loss="mse", metrics="mae")
+    x, y = np.random.default_rng(0).normal(size=(16, 3)), np.ones((16, 1))
+    model | fit(x, y, epochs=1, verbose=0)
+    raw = serialize_model(model)
+    assert isinstance(raw, bytes) and raw[:4] == b"\x89HDF"
+    model2 = unserialize_model(raw)
+    np.testing.assert_allclose(model2.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-6)
+    np.testing.assert_allclose(list(evaluate(model2, x, y, verbose=0)),
+                               list(evaluate(model, x, y, verbose=0)), rtol=1e-6)
+    with pytest.raises(TypeError, match="raw bytes"):
+        unserialize_model("model.h5")
+
+
+def test_yaml_is_refused_with_the_json_advice():
+    from pipeseq import model_from_yaml, model_to_yaml
+    model = keras_model_sequential(input_shape=3) | layer_dense(units=1)
+    for call in (lambda: model_to_yaml(model), lambda: model_from_yaml("x")):
+        with pytest.raises(NotImplementedError, match="model_to_json"):
+            call()
+
+
+def test_a_single_callback_needs_no_list():
+    # R: model %>% fit(x, y, callbacks = callback_early_stopping(monitor = "loss"))
+    from pipeseq import callback_early_stopping, callback_lambda
+    model = keras_model_sequential(input_shape=3) | layer_dense(units=1)
+    model | compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((8, 3)), np.zeros((8, 1))
+    seen = []
+    history = model | fit(x, y, epochs=3, verbose=0,
+                          callbacks=callback_lambda(on_epoch_end=lambda epoch, logs: seen.append(epoch)))
+    assert seen == [0, 1, 2] and len(history.epoch) == 3
+    model | fit(x, y, epochs=2, verbose=0, callbacks=callback_early_stopping(monitor="loss"))

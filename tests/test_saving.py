@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from pipeseq import Sequential
+from pipeseq.custom_objects import register_keras_serializable
 from pipeseq.layers import Dense
 from pipeseq.saving import api
 from pipeseq.saving.inspect import main_inspect
@@ -156,6 +157,12 @@ def _d(units=3, **kw):
 # {class name: (constructor kwargs, or a function returning them; input shape without the batch
 # axis, or a list of shapes for layers with several inputs)}. Every class registered in
 # pipeseq.layers.base.LAYER_CLASSES must be here (aliases share their class's entry).
+@register_keras_serializable(package="tests")
+def affine_for_lambda(x):
+    """A named function: a saved Lambda finds it through the registry when loading."""
+    return x * 2.0 + 1.0
+
+
 LAYER_TABLE = {
     "InputLayer": ({"shape": (4,)}, (4,)),
     "Sequential": (lambda: {"layers": [Dense(3, input_shape=(4,)), Dense(2)]}, (4,)),
@@ -222,6 +229,7 @@ LAYER_TABLE = {
     "Minimum": ({}, [(4,), (4,)]),
     "Concatenate": ({"axis": 1}, [(2, 3), (1, 3)]),
     "Dot": ({"axes": (2, 2), "normalize": True}, [(3, 4), (2, 4)]),
+    "Lambda": ({"function": affine_for_lambda}, (4,)),
     "EinsumDense": ({"equation": "abc,cde->abde", "output_shape": (None, 2, 3),
                      "bias_axes": "de", "activation": "relu"}, (3, 4)),
     "Attention": ({"use_scale": True, "score_mode": "concat"}, [(3, 4), (5, 4)]),

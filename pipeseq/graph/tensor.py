@@ -93,6 +93,15 @@ class KerasTensor:
                         "model from it with Model(inputs=..., outputs=...) and call the model on "
                         "data instead.")
 
+    # Operators and indexing record op nodes: they call pipeseq.ops, which pipeseq.layers
+    # hands over with use_ops() when it is imported (graph sits below ops and imports nothing).
+    def __getitem__(self, key):
+        return _op("get_item")(self, key)
+
+    @property
+    def T(self):
+        return _op("transpose")(self)
+
     def __repr__(self):
         src = f", from layer '{self.layer.name}'" if self.layer is not None else ""
         return f"<KerasTensor shape={format_shape(self.shape)}, dtype={self.dtype}{src}>"
@@ -121,3 +130,45 @@ class Node:
     def __repr__(self):
         return (f"<Node layer={self.layer.name}, inputs="
                 f"{[t.layer.name for t in self.input_tensors]}>")
+
+
+
+_OPS = []
+
+
+def use_ops(ops_module):
+    """Register the op namespace that KerasTensor operators call (done by pipeseq.layers)."""
+    _OPS[:] = [ops_module]
+
+
+def _op(name):
+    if not _OPS:
+        raise TypeError("Operators on symbolic tensors need pipeseq.layers to be imported.")
+    return getattr(_OPS[0], name)
+
+
+def _operator(op_name, reflected=False):
+    def method(self, other):
+        fn = _op(op_name)
+        return fn(other, self) if reflected else fn(self, other)
+    method.__name__ = op_name
+    return method
+
+
+def _unary_operator(op_name):
+    def method(self):
+        return _op(op_name)(self)
+    return method
+
+
+for _dunder, _name in (("add", "add"), ("sub", "subtract"), ("mul", "multiply"),
+                       ("truediv", "divide"), ("floordiv", "floor_divide"), ("mod", "mod"),
+                       ("pow", "power"), ("matmul", "matmul")):
+    setattr(KerasTensor, f"__{_dunder}__", _operator(_name))
+    setattr(KerasTensor, f"__r{_dunder}__", _operator(_name, reflected=True))
+for _dunder, _name in (("lt", "less"), ("le", "less_equal"), ("gt", "greater"),
+                       ("ge", "greater_equal")):   # no | or &: "tensor | layer" is the R pipe
+    setattr(KerasTensor, f"__{_dunder}__", _operator(_name))
+for _dunder, _name in (("neg", "negative"), ("abs", "abs"), ("invert", "logical_not")):
+    setattr(KerasTensor, f"__{_dunder}__", _unary_operator(_name))
+del _dunder, _name

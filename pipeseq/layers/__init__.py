@@ -31,3 +31,5 @@ from .volumetric import (Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D
                          ZeroPadding3D, Cropping3D)
 from .normalization_group import GroupNormalization, UnitNormalization  # noqa: F401
 from .regularization import ActivityRegularization, SpatialDropout3D  # noqa: F401
+from .lambda_layer import Lambda  # noqa: F401
+from .op_layer import OpLayer  # noqa: F401

@@ -26,7 +26,10 @@ import numpy as np
 
 from .. import backend
 from ..graph import call_symbolic, format_shape, is_symbolic, layer_node_tensors
+from ..ops.dispatch import is_traced
 from ..variables import Variable
+from . import autodiff
+from .input_spec import as_shape, resolve_input_shape
 
 # ------------------------------------------------------------------ registry
 LAYER_CLASSES = {}
@@ -56,7 +59,7 @@ def _import_all_layers():
                 "conv_transpose", "conv_depthwise", "pooling", "reshaping", "recurrent",
                 "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
                 "einsum_dense", "attention", "multi_head_attention", "volumetric",
-                "normalization_group", "regularization"):
+                "normalization_group", "regularization", "lambda_layer"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
@@ -88,6 +91,8 @@ def reset_uids():
 
 
 # -------------------------------------------------------------------- Layer
+_NO_INPUT = type("_NoInput", (), {"__repr__": lambda self: "<no input>"})()
+
 _BASE_KWARGS = ("name", "trainable", "dtype", "input_shape", "input_dim", "batch_input_shape",
                 "batch_size", "weights", "input_length", "batch_shape")
 
@@ -114,7 +119,7 @@ class Layer:
 
     def __init__(self, name=None, trainable=True, dtype=None, input_shape=None, input_dim=None,
                  batch_input_shape=None, batch_size=None, weights=None, input_length=None,
-                 batch_shape=None, **kwargs):
+                 batch_shape=None, activity_regularizer=None, **kwargs):
         if kwargs:
             from ..utils import did_you_mean
             bad = next(iter(kwargs))
@@ -132,10 +137,25 @@ class Layer:
         self._initial_weights = weights
         self._build_input_shape = None
         self.input_shape_ = None
-        self._batch_input_shape = _resolve_input_shape(
+        self._batch_input_shape = resolve_input_shape(
             type(self).__name__, input_shape, input_dim, input_length, batch_input_shape,
             batch_shape, batch_size)
         self._inbound = []   # symbolic-graph nodes (pipeseq.graph)
+        self._call_losses = []   # add_loss / activity penalties of the last forward pass
+        if activity_regularizer is not None:
+            from .. import regularizers
+            self.activity_regularizer = regularizers.get(activity_regularizer)
+
+    def __setattr__(self, name, value):
+        # Layers assigned as attributes (a subclassed model's ``self.dense = Dense(...)``) are
+        # tracked, in assignment order, as Keras does.
+        if isinstance(value, Layer) or (isinstance(value, (list, tuple)) and value and
+                                        all(isinstance(v, Layer) for v in value)):
+            tracked = self.__dict__.setdefault("_tracked_layers", [])
+            for v in (value if isinstance(value, (list, tuple)) else [value]):
+                if v is not self and all(v is not t for t in tracked):
+                    tracked.append(v)
+        object.__setattr__(self, name, value)
 
     @classmethod
     def _accepted_kwargs(cls):
@@ -148,10 +168,17 @@ class Layer:
         return sorted(names)
 
     # ------------------------------------------------------------ weights
-    def add_weight(self, name, shape, initializer="zeros", trainable=True, regularizer=None,
-                   constraint=None, dtype=None):
-        """Create, register and return a :class:`Variable` of ``shape``."""
+    def add_weight(self, *args, **kwargs):
+        """Create, register and return a :class:`Variable`.
+
+        Keras 3: ``add_weight(shape=None, initializer=None, dtype=None, trainable=True,
+        regularizer=None, constraint=None, name=None)`` (keywords, or ``shape`` first);
+        Keras 2 / pipeseq: ``add_weight(name, shape, initializer, ...)``.
+        """
         from .. import initializers
+        name, shape, initializer, trainable, regularizer, constraint, dtype = \
+            autodiff.add_weight_args(self, args, kwargs)
+        name = name or unique_name("variable")
         init = initializers.get(initializer)
         shape = tuple(int(d) for d in shape)
         value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
@@ -160,9 +187,21 @@ class Layer:
         self._own_variables.append(var)
         return var
 
+    add_variable = add_weight
+
+    def add_loss(self, loss):
+        """Add a loss (a scalar or array, summed) computed in ``call``; it trains and is reported."""
+        autodiff.record_loss(self, loss)
+
+    @property
+    def losses(self):
+        """The values ``add_loss`` and activity regularizers recorded in the last forward pass."""
+        return list(self._call_losses)
+
     def _sublayers(self):
-        """Layers this layer contains (models and wrappers override)."""
-        return []
+        """Layers this layer contains: tracked attributes of a ``call`` layer (models override)."""
+        return list(self.__dict__.get("_tracked_layers", ())) if autodiff.defines_call(self) \
+            else []
 
     @property
     def trainable(self):
@@ -245,11 +284,11 @@ class Layer:
 
     def _maybe_build(self, input_shape):
         if not self.built:
-            if getattr(self, "activity_regularizer", None) is not None:
-                import warnings
-                warnings.warn(f"Layer '{self.name}': activity_regularizer is kept in the config "
-                              "but not applied during training by pipeseq.", stacklevel=3)
-            shape = _as_shape(input_shape)
+            if getattr(self, "activity_regularizer", None) is not None and \
+                    not autodiff.defines_call(self):
+                self.forward = autodiff.regularized_forward(self, self.forward)
+                self.backward = autodiff.regularized_backward(self, self.backward)
+            shape = as_shape(input_shape)
             self._check_input_rank(shape)
             self.build(shape)
             self._build_input_shape = shape
@@ -276,19 +315,26 @@ class Layer:
                 f"Full shape received: {format_shape(shape)}")
 
     def compute_output_shape(self, input_shape):
-        """Output shape for ``input_shape`` without data (default: unchanged)."""
+        """Output shape for ``input_shape`` without data (default: a trace of ``call``, or unchanged)."""
+        if autodiff.defines_call(self):
+            return autodiff.traced_output_shape(self, input_shape)
         return input_shape
 
     def compute_mask(self, inputs, mask=None):
         return mask if self.supports_masking else None
 
     # ----------------------------------------------------------- computing
-    def forward(self, x, training=False):
-        """Return ``(y, cache)``; ``cache`` holds what ``backward`` needs."""
-        raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
+    def forward(self, x, training=False, **kwargs):
+        """Return ``(y, cache)``; ``cache`` holds what ``backward`` needs (``call``: automatic)."""
+        if autodiff.defines_call(self):
+            return autodiff.auto_forward(self, x, training=training, **kwargs)
+        raise NotImplementedError(f"{type(self).__name__} defines neither call() nor forward(). "
+                                  "Write call(self, inputs) with ops (keras.ops / K.*).")
 
     def backward(self, cache, dy):
         """Return ``(dx, grads)`` with ``grads`` aligned to ``gradient_variables``."""
+        if autodiff.defines_call(self):
+            return autodiff.auto_backward(self, cache, dy)
         raise NotImplementedError(f"{type(self).__name__}.backward is not implemented")
 
     def _convert_input(self, x):
@@ -301,10 +347,22 @@ class Layer:
             x = x.astype(self.dtype)
         return x
 
-    def __call__(self, x, training=False, mask=None, **kwargs):
-        """Inference on arrays; on symbolic tensors, adds this layer to a graph."""
+    def __call__(self, x=_NO_INPUT, training=False, mask=None, **kwargs):
+        """Inference on arrays; on symbolic tensors, adds this layer to a graph.
+
+        Called with no input, the layer returns itself: a pipe stage, so that R's
+        ``x |> layer()`` translates to ``x | layer()`` (= ``layer(x)``), and
+        ``model | layer()`` adds it, as R's ``compose_layer()`` does.
+        """
+        if x is _NO_INPUT:
+            if kwargs or mask is not None:
+                raise TypeError(f"Layer '{self.name}' was called with options but no input. "
+                                f"Received: {sorted(kwargs) or ['mask']}")
+            return self
         if is_symbolic(x):
             return call_symbolic(self, x, **kwargs)
+        if is_traced(x) or (isinstance(x, (list, tuple)) and any(is_traced(a) for a in x)):
+            return autodiff.traced_call(self, x, training=training, **kwargs)
         x = self._convert_input(x)
         self._maybe_build([a.shape for a in x] if isinstance(x, list) else x.shape)
         if self.accepts_mask and mask is not None:
@@ -350,36 +408,6 @@ class Layer:
     def output(self):
         """The symbolic output tensor(s) of the layer's first call (functional API)."""
         return layer_node_tensors(self, "output")
-
-
-def _as_shape(shape):
-    if isinstance(shape, list) and shape and isinstance(shape[0], (tuple, list)):
-        return [tuple(s) for s in shape]
-    return tuple(None if d is None else int(d) for d in shape)
-
-
-def _resolve_input_shape(cls_name, input_shape, input_dim, input_length, batch_input_shape,
-                         batch_shape, batch_size):
-    """Fold the Keras/R ways of declaring an input into one batch shape (or None)."""
-    if batch_shape is not None:
-        batch_input_shape = batch_shape
-    if batch_input_shape is not None:
-        return tuple(None if d is None else int(d) for d in batch_input_shape)
-    if input_shape is None and input_dim is not None:
-        input_shape = (input_length, input_dim) if input_length is not None else (input_dim,)
-    if input_shape is None:
-        return None
-    if isinstance(input_shape, (int, np.integer)):
-        input_shape = (int(input_shape),)
-    try:
-        shape = tuple(None if d is None else int(d) for d in input_shape)
-    except TypeError:
-        raise TypeError(f"{cls_name}: input_shape must be a tuple of ints (without the batch "
-                        f"axis). Received: input_shape={input_shape!r}") from None
-    if any(d is not None and d <= 0 for d in shape):
-        raise ValueError(f"{cls_name}: input_shape dimensions must be positive. "
-                         f"Received: input_shape={input_shape!r}")
-    return (batch_size,) + shape
 
 
 def standardize_tuple(value, n, name, allow_zero=False):

@@ -24,10 +24,10 @@ callable   ``mode(inputs)`` or ``mode(*inputs)``                 ``output_shape`
 produced was ``(b, 1, 1)`` while its declared output shape was ``(b, 1)`` (a known
 inconsistency). pipeseq produces ``(b, 1)``, the declared shape.
 
-Callable modes run for inference (``predict``) only: pipeseq cannot differentiate an
-arbitrary Python function, so ``fit`` raises a clear error -- except for NumPy's own
-``np.add``, ``np.subtract``, ``np.multiply``, ``np.maximum`` and ``np.minimum``,
-whose gradients are known. The callable receives the list of inputs, as in Keras 1,
+Callable modes train: the function (written with arithmetic operators or
+:mod:`pipeseq.ops` / ``K.*``) is differentiated automatically (autograd); NumPy's
+own ``np.add``, ``np.subtract``, ``np.multiply``, ``np.maximum`` and ``np.minimum``
+use the hand-written kernels. The callable receives the list of inputs, as in Keras 1,
 or -- when it takes exactly one positional parameter per input, like the
 ``lambda x, y: x - y`` of the Keras 1 guide -- the inputs as separate arguments.
 Without ``output_shape``, the output shape is found by calling ``mode`` on zeros.
@@ -271,12 +271,16 @@ class Merge(Layer):
             spread = isinstance(fn, np.ufunc) and fn.nin == len(xs)
         return fn(*xs, **self.arguments) if spread else fn(list(xs), **self.arguments)
 
-    def _merge_forward(self, ys):
+    def _merge_forward(self, ys, training=False):
         mode = self.mode
         if callable(mode):
             if self._ufunc is not None and not self.arguments:
                 return getattr(ops, self._ufunc + "_forward")(ys)
-            return np.asarray(self._call_mode(ys)), None
+            if not training:                    # inference: no gradient needed
+                return np.asarray(self._call_mode(ys)), None
+            from ..ops.autodiff import vjp
+            y, back = vjp(lambda *a: self._call_mode(list(a)), *ys)
+            return np.asarray(y), back
         if mode in _ELEMENTWISE:
             return getattr(ops, _ELEMENTWISE[mode] + "_forward")(ys)
         if mode == "concat":
@@ -289,12 +293,7 @@ class Merge(Layer):
         mode = self.mode
         if callable(mode):
             if self._ufunc is None or self.arguments:
-                raise RuntimeError(
-                    f"Merge layer '{self.name}' has a Python function as its mode "
-                    f"({getattr(mode, '__name__', mode)!r}); pipeseq cannot differentiate it, so "
-                    "this model can predict but not train. Use a built-in mode ('sum', 'mul', "
-                    "'ave', 'max', 'concat', 'dot', 'cos'), a NumPy ufunc (np.subtract, ...), or "
-                    "the Keras 2 merge layers (Subtract, ...) in the functional API.")
+                return list(cache(dy))          # the autograd vector-Jacobian product
             return getattr(ops, self._ufunc + "_backward")(cache, dy)
         if mode in _ELEMENTWISE:
             return getattr(ops, _ELEMENTWISE[mode] + "_backward")(cache, dy)
@@ -314,7 +313,7 @@ class Merge(Layer):
                 caches.append(cb)
         else:
             caches, ys = None, xs
-        y, mc = self._merge_forward(ys)
+        y, mc = self._merge_forward(ys, training)
         return y, (caches, mc)
 
     def backward(self, cache, dy):
@@ -357,10 +356,15 @@ class Merge(Layer):
         name = config.get("name", "merge")
         for kind in ("mode", "output_shape", "output_mask"):
             if config.pop(f"{kind}_type", "raw") == "lambda":
+                fn_name = config.get(kind)
+                if isinstance(fn_name, str) and custom_objects and fn_name in custom_objects:
+                    config[kind] = custom_objects[fn_name]      # supplied by name, in code
+                    continue
                 raise UnsafeConfigError(
                     f"Refusing to load Merge layer '{name}': its {kind} is a Python function, and "
-                    "pipeseq never executes code from a file. Rebuild this Merge in code with "
-                    f"the function as `{kind}`.")
+                    "pipeseq never executes code from a file. Supply the function by name, "
+                    f"custom_objects={{{fn_name!r}: your_function}}, or rebuild this Merge in "
+                    f"code with the function as `{kind}`.")
             if kind == "mode" and config.get("mode") in _KNOWN_UFUNCS and config.get("mode") not in _MODES:
                 config["mode"] = getattr(np, config["mode"])
         layers = config.pop("layers", None)

@@ -3,7 +3,8 @@
 ``ActivityRegularization(l1, l2)`` passes its input through and adds
 ``(l1 * sum|x| + l2 * sum x^2) / batch_size`` to the training loss (Keras 3 divides an
 activity penalty by the batch size); its backward adds that penalty's exact gradient,
-and the trainer adds the value to the reported loss (``layer.activity_loss``).
+and the trainer adds the value to the reported loss (``layer.activity_loss``, also in
+``layer.losses`` as every add_loss value).
 
 Example
 -------
@@ -35,6 +36,7 @@ class ActivityRegularization(Layer):
     def forward(self, x, training=False):
         n = x.shape[0] if x.ndim else 1
         self.activity_loss = float(self.l1 * np.abs(x).sum() + self.l2 * (x * x).sum()) / max(n, 1)
+        self._call_losses.append(self.activity_loss)      # the trainer adds these to the loss
         return x, (x, n)
 
     def backward(self, cache, dy):

@@ -25,8 +25,7 @@ from .base import get_layer_class
 
 _MODULES = {"Sequential": "keras", "Functional": "keras.src.models.functional", "Model": "keras"}
 _REGISTERED = {"Functional": "Functional"}
-_REFUSED = {"Lambda": "it holds Python code (a function body)",
-            "TFOpLambda": "it holds a TensorFlow operation",
+_REFUSED = {"TFOpLambda": "it holds a TensorFlow operation",
             "SlicingOpLambda": "it holds a TensorFlow operation"}
 # Old Keras class names -> current ones (used when the registry does not know the old name).
 CLASS_ALIASES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
@@ -71,6 +70,10 @@ def serialize_layer(layer):
     config = _keras3_config(layer.get_config(), cls)
     entry = {"module": _MODULES.get(cls, "keras.layers"), "class_name": cls, "config": config,
              "registered_name": _REGISTERED.get(cls)}
+    if get_layer_class(cls) is not type(layer) and cls not in _MODULES:   # your own class
+        from .. import custom_objects as registry
+        entry["module"] = type(layer).__module__
+        entry["registered_name"] = registry.get_registered_name(type(layer))
     if cls != "InputLayer" and layer.built and layer._build_input_shape is not None and \
             _has_build(layer):
         shape = layer._build_input_shape
@@ -118,9 +121,10 @@ def _keras3_config(config, cls):
 
 def resolve_class(name, registered_name=None, custom_objects=None, layer_name=None):
     """The class for ``name``: custom objects first, then the registry; refuses code."""
-    custom_objects = custom_objects or {}
-    cls = custom_objects.get(name) or custom_objects.get(registered_name or "")
-    if cls is not None:
+    from .. import custom_objects as registry
+    cls = registry.lookup(name, custom_objects) or registry.lookup(registered_name or "",
+                                                                   custom_objects)
+    if isinstance(cls, type):
         return cls
     if name in _REFUSED:
         raise UnsafeConfigError(
@@ -152,8 +156,9 @@ def deserialize_layer(entry, custom_objects=None):
     if not is_model and not isinstance(config, dict):
         raise ValueError(f"Layer config of '{name}' must be a dict. Received: {config!r:.200}")
     try:
-        if is_model:
-            layer = cls.from_config(config, custom_objects=custom_objects)
+        if is_model or _takes_custom_objects(cls):
+            layer = cls.from_config(config if is_model else _clean_config(config, cls),
+                                    custom_objects=custom_objects)
         else:
             layer = cls.from_config(_clean_config(config, cls))
     except (UnsafeConfigError, FileNotFoundError):
@@ -174,6 +179,14 @@ def deserialize_layer(entry, custom_objects=None):
         except Exception:
             pass   # a Sequential parent builds it with the right shape anyway
     return layer
+
+
+def _takes_custom_objects(cls):
+    import inspect
+    try:
+        return "custom_objects" in inspect.signature(cls.from_config).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _clean_config(config, cls=None):

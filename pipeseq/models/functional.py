@@ -222,10 +222,11 @@ class Functional(Model):
             out.append(a)
         return out if len(out) > 1 else out[0]
 
-    def __call__(self, x, training=False, mask=None, **kwargs):
+    def __call__(self, *args, **kwargs):
+        x = args[0] if args else None
         if isinstance(x, (list, tuple)) and len(x) == 1 and len(self._inputs) == 1:
-            x = x[0]
-        return super().__call__(x, training=training, mask=mask, **kwargs)
+            args = (x[0],) + args[1:]
+        return super().__call__(*args, **kwargs)
 
     def forward(self, x, training=False):
         xs = self._standardize(x)

@@ -143,7 +143,7 @@ def _plain(obj):
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
-    if isinstance(obj, losses.Loss) and not isinstance(obj, losses.CustomLoss):
+    if isinstance(obj, losses.Loss) and obj.fn_name not in (None, "custom"):
         return losses.serialize(obj)      # keeps options such as from_logits=True
     for attr in ("fn_name", "name", "__name__"):
         v = getattr(obj, attr, None)

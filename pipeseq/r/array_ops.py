@@ -7,8 +7,9 @@ NumPy arrays, keeping the input's float dtype (no silent float64 upcast).
 ``compat.backend`` re-exports them as ``K``; the pipe DSL wraps them with
 1-based axes for R's ``k_*`` / ``op_*`` functions.
 
-pipeseq differentiates a custom loss numerically, so these functions need no
-backward pass.
+They are built on :mod:`pipeseq.ops`, so a loss, metric or ``Lambda`` written
+with them is differentiated exactly (autograd) and works on the symbolic
+tensors of a functional model.
 
 Example
 -------
@@ -22,6 +23,9 @@ array([0.01, 0.04], dtype=float32)
 import numpy as np
 
 from .. import backend
+from .. import ops as _ops
+from ..ops.dispatch import tensor as _tensor
+from ..ops.dispatch import value as _value
 
 __all__ = [
     "epsilon", "set_epsilon", "floatx", "set_floatx", "cast_to_floatx", "cast",
@@ -43,33 +47,14 @@ __all__ = [
 
 # ------------------------------------------------------------------ helpers
 def _arr(x):
-    """``x`` as an ndarray; Python scalars/lists become ``floatx`` arrays."""
-    if isinstance(x, np.ndarray):
-        return x
-    if hasattr(x, "value") and isinstance(getattr(x, "value"), np.ndarray):  # a Variable
-        return x.value
-    a = np.asarray(x)
-    if a.dtype == np.float64 and not isinstance(x, np.generic):
-        a = a.astype(backend.floatx())
-    return a
+    """``x`` as an array (or autograd box); Python floats/lists become ``floatx``."""
+    return _tensor(x)
 
 
 def _axis(axis):
     if isinstance(axis, list):
         return tuple(axis)
     return axis
-
-
-def _pair(x, y):
-    """Bring two operands to one dtype without upcasting an array to float64 for a scalar."""
-    xa = x if np.isscalar(x) else _arr(x)
-    ya = y if np.isscalar(y) else _arr(y)
-    return xa, ya
-
-
-def _float(x):
-    x = _arr(x)
-    return x if x.dtype.kind == "f" else x.astype(backend.floatx())
 
 
 # -------------------------------------------------------------- numerics
@@ -95,7 +80,7 @@ def set_floatx(value):
 
 def cast_to_floatx(x):
     """``x`` as an array of dtype ``floatx()``."""
-    return np.asarray(x, dtype=backend.floatx())
+    return _ops.cast(x, backend.floatx())
 
 
 def cast(x, dtype):
@@ -104,158 +89,145 @@ def cast(x, dtype):
     >>> cast([1.7, 2.2], "int32")
     array([1, 2], dtype=int32)
     """
-    return np.asarray(_arr(x)).astype(dtype)
+    return _ops.cast(x, dtype)
 
 
 # ------------------------------------------------------------- reductions
-def _reduce(fn, x, axis, keepdims):
-    x = _arr(x)
-    out = fn(x, axis=_axis(axis), keepdims=keepdims)
-    return np.asarray(out)
-
-
 def mean(x, axis=None, keepdims=False):
     """Mean over ``axis`` (0-based; None = all). Integers/bools average as ``floatx``.
 
     >>> mean([[1., 2.], [3., 4.]], axis=1)
     array([1.5, 3.5], dtype=float32)
     """
-    return _reduce(np.mean, _float(x), axis, keepdims)
+    return _ops.mean(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras's name
     """Sum over ``axis``. ``sum([[1, 2], [3, 4]], axis=0) -> [4, 6]``."""
-    return _reduce(np.sum, x, axis, keepdims)
+    return _ops.sum(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def prod(x, axis=None, keepdims=False):
     """Product over ``axis``."""
-    return _reduce(np.prod, x, axis, keepdims)
+    return _ops.prod(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def max(x, axis=None, keepdims=False):  # noqa: A001
     """Maximum over ``axis``."""
-    return _reduce(np.max, x, axis, keepdims)
+    return _ops.max(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def min(x, axis=None, keepdims=False):  # noqa: A001
     """Minimum over ``axis``."""
-    return _reduce(np.min, x, axis, keepdims)
+    return _ops.min(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def std(x, axis=None, keepdims=False):
     """Standard deviation (population, ``ddof=0``) over ``axis``."""
-    return _reduce(np.std, _float(x), axis, keepdims)
+    return _ops.std(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def var(x, axis=None, keepdims=False):
     """Variance (population) over ``axis``."""
-    return _reduce(np.var, _float(x), axis, keepdims)
+    return _ops.var(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def any(x, axis=None, keepdims=False):  # noqa: A001
     """Logical or over ``axis`` (bool result)."""
-    return _reduce(np.any, x, axis, keepdims)
+    return _ops.any(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def all(x, axis=None, keepdims=False):  # noqa: A001
     """Logical and over ``axis`` (bool result)."""
-    return _reduce(np.all, x, axis, keepdims)
+    return _ops.all(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def argmax(x, axis=-1):
-    """Index of the maximum along ``axis`` (default the last), as int64.
+    """Index of the maximum along ``axis`` (default the last).
 
     >>> argmax([[0.1, 0.7, 0.2]])
     array([1])
     """
-    return np.argmax(_arr(x), axis=axis)
+    return _ops.argmax(x, axis=axis)
 
 
 def argmin(x, axis=-1):
     """Index of the minimum along ``axis`` (default the last)."""
-    return np.argmin(_arr(x), axis=axis)
+    return _ops.argmin(x, axis=axis)
 
 
 def logsumexp(x, axis=None, keepdims=False):
     """``log(sum(exp(x)))`` over ``axis``, computed stably."""
-    x = _float(x)
-    m = np.max(x, axis=_axis(axis), keepdims=True)
-    m = np.where(np.isfinite(m), m, 0).astype(x.dtype)
-    out = np.log(np.sum(np.exp(x - m), axis=_axis(axis), keepdims=True)) + m
-    return out if keepdims else np.squeeze(out, axis=_axis(axis)) if axis is not None \
-        else out.reshape(())
+    return _ops.logsumexp(x, axis=_axis(axis), keepdims=keepdims)
 
 
 def cumsum(x, axis=0):
     """Cumulative sum along ``axis``."""
-    return np.cumsum(_arr(x), axis=axis)
+    return _ops.cumsum(x, axis=axis)
 
 
 def cumprod(x, axis=0):
     """Cumulative product along ``axis``."""
-    return np.cumprod(_arr(x), axis=axis)
+    return _ops.cumprod(x, axis=axis)
 
 
 # ------------------------------------------------------------ elementwise
 def square(x):
     """``x ** 2`` elementwise."""
-    return np.square(_arr(x))
+    return _ops.square(x)
 
 
 def sqrt(x):
     """Square root; negative inputs are clipped to 0 first, as Keras does."""
-    x = _float(x)
-    return np.sqrt(np.maximum(x, np.zeros((), x.dtype)))
+    return _ops.sqrt(_ops.maximum(_ops.convert_to_tensor(x), 0))
 
 
 def abs(x):  # noqa: A001
     """Absolute value."""
-    return np.abs(_arr(x))
+    return _ops.abs(x)
 
 
 def exp(x):
     """``e ** x``."""
-    return np.exp(_float(x))
+    return _ops.exp(x)
 
 
 def log(x):
     """Natural logarithm."""
-    return np.log(_float(x))
+    return _ops.log(x)
 
 
 def log1p(x):
     """``log(1 + x)``."""
-    return np.log1p(_float(x))
+    return _ops.log1p(x)
 
 
 def expm1(x):
     """``exp(x) - 1``."""
-    return np.expm1(_float(x))
+    return _ops.expm1(x)
 
 
 def sign(x):
     """-1, 0 or 1 elementwise."""
-    return np.sign(_arr(x))
+    return _ops.sign(x)
 
 
 def round(x):  # noqa: A001
     """Round half to even, as ``K.round``."""
-    return np.round(_arr(x))
+    return _ops.round(x)
 
 
 def floor(x):
-    return np.floor(_arr(x))
+    return _ops.floor(x)
 
 
 def ceil(x):
-    return np.ceil(_arr(x))
+    return _ops.ceil(x)
 
 
 def pow(x, a):  # noqa: A001
     """``x ** a`` elementwise."""
-    x = _arr(x)
-    return np.power(x, np.asarray(a, dtype=x.dtype) if np.isscalar(a) and x.dtype.kind == "f" else a)
+    return _ops.power(x, a)
 
 
 def clip(x, min_value, max_value):
@@ -264,131 +236,121 @@ def clip(x, min_value, max_value):
     >>> clip([-1.0, 0.5, 2.0], 0.0, 1.0)
     array([0. , 0.5, 1. ], dtype=float32)
     """
-    x = _arr(x)
     if max_value is not None and min_value is not None and max_value < min_value:
         max_value = min_value
-    lo = None if min_value is None else np.asarray(min_value, dtype=x.dtype)
-    hi = None if max_value is None else np.asarray(max_value, dtype=x.dtype)
-    if lo is None and hi is None:
-        return x.copy()
-    return np.clip(x, lo, hi)
+    lo = -np.inf if min_value is None else min_value
+    hi = np.inf if max_value is None else max_value
+    return _ops.clip(x, lo, hi)
 
 
 def maximum(x, y):
     """Elementwise maximum (broadcasting)."""
-    return np.maximum(*_pair(x, y))
+    return _ops.maximum(x, y)
 
 
 def minimum(x, y):
     """Elementwise minimum (broadcasting)."""
-    return np.minimum(*_pair(x, y))
+    return _ops.minimum(x, y)
 
 
 def negative(x):
-    return np.negative(_arr(x))
+    return _ops.negative(x)
 
 
 def sin(x):
-    return np.sin(_float(x))
+    return _ops.sin(x)
 
 
 def cos(x):
-    return np.cos(_float(x))
+    return _ops.cos(x)
 
 
 def tanh(x):
-    return np.tanh(_float(x))
+    return _ops.tanh(x)
 
 
 def sigmoid(x):
     """Logistic function ``1 / (1 + exp(-x))``."""
-    from ..kernels import activations
-    return activations.get("sigmoid")(_float(x))
+    return _ops.sigmoid(x)
 
 
 def hard_sigmoid(x):
     """Keras 3's ``relu6(x + 3) / 6``."""
-    x = _float(x)
-    return np.clip(x / np.asarray(6, x.dtype) + np.asarray(0.5, x.dtype), 0, 1).astype(x.dtype)
+    return _ops.hard_sigmoid(x)
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     """Rectified linear unit with Keras's options."""
-    from ..kernels import activations
-    return activations.relu(_float(x), negative_slope=alpha, max_value=max_value,
-                            threshold=threshold)
+    x = _ops.convert_to_tensor(x)
+    if alpha == 0.0 and max_value is None and threshold == 0.0:
+        return _ops.relu(x)
+    out = _ops.where(_ops.greater_equal(x, threshold), x, alpha * (x - threshold))
+    return out if max_value is None else _ops.minimum(out, max_value)
 
 
 def softmax(x, axis=-1):
     """Softmax along ``axis``."""
-    from ..kernels import activations
-    return activations.softmax(_float(x), axis=axis)
+    return _ops.softmax(x, axis=axis)
 
 
 def softplus(x):
-    return _act("softplus")(_float(x))
+    return _ops.softplus(x)
 
 
 def softsign(x):
-    return _act("softsign")(_float(x))
+    return _ops.softsign(x)
 
 
 def elu(x, alpha=1.0):
-    from ..kernels import activations
-    return activations.elu(_float(x), alpha=alpha)
-
-
-def _act(name):
-    from ..kernels import activations
-    return activations.get(name)
+    return _ops.elu(x, alpha=alpha)
 
 
 def l2_normalize(x, axis=None):
     """``x / sqrt(max(sum(x**2), epsilon))`` along ``axis``."""
-    x = _float(x)
-    sq = np.sum(np.square(x), axis=_axis(axis), keepdims=True)
-    return x / np.sqrt(np.maximum(sq, np.asarray(1e-12, x.dtype)))
+    x = _ops.convert_to_tensor(x)
+    sq = _ops.sum(_ops.square(x), axis=_axis(axis), keepdims=True)
+    return x / _ops.sqrt(_ops.maximum(sq, 1e-12))
 
 
 # ------------------------------------------------------------ comparisons
 def equal(x, y):
     """Elementwise ``x == y`` (bool)."""
-    return np.equal(*_pair(x, y))
+    return _ops.equal(x, y)
 
 
 def not_equal(x, y):
-    return np.not_equal(*_pair(x, y))
+    return _ops.not_equal(x, y)
 
 
 def greater(x, y):
     """Elementwise ``x > y`` (bool)."""
-    return np.greater(*_pair(x, y))
+    return _ops.greater(x, y)
 
 
 def greater_equal(x, y):
-    return np.greater_equal(*_pair(x, y))
+    return _ops.greater_equal(x, y)
 
 
 def less(x, y):
-    return np.less(*_pair(x, y))
+    return _ops.less(x, y)
 
 
 def less_equal(x, y):
-    return np.less_equal(*_pair(x, y))
+    return _ops.less_equal(x, y)
 
 
 def switch(condition, then_expression, else_expression):
     """Elementwise choice: ``then`` where ``condition`` is true, else ``else``."""
     then_v = then_expression() if callable(then_expression) else then_expression
     else_v = else_expression() if callable(else_expression) else else_expression
-    return np.where(_arr(condition), _arr(then_v), _arr(else_v))
+    return _ops.where(condition, then_v, else_v)
 
 
 def where(condition, x=None, y=None):
     """``np.where``: one argument -> indices of true elements; three -> elementwise choice."""
     if x is None and y is None:
-        return np.argwhere(_arr(condition))
-    return np.where(_arr(condition), *_pair(x, y))
+        return np.argwhere(np.asarray(_value(_arr(condition))))
+    return _ops.where(condition, x, y)
 
 
 # ---------------------------------------------------------- linear algebra
@@ -399,129 +361,125 @@ def dot(x, y):
     (2, 4)
     """
     x, y = _arr(x), _arr(y)
-    if x.ndim <= 2 and y.ndim <= 2:
-        return np.dot(x, y)
-    if y.ndim == 1:
-        return np.tensordot(x, y, axes=([-1], [0]))
-    return np.tensordot(x, y, axes=([-1], [-2])) if y.ndim == 2 else \
-        np.tensordot(x, np.moveaxis(y, -2, 0), axes=([-1], [0]))
+    xn, yn = np.ndim(_value(x)), np.ndim(_value(y))
+    if xn <= 2 and yn <= 2:
+        return _ops.dot(x, y)
+    if yn == 1:
+        return _ops.tensordot(x, y, axes=([-1], [0]))
+    return _ops.tensordot(x, y, axes=([-1], [-2])) if yn == 2 else \
+        _ops.tensordot(x, _ops.moveaxis(y, -2, 0), axes=([-1], [0]))
 
 
 def batch_dot(x, y, axes=None):
     """Dot product per sample: ``(b, m, k) . (b, k, n) -> (b, m, n)``; 2-D -> ``(b, 1)``."""
     x, y = _arr(x), _arr(y)
+    xn, yn = np.ndim(_value(x)), np.ndim(_value(y))
     if axes is None:
-        axes = (x.ndim - 1, y.ndim - 2 if y.ndim > 2 else y.ndim - 1)
+        axes = (xn - 1, yn - 2 if yn > 2 else yn - 1)
     if isinstance(axes, int):
         axes = (axes, axes)
-    ax, ay = [a % n for a, n in zip(axes, (x.ndim, y.ndim))]
-    xm = np.moveaxis(x, ax, -1)
-    ym = np.moveaxis(y, ay, 1) if y.ndim > 2 else y
-    if x.ndim == 2 and y.ndim == 2:
-        return np.sum(x * y, axis=1, keepdims=True)
-    if y.ndim == 2:
-        return np.einsum("b...k,bk->b...", xm, ym)
-    xs = xm.reshape(xm.shape[0], -1, xm.shape[-1])
-    ys = ym.reshape(ym.shape[0], ym.shape[1], -1)
-    out = xs @ ys
-    return out.reshape(xm.shape[:-1] + ym.shape[2:])
+    ax, ay = [a % n for a, n in zip(axes, (xn, yn))]
+    xm = _ops.moveaxis(x, ax, -1)
+    ym = _ops.moveaxis(y, ay, 1) if yn > 2 else y
+    if xn == 2 and yn == 2:
+        return _ops.sum(x * y, axis=1, keepdims=True)
+    if yn == 2:
+        return _ops.einsum("b...k,bk->b...", xm, ym)
+    xs_shape, ys_shape = np.shape(_value(xm)), np.shape(_value(ym))
+    xs = _ops.reshape(xm, (xs_shape[0], -1, xs_shape[-1]))
+    ys = _ops.reshape(ym, (ys_shape[0], ys_shape[1], -1))
+    return _ops.reshape(_ops.matmul(xs, ys), xs_shape[:-1] + ys_shape[2:])
 
 
 def matmul(x, y):
     """Matrix product with broadcasting over leading axes (``x @ y``)."""
-    return np.matmul(_arr(x), _arr(y))
+    return _ops.matmul(x, y)
 
 
 def transpose(x, axes=None):
     """Reverse (or permute by ``axes``) the axes of ``x``."""
-    return np.transpose(_arr(x), axes)
+    return _ops.transpose(x, axes)
 
 
 def reshape(x, shape):
     """Reshape; one dimension may be -1."""
-    return np.reshape(_arr(x), tuple(shape))
+    return _ops.reshape(x, tuple(shape))
 
 
 def flatten(x):
     """All elements as one axis."""
-    return np.reshape(_arr(x), (-1,))
+    return _ops.reshape(x, (-1,))
 
 
 def batch_flatten(x):
     """``(b, ...) -> (b, prod(...))``."""
     x = _arr(x)
-    return np.reshape(x, (x.shape[0], -1))
+    return _ops.reshape(x, (np.shape(_value(x))[0], -1))
 
 
 def concatenate(tensors, axis=-1):
     """Join a list of arrays along ``axis``."""
-    return np.concatenate([_arr(t) for t in tensors], axis=axis)
+    return _ops.concatenate(list(tensors), axis=axis)
 
 
 def stack(x, axis=0):
     """Stack a list of equally shaped arrays along a new ``axis``."""
-    return np.stack([_arr(t) for t in x], axis=axis)
+    return _ops.stack(list(x), axis=axis)
 
 
 def expand_dims(x, axis=-1):
     """Insert a size-1 axis at ``axis``."""
-    return np.expand_dims(_arr(x), axis)
+    return _ops.expand_dims(x, axis)
 
 
 def squeeze(x, axis=None):
     """Remove size-1 ``axis`` (all size-1 axes when None)."""
-    return np.squeeze(_arr(x), axis=_axis(axis))
+    return _ops.squeeze(x, axis=_axis(axis))
 
 
 def tile(x, n):
     """Repeat the whole array ``n[i]`` times along axis ``i``."""
-    return np.tile(_arr(x), n)
+    return _ops.tile(x, n)
 
 
 def repeat(x, n):
     """``(b, d) -> (b, n, d)``, as ``K.repeat`` (RepeatVector)."""
-    x = _arr(x)
-    return np.repeat(x[:, None, :], n, axis=1)
+    return _ops.repeat(_ops.expand_dims(x, 1), n, axis=1)
 
 
 def gather(reference, indices):
     """Rows of ``reference`` at ``indices`` (along axis 0)."""
-    return np.take(_arr(reference), np.asarray(indices, dtype="int64"), axis=0)
+    return _ops.take(reference, np.asarray(indices, dtype="int64"), axis=0)
 
 
 def one_hot(indices, num_classes):
     """Integer indices -> one-hot along a new last axis (``floatx``)."""
-    idx = np.asarray(indices, dtype="int64")
-    out = np.zeros(idx.shape + (int(num_classes),), dtype=backend.floatx())
-    np.put_along_axis(out, idx[..., None], 1, axis=-1)
-    return out
+    return _ops.one_hot(indices, num_classes)
 
 
 # ------------------------------------------------------------ constructors
 def ones(shape, dtype=None):
     """An array of ones (``floatx`` unless ``dtype``)."""
-    return np.ones(tuple(np.atleast_1d(shape)) if not isinstance(shape, tuple) else shape,
-                   dtype=dtype or backend.floatx())
+    return _ops.ones(shape, dtype=dtype)
 
 
 def zeros(shape, dtype=None):
     """An array of zeros (``floatx`` unless ``dtype``)."""
-    return np.zeros(tuple(np.atleast_1d(shape)) if not isinstance(shape, tuple) else shape,
-                    dtype=dtype or backend.floatx())
+    return _ops.zeros(shape, dtype=dtype)
 
 
 def ones_like(x, dtype=None):
-    return np.ones_like(_arr(x), dtype=dtype)
+    return _ops.ones_like(x, dtype=dtype)
 
 
 def zeros_like(x, dtype=None):
-    return np.zeros_like(_arr(x), dtype=dtype)
+    return _ops.zeros_like(x, dtype=dtype)
 
 
 def eye(size, dtype=None):
     """Identity matrix; ``size`` an int or ``(rows, cols)``."""
     n, m = (size, size) if np.isscalar(size) else size
-    return np.eye(int(n), int(m), dtype=dtype or backend.floatx())
+    return _ops.eye(int(n), int(m), dtype=dtype)
 
 
 def constant(value, dtype=None, shape=None):
@@ -531,89 +489,71 @@ def constant(value, dtype=None, shape=None):
 
 
 def arange(start, stop=None, step=1, dtype="int32"):
-    return np.arange(start, stop, step, dtype=dtype) if stop is not None else \
-        np.arange(start, dtype=dtype)
+    return _ops.arange(start, stop, step, dtype=dtype)
 
 
 def variable(value, dtype=None, name=None):
-    """A plain array copy of ``value`` (pipeseq has no symbolic variables here)."""
-    return np.array(value, dtype=dtype or backend.floatx())
+    """A plain array copy of ``value``."""
+    return np.array(_value(_arr(value)), dtype=dtype or backend.floatx())
 
 
 def is_tensor(x):
-    return isinstance(x, np.ndarray)
+    return _ops.is_tensor(x)
 
 
 def stop_gradient(x):
-    """Identity (gradients of custom losses are numerical in pipeseq)."""
-    return _arr(x)
+    """The value of ``x``, with no gradient flowing back through it."""
+    return _ops.stop_gradient(x)
 
 
 # ----------------------------------------------------------- introspection
 def shape(x):
     """The shape as a tuple of ints."""
-    return tuple(_arr(x).shape)
+    return tuple(_ops.shape(_arr(x) if not getattr(x, "_pipeseq_symbolic", False) else x))
 
 
 def int_shape(x):
     """The shape as a tuple of ints (Keras's ``K.int_shape``)."""
-    return tuple(_arr(x).shape)
+    return shape(x)
 
 
 def ndim(x):
     """Number of axes."""
-    return _arr(x).ndim
+    return len(shape(x))
 
 
 def dtype(x):
     """The dtype name, e.g. ``"float32"``."""
-    return str(_arr(x).dtype)
+    return _ops.dtype(x)
 
 
 def count_params(x):
     """Number of elements."""
-    return int(_arr(x).size)
+    return int(np.size(_value(_arr(x))))
 
 
 def eval(x):  # noqa: A001
     """The value as an ndarray (arrays are already concrete in pipeseq)."""
-    return np.asarray(_arr(x))
+    return np.asarray(_value(_arr(x)))
 
 
 def get_value(x):
     """The value as an ndarray (``Variable`` or array)."""
-    return np.array(_arr(x))
+    return np.array(_value(_arr(x)))
 
 
 # -------------------------------------------------------------- losses
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Per-sample categorical cross-entropy (probabilities clipped to ``[eps, 1-eps]``)."""
-    p = _float(output)
-    t = _arr(target).astype(p.dtype)
-    if from_logits:
-        p = softmax(p, axis=axis)
-    else:
-        p = p / np.sum(p, axis=axis, keepdims=True)
-    e = np.asarray(epsilon(), p.dtype)
-    return -np.sum(t * np.log(np.clip(p, e, 1 - e)), axis=axis)
+    return _ops.categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Cross-entropy with integer class targets."""
-    p = _float(output)
-    t = np.asarray(target).astype("int64")
-    if t.ndim == p.ndim:
-        t = t[..., 0]
-    return categorical_crossentropy(one_hot(t, p.shape[axis]).astype(p.dtype), p,
-                                    from_logits=from_logits, axis=axis)
+    return _ops.sparse_categorical_crossentropy(target, output, from_logits=from_logits,
+                                                axis=axis)
 
 
 def binary_crossentropy(target, output, from_logits=False):
     """Elementwise binary cross-entropy (probabilities clipped to ``[eps, 1-eps]``)."""
-    p = _float(output)
-    t = _arr(target).astype(p.dtype)
-    if from_logits:
-        p = sigmoid(p)
-    e = np.asarray(epsilon(), p.dtype)
-    p = np.clip(p, e, 1 - e)
-    return -(t * np.log(p) + (1 - t) * np.log(1 - p))
+    return _ops.binary_crossentropy(target, output, from_logits=from_logits)

@@ -233,9 +233,11 @@ def _doc(r_name, class_name, example, first="object"):
         head = (f"{r_name}(inputs=None, **kwargs)\n\n"
                 f"Keras ``{class_name}`` merging layer, as R keras3's ``{r_name}()``.\n\n"
                 "Parameters\n----------\n"
-                "inputs : list of tensors or arrays, optional\n"
-                "    Given: the layer is called on them and the merged tensor is returned.\n"
-                "    Omitted: the layer itself is returned.\n"
+                "inputs : tensor, array or a list of them, optional\n"
+                "    Given: the layer is called on them (with any further tensors passed\n"
+                "    positionally, as R's ``...``) and the merged tensor is returned.\n"
+                f"    A single tensor alone waits for the piped one: ``a | {r_name}(b)`` is\n"
+                f"    ``{r_name}(a, b)``. Omitted: the layer itself is returned.\n"
                 f"**kwargs :\n    Arguments of Keras's ``{class_name}``.\n")
         ex = (f">>> import numpy as np\n"
               f">>> from pipeseq import {r_name}\n"
@@ -272,25 +274,52 @@ def _make_layer_fn(r_name, class_name, example):
 
 def _make_merge_fn(r_name, class_name, example):
     def fn(inputs=None, *args, **kwargs):
-        cls = _layer_class(r_name, class_name)
-        if inputs is not None and not isinstance(inputs, (list, tuple)):
-            if args or not _is_object(inputs):   # layer_dot(1): first positional is `axes`
-                args = (inputs,) + args
-                inputs = None
-        layer = cls(*args, **kwargs)
+        # R keras3: `inputs` (a tensor or a list of them) plus any unnamed tensors in `...`
+        # are the inputs; other positional values are the layer's own arguments (layer_dot(1)).
         if inputs is None:
+            tensors, single = [], False
+        elif isinstance(inputs, (list, tuple)):
+            tensors, single = list(inputs), False
+        else:
+            tensors, single = [inputs], True
+        rest = []
+        for a in args:
+            if _is_symbolic(a) or _is_array_like(a):
+                tensors.append(a)
+                single = False
+            else:
+                rest.append(a)
+        if tensors and not (_is_symbolic(tensors) or _is_array_like(tensors)):
+            if single and not rest:      # layer_dot(1): the first positional is `axes`
+                rest, tensors, single = [inputs], [], False
+            else:
+                raise TypeError(f"{r_name}(): the inputs must be tensors (e.g. outputs of "
+                                "layer_input()) or arrays. Received: "
+                                f"{[type(a).__name__ for a in tensors]}")
+        layer = _layer_class(r_name, class_name)(*rest, **kwargs)
+        if not tensors:
             return layer
-        if not (_is_symbolic(inputs) or _is_array_like(inputs)):
-            raise TypeError(f"{r_name}(): `inputs` must be a list of tensors (e.g. outputs of "
-                            "layer_input()) or of arrays. Received: "
-                            f"{[type(a).__name__ for a in inputs]}")
+        if single:
+            # `a | layer_add(b)` is R's `a |> layer_add(b)` = layer_add(a, b): wait for `a`.
+            from .verbs import PipeVerb
+            return PipeVerb(_merge_with(layer, tensors), (), {})
         if getattr(layer, "call_args", None):      # mha(query, value, key)
-            return layer(*inputs)
-        return layer(list(inputs))
+            return layer(*tensors)
+        return layer(tensors)
     fn.__name__ = fn.__qualname__ = r_name
     fn.__doc__ = _doc(r_name, class_name, example, first="inputs")
     fn.keras_class_name = class_name
     return fn
+
+
+def _merge_with(layer, later_inputs):
+    def merge(piped):
+        first = list(piped) if isinstance(piped, (list, tuple)) else [piped]
+        if getattr(layer, "call_args", None):      # query |> layer_attention(value)
+            return layer(*(first + later_inputs))
+        return layer(first + later_inputs)
+    merge.__name__ = layer.name
+    return merge
 
 
 def _make_wrapper_fn(r_name, class_name, example):

@@ -1,6 +1,7 @@
 """R's backend helpers: keras3 ``op_*`` and R keras 2.x ``k_*``, on NumPy arrays.
 
-They wrap :mod:`pipeseq.array_ops` (Keras's ``K.*`` with 0-based axes) and
+They wrap :mod:`pipeseq.r.array_ops` (Keras's ``K.*`` with 0-based axes, built on
+:mod:`pipeseq.ops`, so they are differentiable) and
 translate R's conventions:
 
 * every ``axis`` argument is **1-based** (1 is the first axis, the batch axis);
@@ -30,6 +31,7 @@ import inspect
 
 import numpy as np
 
+from .. import ops as _ops
 from . import array_ops as _K
 
 __all__ = []
@@ -230,27 +232,27 @@ def op_convert_to_numpy(x):
 
 def op_add(x1, x2):
     """Elementwise ``x1 + x2``. Example: ``op_add(op_ones((2,)), 1)``."""
-    return np.add(_K._arr(x1), x2)
+    return _ops.add(x1, x2)
 
 
 def op_subtract(x1, x2):
     """Elementwise ``x1 - x2``. Example: ``op_subtract(op_ones((2,)), 1)``."""
-    return np.subtract(_K._arr(x1), x2)
+    return _ops.subtract(x1, x2)
 
 
 def op_multiply(x1, x2):
     """Elementwise ``x1 * x2``. Example: ``op_multiply(op_ones((2,)), 3)``."""
-    return np.multiply(_K._arr(x1), x2)
+    return _ops.multiply(x1, x2)
 
 
 def op_divide(x1, x2):
     """Elementwise ``x1 / x2``. Example: ``op_divide(op_ones((2,)), 2)``."""
-    return np.divide(_K._arr(x1), x2)
+    return _ops.divide(x1, x2)
 
 
 def op_size(x):
     """Number of elements. Example: ``op_size(op_ones((2, 3)))`` is 6."""
-    return int(np.size(x))
+    return _ops.size(x)
 
 
 def _shape(shape):

@@ -217,7 +217,7 @@ def load_model(filepath, custom_objects=None, compile=True, **kwargs):
 def _build_from_config(config, custom_objects, keras_version, filepath):
     if not isinstance(config, dict) or "class_name" not in config:
         raise FileFormatError(f"'{filepath}': the model config is not a Keras model config.")
-    config = prepare_config(config, keras_version)
+    config = prepare_config(config, keras_version, custom_objects)
     try:
         model = deserialize_layer(config, custom_objects=custom_objects)
     except UnsafeConfigError as e:

@@ -29,7 +29,7 @@ _SAFE_MODULES = ("keras.initializers", "keras.regularizers", "keras.constraints"
 
 
 # ------------------------------------------------------------------- reading
-def prepare_config(tree, keras_version=None):
+def prepare_config(tree, keras_version=None, custom_objects=None):
     """Normalise a whole model config read from a file (returns a new object).
 
     * Keras 1/2 files: activation ``hard_sigmoid`` becomes ``legacy_hard_sigmoid``
@@ -41,12 +41,12 @@ def prepare_config(tree, keras_version=None):
     """
     legacy = str(keras_version or "").startswith(("1", "2."))
     keras1 = str(keras_version or "").startswith("1")
-    return _prepare(copy.deepcopy(tree), legacy, keras1)
+    return _prepare(copy.deepcopy(tree), legacy, keras1, custom_objects)
 
 
-def _prepare(obj, legacy, keras1):
+def _prepare(obj, legacy, keras1, custom_objects=None):
     if isinstance(obj, list):
-        return [_prepare(v, legacy, keras1) for v in obj]
+        return [_prepare(v, legacy, keras1, custom_objects) for v in obj]
     if not isinstance(obj, dict):
         return obj
     if obj.get("class_name") in _REFUSED:
@@ -56,14 +56,23 @@ def _prepare(obj, legacy, keras1):
         if module.startswith("keras.") and isinstance(obj.get("config"), str) and \
                 obj.get("class_name") == "function":
             return obj["config"]
+        from .. import custom_objects as registry
+        found = registry.lookup(obj.get("config"), custom_objects)
+        if found is not None:          # a function your code supplied under that name
+            return found
         raise UnsafeConfigError(
             f"Refusing to load a custom function from the file ({obj.get('config', obj)!r:.80}): "
             "pipeseq never executes code from a file. Pass custom_objects with your own function.")
+    lambda_layer = obj.get("class_name") == "Lambda" and isinstance(obj.get("config"), dict)
     out = {}
     for k, v in obj.items():
         if keras1 and k in _KERAS1_KEYS and _KERAS1_KEYS[k] not in obj:
             k = _KERAS1_KEYS[k]
-        v = _prepare(v, legacy, keras1)
+        if lambda_layer and k == "config":     # Lambda.from_config resolves its functions
+            out[k] = {ck: (cv if ck in ("function", "output_shape", "mask") else
+                           _prepare(cv, legacy, keras1, custom_objects)) for ck, cv in v.items()}
+            continue
+        v = _prepare(v, legacy, keras1, custom_objects)
         if legacy and k in _ACTIVATION_KEYS and v == "hard_sigmoid":
             v = "legacy_hard_sigmoid"
         out[k] = v

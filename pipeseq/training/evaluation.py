@@ -4,6 +4,7 @@ import warnings
 import numpy as np
 
 from . import callbacks as callbacks_mod
+from . import custom_losses
 from .model_data import FEED_ARGS, reject_unknown
 from .progbar import Progbar
 
@@ -15,10 +16,12 @@ class Evaluation:
     """Mixin for :class:`~pipeseq.training.trainer.Trainer`: inference over any data."""
 
     def _test_step(self, xs, ys, sw):
+        custom_losses.clear_call_losses(self)
         out = self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
         preds = out if isinstance(out, list) else [out]
         loss, per_output, _ = self._compute_losses(ys, preds, sw, want_grad=False)
-        loss += self._regularization(self.trainable_weights) + self._activity_losses()
+        loss += custom_losses.call_losses(self)     # add_loss / activity regularizers
+        loss += self._regularization(self.trainable_weights)
         self._update_metrics(loss, per_output, ys, preds, sw, len(xs[0]))
 
     def _evaluate_batches(self, data, prefix="", verbose=0):

@@ -259,6 +259,20 @@ def register_extra_losses(classes, by_function_name):
     ALL_NAMES.extend(sorted(by_function_name))
 
 
+# Losses written by the user (training.custom_losses registers itself here when imported, as
+# pipeseq.training does): "class" wraps a function, "from_subclass" a Loss subclass with call().
+_FUNCTION_LOSS = {}
+
+
+def register_function_loss(cls, from_subclass):
+    _FUNCTION_LOSS.update({"class": cls, "from_subclass": from_subclass})
+
+
+def _snake(name):
+    import re
+    return re.sub("([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+
+
 class Loss:
     """A loss with its gradient: ``loss(y_true, y_pred)`` -> per-sample values.
 
@@ -270,9 +284,12 @@ class Loss:
         Options such as ``from_logits``, ``label_smoothing``, ``delta``.
     """
 
-    def __init__(self, fn_name, name=None, reduction="sum_over_batch_size", **kwargs):
+    def __init__(self, fn_name=None, name=None, reduction="sum_over_batch_size", dtype=None,
+                 **kwargs):
+        # Keras-style subclasses call ``super().__init__(name=..., reduction=...)`` and define
+        # ``call(y_true, y_pred)``; they have no ``fn_name`` (see custom_losses).
         self.fn_name = fn_name
-        self.name = name or fn_name
+        self.name = name or fn_name or _snake(type(self).__name__)
         self.reduction = reduction
         self.kwargs = kwargs
 
@@ -290,7 +307,9 @@ class Loss:
         return _MATH[key], kw
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        """Per-sample loss values, shape ``y_pred.shape[:-1]``."""
+        """Per-sample loss values, shape ``y_pred.shape[:-1]`` (a Keras-style subclass: the reduced loss)."""
+        if self.fn_name is None:
+            return _FUNCTION_LOSS["from_subclass"](self)(y_true, y_pred, sample_weight)
         t, p = self._prepare(y_true, y_pred)
         (value, _), kw = self._math()
         return value(t, p, **kw).astype(p.dtype, copy=False)
@@ -321,48 +340,6 @@ class Loss:
 
     def __repr__(self):
         return f"<Loss {self.name}>"
-
-
-class CustomLoss(Loss):
-    """A user function ``f(y_true, y_pred)`` returning per-sample (or per-element) values.
-
-    pipeseq cannot differentiate arbitrary Python, so the gradient is taken by
-    central differences in float64, one output column at a time for the whole
-    batch (samples are independent), i.e. ``2 * n_outputs`` calls per step.
-    """
-
-    def __init__(self, fn, name=None):
-        super().__init__("custom", name=name or getattr(fn, "__name__", "custom_loss"))
-        self.fn = fn
-
-    def _values(self, t, p):
-        v = np.asarray(self.fn(t, p), dtype="float64")
-        if v.ndim == 0:
-            v = np.full(p.shape[:-1] if p.ndim > 1 else (p.shape[0],), float(v))
-        elif v.shape == p.shape and p.ndim > 1:
-            v = v.mean(axis=-1)
-        return v
-
-    def __call__(self, y_true, y_pred, sample_weight=None):
-        t, p = _match(y_true, y_pred)
-        return self._values(t, p).astype(p.dtype)
-
-    def gradient(self, y_true, y_pred):
-        t, p = _match(y_true, y_pred)
-        t64, p64 = t.astype("float64"), p.astype("float64")
-        grad = np.zeros_like(p64)
-        flat = p64.reshape(p64.shape[0], -1)
-        g = grad.reshape(grad.shape[0], -1)
-        for j in range(flat.shape[1]):
-            h = 1e-6 * np.maximum(1.0, np.abs(flat[:, j]))
-            orig = flat[:, j].copy()
-            flat[:, j] = orig + h
-            plus = self._values(t64, p64).reshape(p64.shape[0], -1).sum(axis=1)
-            flat[:, j] = orig - h
-            minus = self._values(t64, p64).reshape(p64.shape[0], -1).sum(axis=1)
-            flat[:, j] = orig
-            g[:, j] = (plus - minus) / (2 * h)
-        return grad.astype(p.dtype)
 
 
 def _make_fn(name):
@@ -423,7 +400,12 @@ def get(identifier):
     """Resolve a loss given as a name/alias, a Keras config dict, a Loss, or a callable."""
     if identifier is None:
         return None
+    if isinstance(identifier, type) and issubclass(identifier, Loss) and \
+            identifier.__dict__.get("call") is not None:
+        identifier = identifier()
     if isinstance(identifier, Loss):
+        if identifier.fn_name is None:       # a Keras-style subclass defining call()
+            return _FUNCTION_LOSS["from_subclass"](identifier)
         return identifier
     if isinstance(identifier, dict):
         cls = LOSS_CLASSES.get(identifier.get("class_name"))
@@ -440,7 +422,7 @@ def get(identifier):
             return _EXTRA_FUNCTIONS[name]()
         if isinstance(identifier, type) and issubclass(identifier, Loss):
             return identifier()
-        return CustomLoss(identifier)
+        return _FUNCTION_LOSS["class"](identifier)
     name = str(identifier)
     fn_name = ALIASES.get(name, name)
     if fn_name in _EXTRA_FUNCTIONS:
@@ -454,7 +436,7 @@ def get(identifier):
 
 
 def serialize(loss):
-    if isinstance(loss, CustomLoss):
+    if isinstance(loss, Loss) and loss.fn_name in (None, "custom"):
         return loss.name
     if isinstance(loss, Loss) and type(loss).__name__ in LOSS_CLASSES and loss.fn_name not in CLASS_NAMES:
         return {"module": "keras.losses", "class_name": type(loss).__name__,

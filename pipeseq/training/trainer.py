@@ -10,6 +10,7 @@ import numpy as np
 from .. import backend
 
 from . import callbacks as callbacks_mod
+from . import custom_losses
 from . import data_adapters as da
 from . import losses as losses_mod
 from . import metrics as metrics_mod
@@ -144,6 +145,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
 
     # --------------------------------------------------------------- steps
     def _compute_losses(self, ys, preds, sw, want_grad):
+        """Total loss, per-output losses (Keras's reduction) and d total / d each prediction."""
         total = 0.0
         dys = []
         per_output = []
@@ -154,25 +156,12 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
                 dys.append(np.zeros_like(p))
                 per_output.append(0.0)
                 continue
-            if want_grad:
-                values, g = loss.value_and_gradient(y, p)
-            else:
-                values = loss(y, p)
-            count = values.size
-            if sw is not None:
-                swb = sw.reshape(sw.shape + (1,) * (values.ndim - 1)).astype(values.dtype)
-                value = float((values * swb).sum()) / count
-            else:
-                value = float(values.sum()) / count
+            value, g = custom_losses.weighted_value_and_gradient(loss, y, p, sw, want_grad)
             per_output.append(value)
             total += w * value
             if want_grad:
-                scale = np.asarray(w / count, dtype=p.dtype)
-                if sw is not None:
-                    swg = sw.reshape(sw.shape + (1,) * (g.ndim - 1)).astype(p.dtype)
-                    g = g * swg * scale
-                else:
-                    g *= scale
+                if w != 1.0:
+                    g = g * np.asarray(w, dtype=g.dtype)
                 dys.append(g)
         return total, per_output, dys
 
@@ -196,20 +185,13 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
                 pen += float(v.regularizer(v.value))
         return pen
 
-    def _activity_losses(self):
-        """Penalties the last forward pass left on layers (``layer.activity_loss``)."""
-        total, stack = 0.0, list(self._sublayers())
-        while stack:
-            layer = stack.pop()
-            total += getattr(layer, "activity_loss", 0.0)
-            stack.extend(layer._sublayers())
-        return total
-
     def _train_step(self, xs, ys, sw):
         x = xs if self.n_inputs > 1 else xs[0]
+        custom_losses.clear_call_losses(self)
         y_pred, cache = self.forward(x, training=True)
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
         loss, per_output, dys = self._compute_losses(ys, preds, sw, want_grad=True)
+        loss += custom_losses.call_losses(self)     # add_loss / activity regularizers
         dy = dys if len(preds) > 1 else dys[0]
         if getattr(self, "input_grad_optional", False):   # no gradient for the data itself
             _, grads = self.backward(cache, dy, need_input_grad=False)
@@ -226,7 +208,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         for i, v in enumerate(keep_v):
             if v.regularizer is not None:
                 keep_g[i] = keep_g[i] + v.regularizer.gradient(v.value).astype(keep_g[i].dtype)
-        loss += self._regularization(keep_v) + self._activity_losses()
+        loss += self._regularization(keep_v)
         self.optimizer.apply(keep_g, keep_v)
         return loss, per_output, preds
 

@@ -23,7 +23,7 @@ Example
 >>> model = model | compile(optimizer="sgd", loss="mse")
 >>> x, y = np.ones((8, 3)), np.zeros((8, 1))
 >>> history = model | fit(x, y, epochs=2, verbose=0)
->>> sorted(evaluate(model, x, y, verbose=0))
+>>> evaluate(model, x, y, verbose=0).names()
 ['loss']
 """
 from .base import PipeVerb

@@ -9,12 +9,19 @@ from ...plotting import plot_history
 from ...models.model import Model
 from ...training.callbacks import History
 from ...utils import to_categorical as _to_categorical
+from ..rlist import RList
 from .base import PipeVerb, _is_layer, _require_model, _verb
 
 __all__ = ['compile', 'fit', 'evaluate', 'predict', 'predict_classes', 'predict_proba', 'predict_on_batch', 'train_on_batch', 'test_on_batch', 'to_categorical', 'plot']
 
 
 # ------------------------------------------------------------ training verbs
+def _as_list(callbacks):
+    """R keras accepts ``callbacks = cb`` for one callback and wraps it in a list."""
+    from ...training.callbacks import Callback
+    return [callbacks] if isinstance(callbacks, Callback) else callbacks
+
+
 @_verb()
 def compile(object, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None, **kwargs):
     """Configure a model for training; returns the model (R ``compile()``).
@@ -71,7 +78,7 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     batch_size : int, default 32
     epochs : int, default 1 (as in keras3)
     verbose : "auto", 0, 1 or 2
-    callbacks : list of ``callback_*`` objects
+    callbacks : a ``callback_*`` object or a list of them (R keras wraps a single one)
     validation_split : float
         Fraction of the data (taken from the end) held out for validation.
     validation_data : (x_val, y_val) tuple or list
@@ -100,7 +107,7 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     if isinstance(validation_data, list):
         validation_data = tuple(validation_data)
     return object.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
-                      callbacks=callbacks, validation_split=validation_split,
+                      callbacks=_as_list(callbacks), validation_split=validation_split,
                       validation_data=validation_data, shuffle=shuffle,
                       class_weight=class_weight, sample_weight=sample_weight,
                       initial_epoch=int(initial_epoch) - 1, **kwargs)
@@ -109,22 +116,24 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
 @_verb()
 def evaluate(object, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None,
              steps=None, callbacks=None, **kwargs):
-    """Loss and metrics on test data, as a dict of named scores (R ``evaluate()``).
+    """Loss and metrics on test data, as R's named list of scores (R ``evaluate()``).
 
     Returns
     -------
-    dict
-        ``{"loss": ..., "accuracy": ...}`` (one entry per metric).
+    RList
+        ``loss``, then one element per metric: ``scores["loss"]``, ``scores.loss`` (R's
+        ``scores$loss``), ``scores[0]`` (R's ``scores[[1]]``), ``loss, acc = scores``.
 
     Example
     -------
     >>> scores = model | evaluate(x_test, y_test, verbose=0)       # doctest: +SKIP
-    >>> scores["loss"]                                             # doctest: +SKIP
+    >>> scores["loss"], scores.accuracy                            # doctest: +SKIP
     """
     _require_model(object, "evaluate")
-    return object.evaluate(x, y, batch_size=batch_size, verbose=verbose,
-                           sample_weight=sample_weight, steps=steps, callbacks=callbacks,
-                           return_dict=True, **kwargs)
+    scores = object.evaluate(x, y, batch_size=batch_size, verbose=verbose,
+                             sample_weight=sample_weight, steps=steps,
+                             callbacks=_as_list(callbacks), return_dict=True, **kwargs)
+    return RList(**scores)
 
 
 @_verb()
@@ -137,7 +146,7 @@ def predict(object, x, batch_size=None, verbose="auto", steps=None, callbacks=No
     """
     _require_model(object, "predict")
     return object.predict(x, batch_size=batch_size, verbose=verbose, steps=steps,
-                          callbacks=callbacks, **kwargs)
+                          callbacks=_as_list(callbacks), **kwargs)
 
 
 @_verb()
