@@ -27,6 +27,9 @@ def __getattr__(name):
             mod = None
         if mod is not None and hasattr(mod, name):
             return getattr(mod, name)
+        from pipeseq.saving import objects as _objects
+        if hasattr(_objects, name):
+            return getattr(_objects, name)
     from ._reexport import _suggest
     raise AttributeError(f"module 'compat.saving' has no attribute {name!r}."
                          + _suggest(__name__, name, _REGISTRY_NAMES))

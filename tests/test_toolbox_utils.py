@@ -134,3 +134,24 @@ def test_backend_graph_only_functions_say_what_to_do():
     finally:
         K.set_learning_phase(0)
     assert K.in_train_phase(lambda: 1, lambda: 2) == 2
+
+
+def test_serialize_and_deserialize_keras_objects():
+    from compat.saving import deserialize_keras_object as de
+    from compat.saving import register_keras_serializable, serialize_keras_object as ser
+    from pipeseq.training import metrics, optimizers
+    opt = optimizers.AdamW(learning_rate=optimizers.schedules.ExponentialDecay(0.1, 10, 0.5))
+    back = de(ser(opt))
+    assert type(back).__name__ == "AdamW" and back._learning_rate.get_config()["decay_steps"] == 10
+    m = de(ser(metrics.AUC(curve="PR", num_thresholds=50)))
+    assert m.curve == "PR" and m.num_thresholds == 50
+    assert type(de(ser(keras.losses.Dice(axis=-1)))).__name__ == "Dice"
+    layer = de(ser(keras.layers.Dense(3, activation="relu")))
+    assert layer.units == 3
+
+    @register_keras_serializable(package="toolbox_test")
+    def my_fn(x):
+        return x
+    assert de(ser(my_fn)) is my_fn
+    with pytest.raises(ValueError, match="register_keras_serializable"):
+        de({"class_name": "NoSuchThing", "config": {}})

@@ -66,6 +66,9 @@ def __getattr__(name):
             return getattr(importlib.import_module("pipeseq.custom_objects"), name)
         except (ImportError, AttributeError):
             pass
+        from pipeseq.saving import objects as _objects
+        if hasattr(_objects, name):
+            return getattr(_objects, name)
     # Helpers pipeseq may add later, by their Keras names.
     import pipeseq.utils as _engine
     if not name.startswith("_") and name not in ("did_you_mean",) and hasattr(_engine, name):
