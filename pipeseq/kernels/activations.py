@@ -17,6 +17,7 @@ import numpy as np
 
 from . import activations_extra as _extra
 from .core import SELU_ALPHA, SELU_SCALE  # SELU constants, defined once
+from ..utils import did_you_mean
 
 
 def _sigmoid(x):
@@ -207,7 +208,6 @@ def get(identifier):
     name = str(identifier)
     name = _ALIASES.get(name, name)
     if name not in _TABLE:
-        from ..utils import did_you_mean
         raise ValueError(f"Unknown activation: {identifier!r}.{did_you_mean(str(identifier), ALL_NAMES)} "
                          f"Expected one of: {', '.join(ALL_NAMES)}.")
     return Activation(name)

@@ -9,8 +9,9 @@ One module per topic, each with its ``__all__``; this package re-exports them al
   metric_*; ``vocab_functions``: activation_*, random_*, config_*;
 * ``ops``: ``k_*`` / ``op_*`` backend functions, 1-based axes, over ``array_ops``;
 * ``datasets``: ``dataset_*()`` and ``get_file()``, results as R named lists (``rlist.RList``);
-* ``preprocessing``: ``array_reshape``, ``pad_sequences``, ``text_tokenizer``..., ``image_*``,
-  ``flow_images_from_*``, ``*_dataset_from_*``;
+* ``text_data``: ``array_reshape``, ``pad_sequences``, ``skipgrams``, ``text_tokenizer``...;
+* ``image_data``: ``image_*``, ``image_data_generator``, ``flow_images_from_*``,
+  ``*_dataset_from_*``;
 * ``applications``: ``application_*`` and their preprocessing helpers;
 * ``keras2``: R keras 2.x habits (``backend()``, ``serialize_model()``, ...).
 
@@ -22,7 +23,7 @@ import importlib as _importlib
 from .matching import wrap_namespace as _wrap_namespace
 
 _MODULES = ["verbs", "layers", "vocab", "vocab_training", "vocab_functions", "ops", "datasets",
-            "preprocessing", "applications", "keras2"]
+            "text_data", "image_data", "applications", "keras2"]
 
 __all__ = []
 for _name in _MODULES:
