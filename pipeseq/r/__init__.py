@@ -13,7 +13,8 @@ One module per topic, each with its ``__all__``; this package re-exports them al
 * ``image_data``: ``image_*``, ``image_data_generator``, ``flow_images_from_*``,
   ``*_dataset_from_*``;
 * ``applications``: ``application_*`` and their preprocessing helpers;
-* ``keras2``: R keras 2.x habits (``backend()``, ``serialize_model()``, ...).
+* ``keras2``: R keras 2.x habits (``backend()``, ``serialize_model()``, ...);
+* ``generators``: R keras 2's ``fit_generator``, ``evaluate_generator``, ``predict_generator``.
 
 Every exported function matches named arguments as R does (``matching``: exact, then a
 unique prefix).
@@ -23,7 +24,7 @@ import importlib as _importlib
 from .matching import wrap_namespace as _wrap_namespace
 
 _MODULES = ["verbs", "layers", "vocab", "vocab_training", "vocab_functions", "ops", "datasets",
-            "text_data", "image_data", "applications", "keras2"]
+            "text_data", "image_data", "applications", "keras2", "generators"]
 
 __all__ = []
 for _name in _MODULES:
