@@ -183,6 +183,7 @@ LAYER_TABLE = {
     "BatchNormalization": ({"momentum": 0.9, "epsilon": 0.01, "center": False}, (4,)),
     "LayerNormalization": ({"epsilon": 0.01}, (3, 4)),
     "Rescaling": ({"scale": 0.5, "offset": 1.0}, (3, 4)),
+    "CustomScaleLayer": ({"scale": 0.17}, [(3,), (3,)]),
     "Normalization": ({"axis": -1}, (3, 4)),
     "SimpleRNN": ({"units": 3, "return_sequences": True}, (4, 2)),
     "LSTM": ({"units": 3, "go_backwards": True, "recurrent_activation": "hard_sigmoid"}, (4, 2)),
