@@ -11,7 +11,7 @@ Modules: ``models``, ``layers``, ``optimizers``, ``losses`` (alias
 ``objectives``), ``metrics``, ``callbacks``, ``initializers``,
 ``regularizers``, ``constraints``, ``activations``, ``backend``, ``utils``
 (with ``utils.np_utils``, ``utils.data_utils``), ``datasets``, ``preprocessing``,
-``applications``, ``ops`` (Keras 3's ``keras.ops``).
+``applications``, ``ops`` (Keras 3's ``keras.ops``), ``saving``.
 
 Example
 -------
@@ -26,7 +26,7 @@ __version__ = "3.0.0"   # the Keras API level compat follows (pipeseq's own vers
 
 _SUBMODULES = ("models", "layers", "optimizers", "losses", "objectives", "metrics", "callbacks",
                "initializers", "regularizers", "constraints", "activations", "backend", "utils",
-               "datasets", "preprocessing", "applications", "ops")
+               "datasets", "preprocessing", "applications", "ops", "saving")
 _TOP_LEVEL = {"Sequential": "models", "Model": "models", "Input": "layers",
               "load_model": "models", "model_from_json": "models"}
 

@@ -56,6 +56,9 @@ class Variable:
     def assign_sub(self, delta):
         self.assign(np.asarray(self.value) - np.asarray(getattr(delta, "value", delta)))
 
+    def __float__(self):
+        return float(self.value)
+
     @property
     def ndim(self):
         return np.ndim(self.value)

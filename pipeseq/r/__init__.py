@@ -19,7 +19,7 @@ import importlib as _importlib
 
 from .matching import wrap_namespace as _wrap_namespace
 
-_MODULES = ["verbs", "layers", "vocab", "ops", "datasets", "preprocessing", "applications",
+_MODULES = ["verbs", "layers", "vocab", "ops", "datasets", "preprocessing", "applications", "classes",
             "keras2"]
 
 __all__ = []
