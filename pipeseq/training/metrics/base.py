@@ -92,9 +92,12 @@ class Metric:
         return list(getattr(self, "_variables", ()))
 
     def reset_state(self):
+        variables = getattr(self, "_variables", ())
+        if variables:                 # a Keras-style metric: its variables back to their start
+            for v in variables:
+                v.assign(v.initial_value)
+            return
         self.total, self.count = 0.0, 0.0
-        for v in getattr(self, "_variables", ()):      # Keras 3: variables back to their start
-            v.assign(v.initial_value)
 
     def result(self):
         return self.total / self.count if self.count else 0.0
