@@ -32,6 +32,7 @@ import os
 import sys
 import warnings
 from dataclasses import dataclass, field
+from pipeseq.utils import did_you_mean
 
 _COMPAT_DIR = os.path.dirname(os.path.abspath(__file__))
 _WARNED = set()
@@ -220,7 +221,6 @@ def translate(owner, spec, engine, args, kwargs, extra_accepted=()):
             warn_once((owner, k), f"{owner}: `{k}` is deprecated in Keras; use {hint}.")
     unknown = [k for k in out if k not in accepted]
     if unknown:
-        from pipeseq.utils import did_you_mean
         bad = unknown[0]
         legacy = spec.legacy_names()
         raise TypeError(

@@ -1,5 +1,6 @@
 """Re-export an engine module's public names (classes and functions) under a compat module."""
 import types
+from pipeseq.utils import did_you_mean
 
 
 def public_names(module, exclude=()):
@@ -30,7 +31,6 @@ def module_getattr(compat_name, engine_module, exclude=()):
 def _suggest(compat_name, name, extra=()):
     """" Did you mean 'x'?" from the compat module's names (and ``extra``), or ""."""
     import sys
-    from pipeseq.utils import did_you_mean
     module = sys.modules.get(compat_name)
     names = set(extra) | {n for n in (dir(module) if module else ()) if not n.startswith("_")}
     return did_you_mean(name, sorted(names))

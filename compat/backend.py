@@ -20,6 +20,7 @@ from pipeseq.r.array_ops import *  # noqa: F401,F403
 from pipeseq.r.array_ops import __all__ as _ops_all
 
 from ._legacy import warn_once
+from pipeseq.layers.base import reset_uids as _reset_uids
 
 _DIM_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
 
@@ -59,8 +60,7 @@ def set_image_dim_ordering(dim_ordering):
 
 def clear_session():
     """Restart automatic layer names (``dense``, ``dense_1``… start again)."""
-    from pipeseq.layers.base import reset_uids
-    reset_uids()
+    _reset_uids()
 
 
 def set_random_seed(seed):

@@ -19,6 +19,9 @@ import json
 import pipeseq.models as _engine
 
 from ._legacy import ANY_VALUE, EngineAliasMeta, Spec, translate
+from pipeseq.layers.serialization import deserialize_layer as _deserialize_layer
+from pipeseq.models.functional import Functional as _Functional
+from pipeseq.saving import api as _api
 
 _SHOW_ACC = ("Keras reports the metrics passed to compile(metrics=[...]); "
              "use metrics=['accuracy'] there.")
@@ -50,8 +53,7 @@ class _ModelMeta(EngineAliasMeta):
     def __call__(cls, *args, **kwargs):
         if cls.__dict__.get("_compat_factory"):
             if args or kwargs:
-                from pipeseq.models.functional import Functional
-                rest, kwargs = translate("Model", MODEL, Functional, args, kwargs)
+                rest, kwargs = translate("Model", MODEL, _Functional, args, kwargs)
                 args = rest
             return adopt(cls._compat_engine(*args, **kwargs))
         return super().__call__(*args, **kwargs)
@@ -103,8 +105,7 @@ def adopt(model):
 
 def load_model(filepath, custom_objects=None, compile=True, **kwargs):
     """Load a whole model (``.keras`` zip or legacy ``.h5``) saved by Keras or pipeseq."""
-    from pipeseq.saving import api
-    return adopt(api.load_model(filepath, custom_objects=custom_objects, compile=compile, **kwargs))
+    return adopt(_api.load_model(filepath, custom_objects=custom_objects, compile=compile, **kwargs))
 
 
 def save_model(model, filepath, overwrite=True, **kwargs):
@@ -114,8 +115,7 @@ def save_model(model, filepath, overwrite=True, **kwargs):
 
 def model_from_config(config, custom_objects=None):
     """Rebuild a model from a Keras config dict (``{"class_name": ..., "config": ...}``)."""
-    from pipeseq.layers.serialization import deserialize_layer
-    return adopt(deserialize_layer(config, custom_objects=custom_objects))
+    return adopt(_deserialize_layer(config, custom_objects=custom_objects))
 
 
 def model_from_json(json_string, custom_objects=None):

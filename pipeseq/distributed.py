@@ -39,6 +39,7 @@ import warnings
 import numpy as np
 
 from .training.callbacks import CSVLogger, ModelCheckpoint, ProgbarLogger
+from . import backend
 
 
 class DistributedError(RuntimeError):
@@ -106,7 +107,6 @@ class MPIStrategy:
                     "Every rank must build the same model and load the same data.")
         self.broadcast_weights(model)
         if self.seed is None:
-            from . import backend
             seed = int(backend.rng().integers(0, 2 ** 31 - 1)) if self.is_chief else None
         else:
             seed = self.seed

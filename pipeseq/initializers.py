@@ -15,6 +15,7 @@ import numpy as np
 
 from . import backend
 from .utils import ConfigMixin, registrar
+from .utils import did_you_mean
 
 _REGISTRY = {}
 _register = registrar(_REGISTRY)
@@ -228,7 +229,6 @@ def get(identifier):
         return _REGISTRY[cls_name].from_config(identifier.get("config", {}) or {})
     name = str(identifier)
     if name not in _REGISTRY:
-        from .utils import did_you_mean
         raise ValueError(f"Unknown initializer: {identifier!r}.{did_you_mean(name, ALL_NAMES)} "
                          f"Expected one of: {', '.join(ALL_NAMES)}.")
     return _REGISTRY[name]()

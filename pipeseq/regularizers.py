@@ -10,6 +10,7 @@ Example
 import numpy as np
 
 from .utils import ConfigMixin, registrar
+from .utils import did_you_mean
 
 _REGISTRY = {}
 _register = registrar(_REGISTRY)
@@ -91,7 +92,6 @@ def get(identifier):
         raise ValueError("pipeseq needs the gradient of a regularizer: subclass "
                          "pipeseq.regularizers.Regularizer and define __call__ and gradient(w). "
                          f"Received: {identifier!r}")
-    from .utils import did_you_mean
     raise ValueError(f"Unknown regularizer: {identifier!r}.{did_you_mean(identifier, ['l1', 'l2', 'l1_l2'])}")
 
 

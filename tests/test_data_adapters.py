@@ -4,7 +4,17 @@ import warnings
 import numpy as np
 import pytest
 
+from pipeseq.kernels.rnn_fast import one_blas_thread
 from pipeseq.training.data_adapters import PyDataset, Sequence
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _deterministic_blas():
+    """Exact weight equality needs a BLAS that sums in one order: multi-threaded OpenBLAS
+    may split a product differently from one call to the next (seen as 1e-7 differences
+    once other tests have run), so these tests run with one BLAS thread."""
+    with one_blas_thread():
+        yield
 
 
 class Batches(PyDataset):
@@ -180,6 +190,17 @@ def test_memmap_and_dask_give_the_weights_of_arrays(reference, tmp_path):
         _same(m.get_weights(), ref)
 
 
+def test_scipy_sparse_input_is_densified_batch_by_batch(reference):
+    import scipy.sparse
+    start, ref, _ = reference
+    x, y = _data()
+    m = _model(start)
+    m.fit(scipy.sparse.csr_matrix(x), y, batch_size=BATCH, epochs=1, shuffle=False, verbose=0)
+    _same(m.get_weights(), ref)
+    backend.set_random_seed(2)
+    m.fit(scipy.sparse.csr_matrix(x), y, batch_size=BATCH, epochs=1, verbose=0)   # shuffled rows
+
+
 @pytest.mark.parametrize("shuffle", [True, "batch"])
 def test_streamed_shuffling_matches_arrays_under_one_seed(tmp_path, shuffle):
     x, y = _data(200)
@@ -317,3 +338,166 @@ def test_predict_from_generator_uses_inputs_only():
     np.testing.assert_array_equal(m.predict((x[i:i + 25] for i in range(0, 100, 25)),
                                             verbose=0), ref)
     np.testing.assert_allclose(m.predict(Batches(x, y, 30), verbose=0), ref, rtol=1e-5)
+
+
+# ---------------------------------------------------------------- bad data
+def _good_then(bad, n_good=2, batch=32):
+    """A generator: ``n_good`` good batches, then ``bad``."""
+    x, y = _data(n_good * batch)
+    for i in range(n_good):
+        yield x[i * batch:(i + 1) * batch], y[i * batch:(i + 1) * batch]
+    yield bad
+
+
+def _weights_after_good_batches(n_good=2, batch=32):
+    x, y = _data(n_good * batch)
+    m = _model()
+    m.fit(x, y, batch_size=batch, shuffle=False, verbose=0)
+    return m.get_weights()
+
+
+_X, _Y = _data(32, seed=5)
+_NAN_X = _X.copy()
+_NAN_X[3, 7] = np.nan
+_INF_Y = _Y.copy()
+_INF_Y[0, 0] = np.inf
+
+
+@pytest.mark.parametrize("bad, message", [
+    ((_X, _Y, np.ones(32), np.ones(32)), r"tuple of 4 items at step 2 of epoch 1; expected x, "
+                                          r"\(x,\), \(x, y\) or \(x, y, sample_weight\)"),
+    ((_X,), r"needs targets: the generator must yield \(x, y\).* at step 2"),
+    ((_X[:, :780], _Y), r"step 2 of epoch 1.*expects samples of shape \(784,\).*\(32, 780\)"),
+    ((_X, _Y[:31]), r"step 2.*x has 32 samples, y has 31"),
+    ((_NAN_X, _Y), r"step 2.*x contains NaN or infinite values \(first at index \(3, 7\)\)"),
+    ((_X, _INF_Y), r"step 2.*y contains NaN or infinite values"),
+    ((_X, _Y, np.full(32, np.nan)), r"step 2.*sample_weight contains NaN"),
+    ((_X, _Y, np.ones(31)), r"step 2.*one weight per sample \(32\)"),
+    ((_X, _Y[:, :9]), r"step 2.*one-hot targets with 10 classes"),
+])
+def test_a_bad_batch_is_named_and_changes_no_weight(bad, message):
+    m = _model()
+    with pytest.raises(ValueError, match=message):
+        m.fit(_good_then(bad), epochs=1, verbose=0)
+    _same(m.get_weights(), _weights_after_good_batches())
+
+
+def test_batches_must_agree_with_earlier_batches():
+    m = Sequential([Dense(1, input_shape=(4,))])
+    m.compile(optimizer="sgd", loss="mse")
+    x = np.ones((8, 4), "float32")
+
+    def gen(second):
+        yield x, np.ones((8, 1))
+        yield second
+    with pytest.raises(ValueError, match=r"step 1.*y has samples of shape \(\), but earlier "
+                                         r"batches had samples of shape \(1,\)"):
+        m.fit(gen((x, np.ones(8))), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"step 1.*sample weights appear in some batches"):
+        m.fit(gen((x, np.ones((8, 1)), np.ones(8))), epochs=1, verbose=0)
+
+
+def test_bad_batch_from_a_sequence_and_from_a_streamed_file(tmp_path):
+    x, y = _data(128)
+    x[70, 0] = np.inf
+    m = _model()
+    with pytest.raises(ValueError, match=r"Batches dataset at step 2 of epoch 1: x contains NaN"):
+        m.fit(Batches(x, y, 32, workers=2), shuffle=False, verbose=0)
+    with _h5(tmp_path, x, y) as f:
+        with pytest.raises(ValueError, match=r"streamed arrays at step 2 of epoch 1: x contains"):
+            m.fit(f["x"], f["y"], batch_size=32, shuffle=False, verbose=0)
+
+
+def test_generator_misuse_is_explained():
+    x, y = _data(64)
+    m = _model()
+    with pytest.raises(ValueError, match=r"`y` cannot be given when x is a generator"):
+        m.fit(_gen(x, y), y, verbose=0)
+    with pytest.raises(ValueError, match="validation_split is only supported for array data"):
+        m.fit(_gen(x, y), validation_split=0.2, verbose=0)
+    with pytest.raises(ValueError, match="Received an empty generator"):
+        m.fit(iter([]), verbose=0)
+    with pytest.raises(ValueError, match=r"fit\(strategy=...\) needs array data"):
+        m.fit(_gen(x, y), strategy=object(), verbose=0)
+    with pytest.raises(ValueError, match=r"y is required with array data"):
+        m.fit(x, verbose=0)
+
+
+# ---------------------------------------------------------------- Keras 1/2 generator methods
+def test_fit_generator_keras2_and_keras1_argument_names(reference):
+    start, ref, _ = reference
+    x, y = _data()
+    m = _model(start)
+    m.fit_generator(_gen(x, y), steps_per_epoch=N // BATCH, epochs=1, verbose=0)
+    _same(m.get_weights(), ref)
+    m = _model(start)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hist = m.fit_generator(_gen(x, y), samples_per_epoch=N, nb_epoch=1, verbose=0,
+                               validation_data=_gen(x, y), nb_val_samples=128)
+    _same(m.get_weights(), ref)
+    assert set(hist.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    m = _model(start)
+    m.fit_generator(Batches(x, y, BATCH), N // BATCH, 1, verbose=0, shuffle=False,
+                    nb_worker=2, pickle_safe=True, max_q_size=4)
+    _same(m.get_weights(), ref)
+
+
+def test_evaluate_and_predict_generator(reference):
+    _, ref, _ = reference
+    x, y = _data()
+    m = _model(ref)
+    expected = m.evaluate(x[:128], y[:128], batch_size=BATCH, verbose=0)
+    assert m.evaluate_generator(_gen(x, y), steps=2) == expected
+    assert m.evaluate_generator(_gen(x, y), val_samples=128) == expected
+    assert m.evaluate_generator(Batches(x[:128], y[:128], BATCH), nb_worker=2) == expected
+    np.testing.assert_array_equal(m.predict_generator(_gen(x, y), steps=2),
+                                  m.predict(x[:128], batch_size=BATCH, verbose=0))
+    with pytest.warns(DeprecationWarning, match="Keras 1"):
+        assert m.predict_generator(_gen(x, y), val_samples=100).shape == (128, 10)
+
+
+def test_generator_method_argument_errors():
+    m = _model()
+    x, y = _data(64)
+    with pytest.raises(TypeError, match="unrecognized argument 'nb_epochs'.*Did you mean"):
+        m.fit_generator(_gen(x, y), nb_epochs=2)
+    with pytest.raises(TypeError, match="either steps_per_epoch .* or Keras 1's samples_per_epoch"):
+        m.fit_generator(_gen(x, y), steps_per_epoch=2, samples_per_epoch=64)
+
+
+def test_out_of_core_benchmark_path_at_small_size(tmp_path):
+    from benchmarks.out_of_core import run
+    r = run(gb=2 ** -8, batch_size=64, folder=str(tmp_path))     # 4 MiB
+    assert r["samples"] == 1024 and r["steps"] == 16
+    assert np.isfinite(r["loss"]) and r["peak_rss_mb"] > 0
+    assert list(tmp_path.iterdir()) == []            # the temporary file is gone
+
+
+# ---------------------------------------------------------------- R verbs
+def test_r_generator_verbs(reference):
+    import pipeseq as ps
+    start, ref, _ = reference
+    x, y = _data()
+    m = _model(start)
+    hist = m | ps.fit_generator(_gen(x, y), steps_per_epoch=N // BATCH, epochs=1, verbose=0)
+    _same(m.get_weights(), ref)
+    assert hist.history["loss"]
+
+    state = {"i": 0}
+
+    def sampling_generator():            # R: function() { ...; list(x, y) }
+        i = state["i"] % (N // BATCH)
+        state["i"] += 1
+        return [x[i * BATCH:(i + 1) * BATCH], y[i * BATCH:(i + 1) * BATCH]]
+    m = _model(start)
+    hist = m | ps.fit_generator(sampling_generator, steps_per_epoch=N // BATCH, epochs=2,
+                                initial_epoch=1, verbose=0, validation_data=[x[:64], y[:64]])
+    _same(m.get_weights(), ref)                    # epochs 1..2, 0-based: one epoch
+    assert list(hist.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    scores = m | ps.evaluate_generator(_gen(x, y), steps=2)
+    assert scores == m.evaluate(x[:128], y[:128], batch_size=BATCH, verbose=0, return_dict=True)
+    preds = m | ps.predict_generator(lambda: x[:10], steps=3)
+    assert preds.shape == (30, 10)
+    with pytest.raises(TypeError, match="needs a model"):
+        Dense(2) | ps.fit_generator(_gen(x, y), steps_per_epoch=1)

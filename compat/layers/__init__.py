@@ -21,6 +21,11 @@ from pipeseq.r.layers import LayerNotAvailableError as _EngineLayerNotAvailable
 
 from .._legacy import make_wrapper, warn_once
 from . import _specs
+from pipeseq.layers import base as _base
+from pipeseq.layers.base import Layer as _Layer
+from pipeseq.models import Input as _Input
+from pipeseq.models.model import Model as _Model
+from pipeseq.utils import did_you_mean as _did_you_mean
 
 _CACHE = {}
 
@@ -70,14 +75,12 @@ class LayerNotAvailableError(_EngineLayerNotAvailable):
 
 
 def _registry():
-    from pipeseq.layers import base
-    base._import_all_layers()
-    return base.LAYER_CLASSES
+    _base._import_all_layers()
+    return _base.LAYER_CLASSES
 
 
 def _is_layer_class(cls):
-    from pipeseq.models.model import Model
-    return isinstance(cls, type) and not issubclass(cls, Model)
+    return isinstance(cls, type) and not issubclass(cls, _Model)
 
 
 def TimeDistributedDense(units=None, **kwargs):
@@ -122,11 +125,9 @@ def _lookup(name):
     if name == "TimeDistributedDense":
         return TimeDistributedDense
     if name == "Input":
-        from pipeseq.models import Input
-        return Input
+        return _Input
     if name == "Layer":
-        from pipeseq.layers.base import Layer
-        return Layer
+        return _Layer
     reg = _registry()
     if name in _specs.LEGACY_CLASSES:
         target, spec = _specs.LEGACY_CLASSES[name]
@@ -169,10 +170,9 @@ def __getattr__(name):
     if obj is None and name in KERAS_LAYER_NAMES:
         raise LayerNotAvailableError(name)
     if obj is None:
-        from pipeseq.utils import did_you_mean
         raise AttributeError(
             f"module 'compat.layers' has no attribute {name!r}: pipeseq has no layer class "
-            f"named {name!r}.{did_you_mean(name, _all_names())}")
+            f"named {name!r}.{_did_you_mean(name, _all_names())}")
     _CACHE[name] = obj
     return obj
 

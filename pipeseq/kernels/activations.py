@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from .core import SELU_ALPHA, SELU_SCALE  # SELU constants, defined once
+from ..utils import did_you_mean
 
 
 def _sigmoid(x):
@@ -205,7 +206,6 @@ def get(identifier):
     name = str(identifier)
     name = _ALIASES.get(name, name)
     if name not in _TABLE:
-        from ..utils import did_you_mean
         raise ValueError(f"Unknown activation: {identifier!r}.{did_you_mean(str(identifier), ALL_NAMES)} "
                          f"Expected one of: {', '.join(ALL_NAMES)}.")
     return Activation(name)

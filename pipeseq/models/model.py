@@ -4,6 +4,8 @@ import numpy as np
 from ..layers.base import Layer, get_layer_class
 from ..training import losses, optimizers
 from ..training.trainer import Trainer
+from ..utils import did_you_mean
+from .summary import format_summary
 
 
 class Model(Trainer, Layer):
@@ -36,7 +38,6 @@ class Model(Trainer, Layer):
             for layer in layers:
                 if layer.name == name:
                     return layer
-            from ..utils import did_you_mean
             raise ValueError(f"No such layer: {name!r}.{did_you_mean(name, [l.name for l in layers])} "
                              f"Existing layers are: {[l.name for l in layers]}.")
         raise ValueError("Provide either a layer name or a layer index.")
@@ -63,7 +64,6 @@ class Model(Trainer, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
                 show_trainable=None, layer_range=None):
         """Print the layer table: name (type), output shape, params, totals."""
-        from .summary import format_summary
         text = format_summary(self, line_length=line_length, show_trainable=show_trainable,
                               expand_nested=expand_nested)
         if print_fn is None:
@@ -73,7 +73,6 @@ class Model(Trainer, Layer):
                 print_fn(line)
 
     def __str__(self):
-        from .summary import format_summary
         return format_summary(self)
 
     def _repr_pretty_(self, p, cycle):

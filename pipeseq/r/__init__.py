@@ -7,10 +7,12 @@ One module per topic, each with its ``__all__``; this package re-exports them al
 * ``vocab``: optimizer_*/loss_*/metric_*/callback_*/initializer_*...;
 * ``ops``: ``k_*`` / ``op_*`` backend functions, 1-based axes, over ``array_ops``;
 * ``datasets``: ``dataset_*()`` and ``get_file()``, results as R named lists (``rlist.RList``);
-* ``preprocessing``: ``array_reshape``, ``pad_sequences``, ``text_tokenizer``..., ``image_*``,
-  ``flow_images_from_*``, ``*_dataset_from_*``;
+* ``text_data``: ``array_reshape``, ``pad_sequences``, ``skipgrams``, ``text_tokenizer``...;
+* ``image_data``: ``image_*``, ``image_data_generator``, ``flow_images_from_*``,
+  ``*_dataset_from_*``;
 * ``applications``: ``application_*`` and their preprocessing helpers;
-* ``keras2``: R keras 2.x habits (``backend()``, ``serialize_model()``, ...).
+* ``keras2``: R keras 2.x habits (``backend()``, ``serialize_model()``, ...);
+* ``generators``: R keras 2's ``fit_generator``, ``evaluate_generator``, ``predict_generator``.
 
 Every exported function matches named arguments as R does (``matching``: exact, then a
 unique prefix).
@@ -19,8 +21,9 @@ import importlib as _importlib
 
 from .matching import wrap_namespace as _wrap_namespace
 
-_MODULES = ["verbs", "layers", "vocab", "ops", "datasets", "preprocessing", "applications", "classes",
-            "keras2"]
+_MODULES = ["verbs", "layers", "vocab", "ops", "datasets", "text_data", "image_data",
+            "applications", "keras2", "generators",
+            "classes"]
 
 __all__ = []
 for _name in _MODULES:

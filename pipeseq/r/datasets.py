@@ -1,4 +1,4 @@
-"""R keras's dataset functions: ``dataset_mnist()`` ... ``dataset_california_housing()``, ``get_file()``.
+"""R keras's ``dataset_mnist()`` ... ``dataset_california_housing()`` and ``get_file()``.
 
 Each returns R's structure as an :class:`~pipeseq.r.rlist.RList`: ``mnist$train$x`` is
 ``mnist["train"]["x"]`` or ``mnist.train.x``, and the result unpacks like Python Keras's
@@ -196,7 +196,8 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     >>> folder = tempfile.mkdtemp()
     >>> with open(os.path.join(folder, "a.txt"), "w") as fh:
     ...     _ = fh.write("cached")
-    >>> get_file("a.txt", "http://127.0.0.1:9/a.txt", cache_dir=folder, cache_subdir="") == os.path.join(folder, "a.txt")
+    >>> path = get_file("a.txt", "http://127.0.0.1:9/a.txt", cache_dir=folder, cache_subdir="")
+    >>> path == os.path.join(folder, "a.txt")             # found in the cache: no download
     True
     """
     return _get_file(fname=fname, origin=origin, untar=untar, md5_hash=md5_hash,

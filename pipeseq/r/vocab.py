@@ -23,6 +23,11 @@ array([1., 1.])
 """
 import inspect
 
+from .. import initializers, regularizers
+from ..regularizers import L1, L1L2, L2
+from ..training import callbacks, losses, metrics, optimizers
+from ..training.metrics import Mean
+
 __all__ = []
 
 
@@ -41,7 +46,6 @@ _OPTIMIZERS = {
 
 
 def _make_optimizer(r_name, cls_name):
-    from ..training import optimizers
     cls = getattr(optimizers, cls_name)
 
     def fn(learning_rate=None, *args, lr=None, **kwargs):
@@ -71,7 +75,6 @@ for _r, _c in _OPTIMIZERS.items():
 
 # ---------------------------------------------------------------------- losses
 def _loss_class():
-    from ..training import losses
     return losses
 
 
@@ -127,7 +130,6 @@ for _a, _n in _LOSS_ALIASES.items():
 
 # --------------------------------------------------------------------- metrics
 def _make_metric(r_name, key, cls_name=None):
-    from ..training import losses, metrics
 
     base_fn = metrics._FUNCTIONS[key]
     cls = metrics.METRIC_CLASSES.get(cls_name) if cls_name else None
@@ -182,7 +184,6 @@ def metric_mean(values=None, name="mean", dtype=None):
     >>> m.update_state([1.0, 3.0]); float(m.result())
     2.0
     """
-    from ..training.metrics import Mean
     m = Mean(name=name)
     if values is not None:
         m.update_state(values)
@@ -206,7 +207,6 @@ _CALLBACKS = {
 
 
 def _make_callback(r_name, cls_name):
-    from ..training import callbacks
     cls = getattr(callbacks, cls_name)
 
     def fn(*args, **kwargs):
@@ -238,7 +238,6 @@ _INITIALIZERS = {
 
 
 def _make_initializer(r_name, cls_name):
-    from .. import initializers
     cls = getattr(initializers, cls_name)
 
     def fn(*args, **kwargs):
@@ -266,7 +265,6 @@ def regularizer_l1(l1=0.01):
     -------
     >>> layer_dense(units=3, kernel_regularizer=regularizer_l1(0.01))   # doctest: +SKIP
     """
-    from ..regularizers import L1
     return L1(l1)
 
 
@@ -277,7 +275,6 @@ def regularizer_l2(l2=0.01):
     -------
     >>> layer_dense(units=3, kernel_regularizer=regularizer_l2(0.001))  # doctest: +SKIP
     """
-    from ..regularizers import L2
     return L2(l2)
 
 
@@ -288,7 +285,6 @@ def regularizer_l1_l2(l1=0.01, l2=0.01):
     -------
     >>> layer_dense(units=3, kernel_regularizer=regularizer_l1_l2(l1=0.01, l2=0.01))  # doctest: +SKIP
     """
-    from ..regularizers import L1L2
     return L1L2(l1=l1, l2=l2)
 
 
@@ -300,7 +296,6 @@ _CONSTRAINTS = {"constraint_maxnorm": "MaxNorm", "constraint_nonneg": "NonNeg",
 
 
 def _make_constraint(r_name, cls_name):
-    from .. import regularizers
     cls = getattr(regularizers, cls_name)
 
     def fn(*args, **kwargs):

@@ -21,6 +21,7 @@ Example
 from collections import namedtuple
 
 from ..layers.base import Layer, to_snake_case
+from ..models.model import Model
 
 Node = namedtuple("Node", "path name variables layer")
 
@@ -37,7 +38,6 @@ def own_variables(layer):
 
 
 def _is_model(layer):
-    from ..models.model import Model
     return isinstance(layer, Model)
 
 

@@ -21,8 +21,6 @@ def _translate(what, kwargs, allowed):
             from ..utils import did_you_mean
             raise TypeError(f"{what}(): unrecognized argument {k!r}."
                             f"{did_you_mean(k, sorted(allowed) + sorted(_RENAMED))}")
-        if new in out:
-            raise TypeError(f"{what}(): got both {k!r} and its Keras 2 name {new!r}.")
         out[new] = v
     return out
 

@@ -33,7 +33,7 @@ class ArrayDataAdapter(DataAdapter):
         self.prepared = prepared
         self.source = "the arrays" if prepared else "the streamed arrays"
         self.start = int(start)
-        self.stop = len(xs[0]) if stop is None else int(stop)
+        self.stop = xs[0].shape[0] if stop is None else int(stop)
         n = self.stop - self.start
         if not batch_size:
             batch_size = int(math.ceil(n / steps)) if steps else 32

@@ -6,7 +6,8 @@ from ... import backend
 
 
 def is_streamed(a):
-    """True for array-likes read batch by batch: h5py datasets, memmaps, Dask arrays, ...
+    """True for array-likes read batch by batch: h5py datasets, memmaps, Dask arrays,
+    SciPy sparse matrices (densified one batch at a time), ...
 
     (anything with ``shape``, ``dtype``, ``__getitem__`` and ``__len__`` that is not an
     in-memory NumPy array or a pandas object)."""
@@ -25,12 +26,21 @@ def take(a, index):
     if isinstance(a, np.ndarray) and not isinstance(a, np.memmap):
         return a[index]
     if isinstance(index, slice):
-        return np.asarray(a[index])
+        return _dense(a[index])
     order = np.argsort(index, kind="stable")
-    rows = np.asarray(a[index[order]])
+    rows = _dense(a[index[order]])
     out = np.empty_like(rows)
     out[order] = rows
     return out
+
+
+def _dense(rows):
+    """NumPy rows from a read: Dask computes, SciPy sparse rows become dense."""
+    return np.asarray(rows.toarray() if hasattr(rows, "toarray") else rows)
+
+
+def num_rows(a):
+    return a.shape[0] if hasattr(a, "shape") else len(a)
 
 
 def to_array(a, what="x"):
@@ -98,20 +108,20 @@ def cast_inputs(xs, kinds):
 
 
 def check_lengths(xs, ys=None, sw=None):
-    n = {len(x) for x in xs}
+    n = {num_rows(x) for x in xs}
     if len(n) > 1:
         raise ValueError(f"All input arrays must have the same number of samples. Received "
-                         f"lengths {[len(x) for x in xs]}.")
+                         f"lengths {[num_rows(x) for x in xs]}.")
     n = n.pop()
     if ys is not None:
         for i, y in enumerate(ys):
-            if len(y) != n:
+            if num_rows(y) != n:
                 raise ValueError(f"x and y must have the same number of samples. Received: "
                                  f"x has {n} samples, y{'' if len(ys) == 1 else f'[{i}]'} has "
-                                 f"{len(y)}.")
-    if sw is not None and len(sw) != n:
+                                 f"{num_rows(y)}.")
+    if sw is not None and num_rows(sw) != n:
         raise ValueError(f"sample_weight must have one weight per sample ({n}). "
-                         f"Received {len(sw)}.")
+                         f"Received {num_rows(sw)}.")
     return n
 
 

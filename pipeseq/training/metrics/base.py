@@ -12,6 +12,7 @@ Example
 import numpy as np
 
 from .. import losses as losses_mod
+from ...utils import did_you_mean
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
@@ -168,7 +169,6 @@ def _class(name, fn, defaults=None):
     def __init__(self, name=None, dtype=None, **kwargs):
         unknown = set(kwargs) - set(defaults)
         if unknown:
-            from ...utils import did_you_mean
             bad = sorted(unknown)[0]
             raise TypeError(f"{cls_name}: unrecognized argument {bad!r}."
                             f"{did_you_mean(bad, list(defaults))} Accepted: "
@@ -243,7 +243,6 @@ def get(identifier, loss_name=None, name=None):
         return MeanMetricWrapper(_FUNCTIONS[key], name=name or ident)
     if key in _REGISTRY:
         return _REGISTRY[key]() if name is None else _REGISTRY[key](name=name)
-    from ...utils import did_you_mean
     known = sorted(set(ALL_NAMES) | set(_REGISTRY))
     raise ValueError(f"Unknown metric: {identifier!r}.{did_you_mean(ident, known)} "
                      f"Expected one of: {', '.join(known)}, or a function f(y_true, y_pred).")

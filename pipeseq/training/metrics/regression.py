@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import losses as losses_mod
 from .base import Mean, MeanMetricWrapper, Metric, register
+from ...utils import did_you_mean
 
 EPSILON = 1e-7
 _F = np.float32
@@ -268,7 +269,6 @@ def _loss_metric_class(cls_name, fn_name, defaults):
     def __init__(self, name=None, dtype=None, **kwargs):
         unknown = set(kwargs) - set(defaults)
         if unknown:
-            from ...utils import did_you_mean
             bad = sorted(unknown)[0]
             raise TypeError(f"{cls_name}: unrecognized argument {bad!r}."
                             f"{did_you_mean(bad, list(defaults))} Accepted: "

@@ -24,6 +24,7 @@ import re
 import numpy as np
 
 from . import schedules as schedules_mod
+from ...utils import did_you_mean
 
 DENORMAL_FLUSH_EVERY = 50   # steps between slot flushes (see Optimizer._flush_denormals)
 OPTIMIZERS = {}             # lower-case string id -> class (filled by register)
@@ -58,7 +59,6 @@ class Optimizer:
                  ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, lr=None, decay=0.0, **kwargs):
         if kwargs:
-            from ...utils import did_you_mean
             bad = next(iter(kwargs))
             raise TypeError(f"{type(self).__name__}: unrecognized argument {bad!r}."
                             f"{did_you_mean(bad, self._accepted())} Received: {bad}={kwargs[bad]!r}")
@@ -419,7 +419,6 @@ def get(identifier):
     key = str(identifier).lower()
     if key in OPTIMIZERS:
         return OPTIMIZERS[key]()
-    from ...utils import did_you_mean
     raise ValueError(f"Unknown optimizer: {identifier!r}.{did_you_mean(key, list(OPTIMIZERS))} "
                      f"Expected one of: {', '.join(OPTIMIZERS)}, or an optimizer instance.")
 

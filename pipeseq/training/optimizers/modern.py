@@ -14,6 +14,7 @@ import numpy as np
 
 from .base import Optimizer, register
 from .classic import Adam
+from .base import get, serialize
 
 
 @register
@@ -246,7 +247,6 @@ class LossScaleOptimizer(Optimizer):
 
     def __init__(self, inner_optimizer, initial_scale=32768.0, dynamic_growth_steps=2000,
                  name=None, **kwargs):
-        from .base import get
         self.__dict__["inner_optimizer"] = get(inner_optimizer)
         self.__dict__["initial_scale"] = initial_scale
         self.__dict__["dynamic_growth_steps"] = dynamic_growth_steps
@@ -293,7 +293,6 @@ class LossScaleOptimizer(Optimizer):
         return loss
 
     def get_config(self):
-        from .base import serialize
         return {"name": self.__dict__["_ls_name"],
                 "inner_optimizer": serialize(self.inner_optimizer),
                 "initial_scale": self.initial_scale,
