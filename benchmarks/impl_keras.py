@@ -2,7 +2,7 @@
 import os
 import time
 
-from .workloads import make_data, sizes
+from .workloads import APPLICATIONS, application, make_data, sizes
 
 NAME = "keras"
 
@@ -62,6 +62,8 @@ def build(wid, quick, seed):
 def run(wid, quick=False, seed=0, data=None):
     x, y = data if data is not None else make_data(wid, quick, seed=0)
     s = sizes(wid, quick)
+    if wid in APPLICATIONS:
+        return run_application(wid, quick, seed, x)
     model = build(wid, quick, seed)
     if wid == "W5":
         times = []
@@ -76,3 +78,17 @@ def run(wid, quick=False, seed=0, data=None):
         hist = model.fit(x, y, batch_size=s["batch"], epochs=s["epochs"], verbose=0)
         times.append(time.perf_counter() - t0)
     return {"cold": times[0], "warm": times[1], "check": float(hist.history["loss"][-1])}
+
+
+def run_application(wid, quick, seed, x):
+    """W8: build the application (weights=None) and time two ``predict`` calls on one batch."""
+    fn, shape = application(wid, quick)
+    import keras
+    keras.utils.set_random_seed(seed)
+    model = getattr(keras.applications, fn)(weights=None, input_shape=shape)
+    times = []
+    for _ in range(2):
+        t0 = time.perf_counter()
+        out = model.predict(x, batch_size=len(x), verbose=0)
+        times.append(time.perf_counter() - t0)
+    return {"cold": times[0], "warm": times[1], "check": float(out[:, 0].mean())}

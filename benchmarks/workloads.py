@@ -32,7 +32,19 @@ WORKLOADS = {
                   "Adam; categorical crossentropy; 4,000 samples; batch 64; 1 epoch",
            ("GRU", "Dense")),
     "W7": ("startup", "wall time of `python -c \"import <library>\"` in a fresh interpreter", ()),
+    # W8: Keras Applications, predict on one batch of 8 images (weights=None, ImageNet sizes)
+    "W8X": ("xception", "Xception (299x299x3, 1000 classes): predict on a batch of 8 images",
+            ("SeparableConv2D", "BatchNormalization")),
+    "W8R": ("resnet50", "ResNet50 (224x224x3, 1000 classes): predict on a batch of 8 images",
+            ("Conv2D", "BatchNormalization")),
+    "W8M": ("mobilenetv2", "MobileNetV2 (224x224x3, 1000 classes): predict on a batch of 8 "
+                           "images", ("DepthwiseConv2D", "BatchNormalization")),
+    "W8E": ("efficientnetb0", "EfficientNetB0 (224x224x3, 1000 classes): predict on a batch of "
+                              "8 images", ("DepthwiseConv2D", "Normalization", "Rescaling")),
 }
+# W8 application workloads: keras.applications function and input size (quick: smaller)
+APPLICATIONS = {"W8X": ("Xception", 299, 71), "W8R": ("ResNet50", 224, 32),
+                "W8M": ("MobileNetV2", 224, 32), "W8E": ("EfficientNetB0", 224, 32)}
 
 _FULL = {
     "W1": dict(n=60000, batch=128, epochs=1),
@@ -41,6 +53,7 @@ _FULL = {
     "W4": dict(n=1000, batch=32, epochs=10),
     "W5": dict(n=60000, batch=1024),
     "W6": dict(n=4000, batch=64, epochs=1, steps=50, features=32),
+    **{w: dict(n=8, batch=8) for w in ("W8X", "W8R", "W8M", "W8E")},
 }
 _QUICK = {
     "W1": dict(n=256, batch=128, epochs=1),
@@ -49,6 +62,7 @@ _QUICK = {
     "W4": dict(n=64, batch=32, epochs=2),
     "W5": dict(n=512, batch=256),
     "W6": dict(n=64, batch=32, epochs=1, steps=6, features=32),
+    **{w: dict(n=2, batch=2) for w in ("W8X", "W8R", "W8M", "W8E")},
 }
 
 # W1/W5 layer widths, also used for the GEMM bound.
@@ -93,7 +107,17 @@ def make_data(wid, quick=False, seed=0):
         return x, y
     if wid == "W6":
         return rng.standard_normal((n, s["steps"], s["features"]), dtype=np.float32), onehot(10)
+    if wid in APPLICATIONS:
+        side = APPLICATIONS[wid][2 if quick else 1]
+        return rng.uniform(0, 255, (n, side, side, 3)).astype(np.float32), onehot(1000)
     raise KeyError(wid)
+
+
+def application(wid, quick=False):
+    """``(function name, input shape)`` of a W8 workload."""
+    fn, full, small = APPLICATIONS[wid]
+    side = small if quick else full
+    return fn, (side, side, 3)
 
 
 def mlp_gemm_flops(batch_rows, widths=MLP_WIDTHS, first_dx=False):

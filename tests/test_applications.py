@@ -259,3 +259,12 @@ def test_frozen_base_in_sequential_keeps_its_statistics():
     for a, b in zip(before, base.get_weights()):              # moving statistics included
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(head_before[0], model.layers[-1].get_weights()[0])
+
+
+def test_custom_scale_layer_checker():
+    from pipeseq.layers.merge import CustomScaleLayer
+    from tests.layer_check import check_layer
+    check_layer(CustomScaleLayer, {"scale": 0.17}, [(2, 3), (2, 3)], expected_num_weights=0,
+                supports_training_step=False)
+    with pytest.raises(ValueError, match="exactly 2 inputs"):
+        CustomScaleLayer(0.1).compute_output_shape([(None, 3)] * 3)

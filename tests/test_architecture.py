@@ -4,6 +4,7 @@
   no engine -> compat import, no cycle between siblings);
 * no import cycle among the repository's modules, module-level or inside functions,
   and no upward import (read with ``ast``: tests/import_graph.py);
+* no module over 500 lines;
 * no public name disappears: ``from pipeseq import *`` and every ``compat`` module keep
   at least the names recorded in tests/fixtures/public_names.json (names may be added).
 """
@@ -17,6 +18,7 @@ import pytest
 from tests import import_graph
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MAX_LINES = 500
 
 
 def test_import_linter_contracts_are_kept(capsys):
@@ -65,6 +67,12 @@ def test_the_graph_reader_sees_cycles_and_upward_imports(tmp_path):
     assert ("pipeseq.layers.b", "pipeseq.layers.a", True) in edges
     assert [u[:2] for u in import_graph.upward(edges, order, ignored)] == \
         [("pipeseq.backend", "pipeseq.layers.a")]
+
+
+def test_no_module_over_500_lines():
+    modules = import_graph.module_files(ROOT)
+    assert import_graph.long_modules(modules, MAX_LINES) == [], \
+        "split these modules: move a shared base or helpers into a module of their own"
 
 
 def _star(modname):

@@ -20,7 +20,8 @@ def quick_results(tmp_path_factory):
     return json.loads(path.read_text()), r.stdout, docs.read_text()
 
 
-@pytest.mark.parametrize("wid", ["W1", "W2", "W3", "W4", "W5", "W6", "W7"])
+@pytest.mark.parametrize("wid", ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8X", "W8R", "W8M",
+                                 "W8E"])
 def test_each_workload_runs_or_is_skipped_for_a_missing_layer(quick_results, wid):
     results = quick_results[0]
     entry = results["workloads"][wid]["pipeseq"]

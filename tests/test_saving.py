@@ -183,6 +183,7 @@ LAYER_TABLE = {
     "BatchNormalization": ({"momentum": 0.9, "epsilon": 0.01, "center": False}, (4,)),
     "LayerNormalization": ({"epsilon": 0.01}, (3, 4)),
     "Rescaling": ({"scale": 0.5, "offset": 1.0}, (3, 4)),
+    "CustomScaleLayer": ({"scale": 0.17}, [(3,), (3,)]),
     "Normalization": ({"axis": -1}, (3, 4)),
     "SimpleRNN": ({"units": 3, "return_sequences": True}, (4, 2)),
     "LSTM": ({"units": 3, "go_backwards": True, "recurrent_activation": "hard_sigmoid"}, (4, 2)),
@@ -252,6 +253,19 @@ LAYER_TABLE = {
     "UnitNormalization": ({"axis": [1, 2]}, (3, 4)),
     "ActivityRegularization": ({"l1": 0.01, "l2": 0.1}, (4,)),
     "SpatialDropout3D": ({"rate": 0.2}, (2, 2, 2, 3)),
+    "RMSNormalization": ({"axis": [1, 2], "epsilon": 0.01}, (3, 4)),
+    "AdaptiveAveragePooling1D": ({"output_size": 2}, (5, 2)),
+    "AdaptiveAveragePooling2D": ({"output_size": (2, 3)}, (5, 4, 2)),
+    "AdaptiveAveragePooling3D": ({"output_size": 2}, (3, 4, 3, 2)),
+    "AdaptiveMaxPooling1D": ({"output_size": 3}, (5, 2)),
+    "AdaptiveMaxPooling2D": ({"output_size": 2, "data_format": "channels_first"}, (2, 5, 4)),
+    "AdaptiveMaxPooling3D": ({"output_size": (1, 2, 2)}, (3, 4, 3, 2)),
+    "ThresholdedReLU": ({"theta": 0.5}, (4,)),
+    "Resizing": ({"height": 3, "width": 5, "crop_to_aspect_ratio": True}, (6, 4, 2)),
+    "CenterCrop": ({"height": 3, "width": 2}, (5, 4, 2)),
+    "RandomFlip": ({"mode": "horizontal", "seed": 3}, (4, 4, 2)),
+    "Discretization": ({"bin_boundaries": [-0.5, 0.0, 0.5]}, (4,)),
+    "CategoryEncoding": ({"num_tokens": 7, "output_mode": "count"}, (4,)),
     "Merge": (lambda: {"layers": [Sequential([Dense(3, input_dim=4)]),
                                   Sequential([Dense(3, input_dim=2)])], "mode": "concat"},
               [(4,), (2,)]),
@@ -305,7 +319,7 @@ def _random_weights(model, rng):
 def _inputs_for(name, model, rng):
     _, shape = LAYER_TABLE[name]
     shapes = shape if isinstance(shape, list) else [shape]
-    if name == "Embedding":
+    if name in ("Embedding", "CategoryEncoding"):
         xs = [rng.integers(0, 7, size=(3, *shapes[0]))]
     else:
         xs = [rng.normal(size=(3, *s)).astype("float32") for s in shapes]

@@ -121,3 +121,30 @@ def test_errors_name_the_argument():
         ZeroPadding3D(padding=(1, 2))
     with pytest.raises(ValueError, match="ndim=5"):
         MaxPooling3D(2)(np.ones((1, 4, 4, 1), "float32"))
+
+
+# ------------------------------------------------ adaptive pooling, RMS norm, ThresholdedReLU
+from pipeseq.layers import (AdaptiveAveragePooling1D, AdaptiveAveragePooling3D,  # noqa: E402
+                            AdaptiveMaxPooling2D, InputSpec, RMSNormalization, ThresholdedReLU)
+
+
+@pytest.mark.parametrize("cls,kwargs,shape", [
+    (AdaptiveAveragePooling1D, {"output_size": 3}, (2, 7, 2)),
+    (AdaptiveMaxPooling2D, {"output_size": (2, 3)}, (2, 5, 7, 2)),
+    (AdaptiveMaxPooling2D, {"output_size": 2, "data_format": "channels_first"}, (2, 2, 5, 4)),
+    (AdaptiveAveragePooling3D, {"output_size": (2, 1, 3)}, (2, 3, 4, 5, 1)),
+    (RMSNormalization, {}, (2, 3, 4)),
+    (RMSNormalization, {"axis": [1, 2], "epsilon": 0.1}, (2, 3, 4)),
+    (ThresholdedReLU, {"theta": 0.3}, (2, 5)),
+])
+def test_more_layers(cls, kwargs, shape):
+    check_layer(cls, kwargs, shape)
+
+
+def test_input_spec_names_the_problem():
+    spec = InputSpec(ndim=3, axes={-1: 4})
+    spec.assert_compatible((None, 2, 4), "lstm")
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 4"):
+        spec.assert_compatible((None, 2, 5), "lstm")
+    with pytest.raises(ValueError, match="expected ndim=3"):
+        spec.assert_compatible((None, 4), "lstm")

@@ -48,7 +48,8 @@ def make(key, module, fn, kwargs, batch, weights_dir=None):
     import keras
     keras.backend.clear_session()
     mod = importlib.import_module(f"keras.applications.{module}")
-    model = getattr(mod, fn)(weights=None, **kwargs)
+    ctor = getattr(mod, fn, None) or getattr(keras.applications, fn)   # MobileNetV3: flat only
+    model = ctor(weights=None, **kwargs)
     classes = owner_classes(model)
     for v in model.weights:
         leaf = v.path.rsplit("/", 1)[-1]

@@ -143,26 +143,66 @@ def _seq_cases():
     "unit_norm": ((3, 4), [L.Dense(5), L.UnitNormalization(axis=[1, 2])]),
     "activity_regularization": ((4,), [L.Dense(3), L.ActivityRegularization(l1=0.01, l2=0.1),
                                        L.Dense(2)]),
+    "adaptive_pooling": ((7, 9, 3), [L.AdaptiveMaxPooling2D((3, 4)),
+                                     L.AdaptiveAveragePooling2D(2), L.Dense(2)]),
+    "adaptive_pooling_1d_3d": ((5, 6, 7, 2), [L.AdaptiveAveragePooling3D((2, 4, 3)),
+                                              L.AdaptiveMaxPooling3D((1, 3, 2)),
+                                              L.Reshape((6, 2)), L.AdaptiveMaxPooling1D(4),
+                                              L.AdaptiveAveragePooling1D(3)]),
+    "rms_norm": ((3, 4), [L.Dense(4), L.RMSNormalization(epsilon=1e-3), L.Dense(2)]),
+    "rms_norm_axes": ((3, 4), [L.RMSNormalization(axis=[1, 2]), L.Dense(2)]),
+    "resizing": ((7, 5, 2), [L.Resizing(4, 9), L.Resizing(3, 3, interpolation="nearest"),
+                             L.Dense(2)]),
+    "resizing_crop_aspect": ((8, 5, 2), [L.Resizing(3, 4, crop_to_aspect_ratio=True)]),
+    "center_crop": ((7, 6, 2), [L.CenterCrop(4, 3), L.CenterCrop(6, 5), L.Dense(2)]),
+    "random_flip_inference": ((4, 5, 2), [L.RandomFlip(), L.Dense(2)]),
     }
+
+
+def discretization_adapt(rng):
+    data = rng.gamma(2.0, size=(200, 3)).astype("float32")
+    layer = L.Discretization(num_bins=5, epsilon=0.05, output_mode="one_hot")
+    layer.adapt(data)
+    x = keras.Input((3,))
+    return keras.Model(x, layer(x)), [data[:4]], {"adapt": data}
+
+
+def seq2seq_initial_state(rng):
+    enc_in, dec_in = keras.Input((5, 3)), keras.Input((4, 2))
+    _, h, c = L.LSTM(6, return_state=True)(enc_in)
+    dec = L.LSTM(6, return_sequences=True)(dec_in, initial_state=[h, c])
+    gru_out = L.GRU(3)(dec, initial_state=L.Dense(3)(h))
+    return keras.Model([enc_in, dec_in], [L.Dense(2)(dec), gru_out]), \
+        [_f(rng, 2, 5, 3), _f(rng, 2, 4, 2)]
+
+
+def category_encoding(rng):
+    x = keras.Input((4,), dtype="int32")
+    y = L.Concatenate()([L.CategoryEncoding(6, output_mode="count")(x),
+                         L.CategoryEncoding(6)(x)])
+    return keras.Model(x, y), [rng.integers(0, 6, (3, 4)).astype("int32")]
 
 
 CASES = {f.__name__: f for f in [
     attention_dot, attention_scaled_causal_scores, attention_concat, attention_masked,
     additive_attention, mha_self, mha_cross_key_scores, mha_causal_masked, mha_attention_mask,
-    mha_rank4, einsum_dense]}
+    mha_rank4, einsum_dense, discretization_adapt, category_encoding, seq2seq_initial_state]}
 # attention_dot has no weights; the masked cases' outputs carry a Keras mask, which Keras 3
 # applies to the loss (pipeseq's trainer does not yet), so they are inference-only here.
 for _name in _seq_cases():
     CASES[_name] = (lambda n: lambda rng: _seq(*_seq_cases()[n][:1], *_seq_cases()[n][1])(rng))(
         _name)
-NO_TRAIN = {"attention_dot", "attention_masked", "mha_causal_masked"}
+NO_TRAIN = {"attention_dot", "attention_masked", "mha_causal_masked", "discretization_adapt",
+            "random_flip_inference",   # training flips at random
+            "category_encoding"}
 
 
 def make(name):
     keras.backend.clear_session()
     keras.utils.set_random_seed(0)
     rng = _rng(name)
-    model, xs = CASES[name](rng)
+    made = CASES[name](rng)
+    model, xs = made[:2]
     weights = [(rng.normal(size=w.shape) * 0.5).astype("float32") for w in model.get_weights()]
     model.set_weights(weights)
     ys = model(xs if len(xs) > 1 else xs[0], training=False)
@@ -170,6 +210,7 @@ def make(name):
     data = {f"x{i}": x for i, x in enumerate(xs)}
     data.update({f"y{i}": y for i, y in enumerate(ys)})
     data.update({f"w{i}": w for i, w in enumerate(weights)})
+    data.update(made[2] if len(made) > 2 else {})      # e.g. the data a layer was adapted on
     entry = {"model": json.loads(model.to_json()), "n_inputs": len(xs), "n_outputs": len(ys),
              "n_weights": len(weights), "names": [w.path for w in model.weights]}
     if model.trainable_weights and name not in NO_TRAIN:

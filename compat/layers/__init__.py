@@ -22,7 +22,9 @@ from pipeseq.r.layers import LayerNotAvailableError as _EngineLayerNotAvailable
 from .._legacy import make_wrapper, warn_once
 from . import _specs
 from pipeseq.layers import base as _base
+from pipeseq.layers import serialization as _serialization
 from pipeseq.layers.base import Layer as _Layer
+from pipeseq.layers.input_spec import InputSpec as _InputSpec
 from pipeseq.models import Input as _Input
 from pipeseq.models.model import Model as _Model
 from pipeseq.utils import did_you_mean as _did_you_mean
@@ -128,6 +130,11 @@ def _lookup(name):
         return _Input
     if name == "Layer":
         return _Layer
+    if name == "InputSpec":
+        return _InputSpec
+    if name in ("serialize", "deserialize"):     # keras.layers.serialize / deserialize
+        return _serialization.serialize_layer if name == "serialize" else \
+            _serialization.deserialize_layer
     reg = _registry()
     if name in _specs.LEGACY_CLASSES:
         target, spec = _specs.LEGACY_CLASSES[name]
@@ -148,7 +155,7 @@ def _all_names():
     reg = _registry()
     names = {n for n, c in reg.items() if _is_layer_class(c) and not n.startswith("_")}
     names |= {n for n, (t, _) in _specs.LEGACY_CLASSES.items() if t in reg}
-    names |= {"Input", "Layer", "TimeDistributedDense"}
+    names |= {"Input", "Layer", "TimeDistributedDense", "InputSpec", "serialize", "deserialize"}
     import importlib
     for fn, mod in FUNCTIONS.items():
         try:

@@ -20,19 +20,19 @@ from ..utils import did_you_mean
 
 
 def _sigmoid(x):
-    # Numerically stable: never exponentiates a large positive number.
-    out = np.empty_like(x)
-    pos = x >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
-    ex = np.exp(x[~pos])
-    out[~pos] = ex / (1.0 + ex)
-    return out
+    # Numerically stable (never exponentiates a large positive number), dtype-preserving:
+    # scipy's expit, imported on first use (``import pipeseq`` stays light).
+    from scipy.special import expit
+    x = np.asarray(x)
+    return expit(x) if x.dtype.kind == "f" else expit(x.astype("float64"))
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     """Keras ``relu``: ``x`` above ``threshold``, ``negative_slope*(x-threshold)`` below, capped at ``max_value``."""
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return np.maximum(x, 0, dtype=x.dtype)
+    if negative_slope == 0.0 and threshold == 0.0:              # ReLU(max_value): one pass
+        return np.clip(x, 0, max_value).astype(x.dtype, copy=False)
     y = np.where(x >= threshold, x, negative_slope * (x - threshold)).astype(x.dtype, copy=False)
     if threshold != 0.0 and negative_slope == 0.0:
         y = np.where(x > threshold, x, 0).astype(x.dtype, copy=False)

@@ -119,15 +119,17 @@ def batch_norm_infer(x, gamma, beta, mean, var, epsilon):
     """Normalise with fixed statistics (moving mean/variance)."""
     inv = 1.0 / np.sqrt(var + epsilon)
     scale = inv * gamma if gamma is not None else inv
-    y = (x - mean) * scale
-    if beta is not None:
-        y += beta
-    return y, ((x - mean) * inv, inv, gamma, None, False)
+    shift = -mean * scale if beta is None else beta - mean * scale
+    y = x * scale.astype(x.dtype, copy=False)          # one pass: x * scale + shift
+    y += shift.astype(x.dtype, copy=False)
+    return y, ((x, mean), inv, gamma, None, False)       # xhat is rebuilt by the backward pass
 
 
 def batch_norm_backward(cache, dy, reduce_axes):
     """Return ``(dx, dgamma, dbeta)`` (reduced over ``reduce_axes``, keepdims)."""
     xhat, inv, gamma, axes, batch_stats = cache
+    if isinstance(xhat, tuple):                          # inference cache: (x, mean)
+        xhat = (xhat[0] - xhat[1]) * inv
     dgamma = (dy * xhat).sum(axis=reduce_axes, keepdims=True)
     dbeta = dy.sum(axis=reduce_axes, keepdims=True)
     dxhat = dy * gamma if gamma is not None else dy

@@ -60,3 +60,28 @@ def unit_norm_backward(cache, dy):
     dot = (dy * x).sum(axis=axes, keepdims=True)
     dx = dy * inv - np.where(clipped, 0, x * dot * inv ** 3)
     return dx.astype(dy.dtype, copy=False)
+
+
+def _scale_shape(ndim, axes, scale):
+    shape = [1] * ndim
+    for a, n in zip(axes, scale.shape):
+        shape[a] = n
+    return scale.reshape(shape)
+
+
+def rms_norm_forward(x, axes, scale, epsilon):
+    """``x * rsqrt(mean(x^2, axes) + eps) * scale`` (scale spans ``axes``)."""
+    rr = 1.0 / np.sqrt((x * x).mean(axis=axes, keepdims=True) + epsilon)
+    s = _scale_shape(x.ndim, axes, scale)
+    xn = x * rr
+    return (xn * s).astype(x.dtype, copy=False), (xn, rr, s, axes, scale.shape)
+
+
+def rms_norm_backward(cache, dy):
+    """Return ``(dx, dscale)``."""
+    xn, rr, s, axes, scale_shape = cache
+    others = tuple(i for i in range(dy.ndim) if i not in axes)
+    dscale = (dy * xn).sum(axis=others).reshape(scale_shape)
+    dxn = dy * s
+    dx = rr * (dxn - xn * (dxn * xn).mean(axis=axes, keepdims=True))
+    return dx.astype(dy.dtype, copy=False), dscale.astype(dy.dtype, copy=False)

@@ -29,7 +29,15 @@ from .preprocessing import Normalization, Rescaling  # noqa: F401
 from .volumetric import (Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D,  # noqa: F401
                          GlobalMaxPooling3D, GlobalAveragePooling3D, UpSampling3D,
                          ZeroPadding3D, Cropping3D)
-from .normalization_group import GroupNormalization, UnitNormalization  # noqa: F401
+from .normalization_group import (GroupNormalization, RMSNormalization,  # noqa: F401
+                                  UnitNormalization)
 from .regularization import ActivityRegularization, SpatialDropout3D  # noqa: F401
+from .pooling_adaptive import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D,  # noqa: F401
+                               AdaptiveAveragePooling3D, AdaptiveMaxPooling1D,
+                               AdaptiveMaxPooling2D, AdaptiveMaxPooling3D)
+from .activation_legacy import ThresholdedReLU  # noqa: F401
+from .preprocessing_image import CenterCrop, RandomFlip, Resizing  # noqa: F401
+from .preprocessing_categorical import CategoryEncoding, Discretization  # noqa: F401
+from .input_spec import InputSpec  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
 from .op_layer import OpLayer  # noqa: F401

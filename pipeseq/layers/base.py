@@ -24,7 +24,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .. import backend
+from .. import backend, limits
 from ..graph import call_symbolic, format_shape, is_symbolic, layer_node_tensors
 from ..ops.dispatch import is_traced
 from ..variables import Variable
@@ -59,7 +59,8 @@ def _import_all_layers():
                 "conv_transpose", "conv_depthwise", "pooling", "reshaping", "recurrent",
                 "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
                 "einsum_dense", "attention", "multi_head_attention", "volumetric",
-                "normalization_group", "regularization", "lambda_layer"):
+                "normalization_group", "regularization", "lambda_layer", "pooling_adaptive",
+                "activation_legacy", "preprocessing_image", "preprocessing_categorical"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
@@ -83,6 +84,19 @@ def unique_name(prefix):
     n = _UIDS[prefix]
     _UIDS[prefix] += 1
     return prefix if n == 0 else f"{prefix}_{n}"
+
+
+def check_name(name):
+    """Refuse a layer name Keras refuses (not a string, or containing ``/``); pipeseq also
+    refuses an empty name, NUL characters and names longer than ``limits.MAX_NAME_LENGTH``
+    (HDF5 cannot store them, so every later ``.h5`` save would fail)."""
+    if not isinstance(name, str) or "/" in name or "\x00" in name or not name or \
+            len(name) > limits.MAX_NAME_LENGTH:
+        from ..errors import short_repr
+        raise ValueError("Argument `name` must be a non-empty string of at most "
+                         f"{limits.MAX_NAME_LENGTH} characters and cannot contain character `/` "
+                         f"(nor NUL). Received: name={short_repr(name)} (of type "
+                         f"{type(name).__name__})")
 
 
 def reset_uids():
@@ -127,8 +141,7 @@ class Layer:
                 f"{type(self).__name__}: unrecognized keyword argument {bad!r}."
                 f"{did_you_mean(bad, self._accepted_kwargs())} Received: {bad}={kwargs[bad]!r}")
         self.name = name or unique_name(to_snake_case(type(self).__name__))
-        if not isinstance(self.name, str) or not self.name:
-            raise ValueError(f"Layer name must be a non-empty string. Received: name={name!r}")
+        check_name(self.name)
         self._trainable = bool(trainable)
         self.dtype = str(np.dtype(dtype)) if dtype is not None and not isinstance(dtype, dict) \
             else (dtype.get("config", {}).get("name") if isinstance(dtype, dict) else backend.floatx())
@@ -159,13 +172,17 @@ class Layer:
 
     @classmethod
     def _accepted_kwargs(cls):
-        import inspect
-        names = set(_BASE_KWARGS)
-        for klass in cls.__mro__:
-            if "__init__" in klass.__dict__:
-                names |= {p for p in inspect.signature(klass.__init__).parameters
-                          if p not in ("self", "kwargs", "args")}
-        return sorted(names)
+        cached = cls.__dict__.get("_accepted_cache")
+        if cached is None:
+            import inspect
+            names = set(_BASE_KWARGS)
+            for klass in cls.__mro__:
+                if "__init__" in klass.__dict__:
+                    names |= {p for p in inspect.signature(klass.__init__).parameters
+                              if p not in ("self", "kwargs", "args")}
+            cached = sorted(names)
+            cls._accepted_cache = cached      # per class (not inherited: checked in __dict__)
+        return list(cached)
 
     # ------------------------------------------------------------ weights
     def add_weight(self, *args, **kwargs):
@@ -181,6 +198,7 @@ class Layer:
         name = name or unique_name("variable")
         init = initializers.get(initializer)
         shape = tuple(int(d) for d in shape)
+        limits.charge(shape, dtype or self.dtype, f"{self.name}/{name}")   # before allocating
         value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
         var = Variable(value, name, trainable=trainable, regularizer=regularizer,
                        constraint=constraint, path=f"{self.name}/{name}")

@@ -5,9 +5,35 @@ depthwise ``(k, in, depth_multiplier)``, pointwise ``(1, in*depth_multiplier, fi
 """
 from .. import initializers, regularizers
 from ..kernels import conv as ops
+from ..kernels import conv_depthwise as dw_ops
 from .base import register
 from .conv_base import (_BaseConv, _ser, channels_of, join_shape, to_channels_last,
                    to_data_format)
+
+def _depthwise(layer, x, kernel):
+    """``(h, cache)``: the direct kernel (``method="auto"``; 1-D as height 1), or the grouped
+    im2col/fft paths."""
+    if layer.method == "auto" and ops.default_method() == "auto":
+        one_d = x.ndim == 3
+        strides, dilation = tuple(layer.strides), tuple(layer.dilation_rate)
+        if one_d:
+            x, kernel, strides, dilation = x[:, None], kernel[None], (1,) + strides, (1,) + dilation
+        h, cache = dw_ops.depthwise_forward(x, kernel, strides, layer.padding, dilation)
+        return (h[:, 0] if one_d else h), ("direct", cache, one_d)
+    h, cache = ops.conv_forward(x, ops.depthwise_kernel_to_grouped(kernel), layer.strides,
+                                layer.padding, layer.dilation_rate, groups=kernel.shape[-2],
+                                method=layer.method)
+    return h, ("grouped", cache, False)
+
+
+def _depthwise_grads(cache, dh, kernel_shape):
+    kind, cache, one_d = cache
+    if kind == "direct":
+        dx, dk = dw_ops.depthwise_backward(cache, dh[:, None] if one_d else dh)
+        return (dx[:, 0] if one_d else dx), dk.reshape(kernel_shape)
+    dx, dk = ops.conv_backward(cache, dh)
+    return dx, dk.reshape(kernel_shape)
+
 
 @register
 class DepthwiseConv2D(_BaseConv):
@@ -51,17 +77,14 @@ class DepthwiseConv2D(_BaseConv):
     def forward(self, x, training=False):
         c = self.kernel.shape[-2]
         self._check_input(x, c)
-        z, conv_cache = ops.conv_forward(
-            to_channels_last(x, self.data_format), ops.depthwise_kernel_to_grouped(self.kernel.value),
-            self.strides, self.padding, self.dilation_rate, groups=c, method=self.method)
+        z, conv_cache = _depthwise(self, to_channels_last(x, self.data_format), self.kernel.value)
         y, z = self._finish(z)
         return to_data_format(y, self.data_format), (conv_cache, z, y)
 
     def backward(self, cache, dy):
         conv_cache, z, y = cache
         dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
-        dx, dk = ops.conv_backward(conv_cache, dz)
-        dk = dk.reshape(self.kernel.shape)
+        dx, dk = _depthwise_grads(conv_cache, dz, self.kernel.shape)
         return to_data_format(dx, self.data_format), ([dk, db] if self.use_bias else [dk])
 
     def get_config(self):
@@ -122,12 +145,10 @@ class SeparableConv2D(_BaseConv):
     def forward(self, x, training=False):
         c = self.depthwise_kernel.shape[-2]
         self._check_input(x, c)
-        h, dw_cache = ops.conv_forward(
-            to_channels_last(x, self.data_format),
-            ops.depthwise_kernel_to_grouped(self.depthwise_kernel.value),
-            self.strides, self.padding, self.dilation_rate, groups=c, method=self.method)
+        h, dw_cache = _depthwise(self, to_channels_last(x, self.data_format),
+                                 self.depthwise_kernel.value)
         pw = self.pointwise_kernel.value.reshape(self.pointwise_kernel.shape[-2:])
-        z = h @ pw
+        z = (h.reshape(-1, h.shape[-1]) @ pw).reshape(h.shape[:-1] + (pw.shape[1],))  # one GEMM
         y, z = self._finish(z)
         return to_data_format(y, self.data_format), (dw_cache, h, pw, z, y)
 
@@ -136,8 +157,9 @@ class SeparableConv2D(_BaseConv):
         dz, db = self._unfinish(z, y, to_channels_last(dy, self.data_format))
         dpw = (h.reshape(-1, h.shape[-1]).T @ dz.reshape(-1, dz.shape[-1])).reshape(
             self.pointwise_kernel.shape)
-        dx, ddw = ops.conv_backward(dw_cache, dz @ pw.T)
-        grads = [ddw.reshape(self.depthwise_kernel.shape), dpw]
+        dh = (dz.reshape(-1, dz.shape[-1]) @ pw.T).reshape(h.shape)
+        dx, ddw = _depthwise_grads(dw_cache, dh, self.depthwise_kernel.shape)
+        grads = [ddw, dpw]
         return to_data_format(dx, self.data_format), grads + ([db] if self.use_bias else [])
 
     def get_config(self):

@@ -16,6 +16,7 @@ import inspect
 
 import numpy as np
 
+from ..kernels import core as core_ops
 from ..kernels import merge as ops
 from .base import Layer, format_shape, register
 
@@ -302,6 +303,36 @@ class Dot(_Merge):
 
 
 # ---------------------------------------------------------------- functional helpers
+@register
+class CustomScaleLayer(_Merge):
+    """The residual sum of Keras's Inception-ResNet V2: ``inputs[0] + inputs[1] * scale``.
+
+    >>> import numpy as np
+    >>> CustomScaleLayer(0.5)([np.ones((1, 2)), np.ones((1, 2))])
+    array([[1.5, 1.5]], dtype=float32)
+    """
+
+    exact_inputs = 2
+
+    def __init__(self, scale, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = float(scale)
+
+    def compute_output_shape(self, input_shape):
+        self._check_inputs(input_shape)
+        return tuple(input_shape[0])
+
+    def forward(self, x, training=False):
+        shortcut, residual = x
+        return core_ops.affine_forward(residual, self.scale, shortcut), None
+
+    def backward(self, cache, dy):
+        return [dy, core_ops.affine_backward(self.scale, dy)], []
+
+    def get_config(self):
+        return {**super().get_config(), "scale": self.scale}
+
+
 def add(inputs, **kwargs):
     """Functional interface to :class:`Add`."""
     return Add(**kwargs)(inputs)

@@ -1,4 +1,4 @@
-"""GroupNormalization and UnitNormalization (Keras 3).
+"""GroupNormalization, UnitNormalization and RMSNormalization (Keras 3).
 
 Example
 -------
@@ -114,3 +114,37 @@ class UnitNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
+
+
+@register
+class RMSNormalization(Layer):
+    """``x * rsqrt(mean(x^2, axis) + epsilon) * scale`` (Keras 3); weight ``scale`` over ``axis``."""
+
+    supports_masking = True
+
+    def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(axis, (int, np.integer, list, tuple)):
+            raise TypeError("Invalid value for `axis` argument: expected an int or a list/tuple "
+                            f"of ints. Received: axis={axis}")
+        self.axis = [int(a) for a in axis] if isinstance(axis, (list, tuple)) else int(axis)
+        self.epsilon = float(epsilon)
+
+    def build(self, input_shape):
+        axes = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
+        for a in axes:
+            if a >= len(input_shape) or a < -len(input_shape):
+                raise ValueError(f"Axis {a} is out of bounds for input shape "
+                                 f"{format_shape(input_shape)}. Received: axis={self.axis}")
+        self._axes = tuple(a % len(input_shape) for a in axes)
+        self.scale = self.add_weight("scale", tuple(input_shape[a] for a in self._axes), "ones")
+
+    def forward(self, x, training=False):
+        return ops.rms_norm_forward(x, self._axes, self.scale.value, self.epsilon)
+
+    def backward(self, cache, dy):
+        dx, dscale = ops.rms_norm_backward(cache, dy)
+        return dx, [dscale]
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon}

@@ -23,7 +23,9 @@ from .. import backend, initializers, regularizers
 from ..kernels import activations as act_ops
 from ..kernels import core as core_ops
 from ..kernels import recurrent as R
+from ..graph import call_symbolic, is_symbolic
 from .base import Layer, format_shape
+from .call_args import group_slots
 
 
 class _RNN(Layer):
@@ -203,12 +205,48 @@ class _RNN(Layer):
 
     can_skip_input_grad = True     # backward(..., need_dx=False) skips the input gradient
 
-    def forward(self, x, training=False, mask=None, initial_state=None):
+    # ``layer(x, initial_state=[h, c])`` with symbolic states: a graph node with several tensor
+    # inputs (see pipeseq.layers.call_args); the states get gradients like any input.
+    call_args = ("sequences", "initial_state")
+
+    def __call__(self, x, training=False, mask=None, initial_state=None, **kwargs):
+        if initial_state is not None and is_symbolic(initial_state):
+            states = list(initial_state) if isinstance(initial_state, (list, tuple)) \
+                else [initial_state]
+            if not is_symbolic(x):
+                raise TypeError(f"Layer '{self.name}': a symbolic `initial_state` needs symbolic "
+                                f"inputs too. Received inputs of type {type(x).__name__}")
+            self._maybe_build(x.shape)
+            slots = [["sequences", None]] + [["initial_state", i] for i in range(len(states))]
+            return call_symbolic(self, [x] + states, call_slots=slots, call_npos=1, **kwargs)
+        if "call_slots" in kwargs:                       # a rebuilt graph node
+            flat, slots = list(x), kwargs.pop("call_slots")
+            kwargs.pop("call_npos", None)
+            named = group_slots(flat, slots)
+            return self(named["sequences"], training=training, mask=mask,
+                        initial_state=named.get("initial_state"), **kwargs)
+        return super().__call__(x, training=training, mask=mask, initial_state=initial_state,
+                                **kwargs)
+
+    def output_shape_for_call(self, shapes, call_slots=None, **_):
+        return self.compute_output_shape(shapes[0] if call_slots else shapes)
+
+    def forward(self, x, training=False, mask=None, initial_state=None, call_slots=None,
+                call_npos=None):
         # The time loops run with one BLAS thread (see kernels.rnn_fast); the big products
         # outside them (input projection, weight gradients) use all of BLAS's threads.
-        return self._forward(x, training, mask, initial_state)
+        if call_slots is None:
+            return self._forward(x, training, mask, initial_state)
+        named = group_slots(x, call_slots)                 # [sequences, *initial_state]
+        if isinstance(mask, list):
+            mask = mask[0]
+        y, cache = self._forward(named["sequences"], training, mask, named.get("initial_state"))
+        return y, ("with_states", cache)
 
     def backward(self, cache, dy, need_dx=True):
+        if isinstance(cache, tuple) and len(cache) == 2 and cache[0] == "with_states":
+            dx, grads, dstates = self._backward(cache[1], dy, True, want_state_grads=True)
+            return [dx] + list(dstates), grads
         return self._backward(cache, dy, need_dx)
 
     def _forward(self, x, training, mask, initial_state):
@@ -256,7 +294,7 @@ class _RNN(Layer):
             return [out] + finals, cache
         return out, cache
 
-    def _backward(self, cache, dy, need_dx=True):
+    def _backward(self, cache, dy, need_dx=True, want_state_grads=False):
         pcache, ccache, out_ind, shape, dtype = cache
         B, T, F = shape
         if self.return_state:
@@ -272,7 +310,7 @@ class _RNN(Layer):
             dY[-1] = dout
         if out_ind is not None:
             dY = dY * out_ind
-        dXP, dU, db_rec, _ = self._cell_backward(ccache, dY, dstates)
+        dXP, dU, db_rec, dh0 = self._cell_backward(ccache, dY, dstates)
         dx_tm, dW, db_in = R.input_projection_backward(pcache, dXP, need_dx)
         dx = None
         if need_dx:
@@ -282,6 +320,8 @@ class _RNN(Layer):
         grads = [dW, dU]
         if self.use_bias:
             grads.append(self._join_bias_grad(db_in, db_rec))
+        if want_state_grads:
+            return dx, grads, dh0
         return dx, grads
 
     def _split_bias(self, dtype):

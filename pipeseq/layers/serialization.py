@@ -21,6 +21,7 @@ Example
 >>> deserialize_layer(e).units
 2
 """
+from ..errors import FileFormatError, UnsafeConfigError, WeightMismatchError
 from .base import get_layer_class
 
 _MODULES = {"Sequential": "keras", "Functional": "keras.src.models.functional", "Model": "keras"}
@@ -51,10 +52,6 @@ _DROP_ANY = {"implementation", "zero_output_for_mask", "fused", "synchronized", 
              "kernel_constraint",
              "reset_dropout_mask"}
 _ACTIVATION_KEYS = ("activation", "recurrent_activation", "inner_activation")
-
-
-class UnsafeConfigError(ValueError):
-    """A config names code pipeseq will not run (Lambda layers, unknown custom objects)."""
 
 
 def dtype_policy(name):
@@ -161,23 +158,27 @@ def deserialize_layer(entry, custom_objects=None):
                                     custom_objects=custom_objects)
         else:
             layer = cls.from_config(_clean_config(config, cls))
-    except (UnsafeConfigError, FileNotFoundError):
+    except (UnsafeConfigError, WeightMismatchError, FileFormatError, OSError):
         raise
     except (TypeError, ValueError) as e:
-        if isinstance(e, UnsafeConfigError):
-            raise
         raise ValueError(f"Could not rebuild layer '{layer_name}' ({name}) from its config: "
                          f"{e}") from None
     build = entry.get("build_config") or {}
+    if not isinstance(build, dict):
+        raise ValueError(f"build_config of layer '{layer_name}' must be a dict. "
+                         f"Received: {build!r:.200}")
     if not layer.built and build.get("shapes_dict") and hasattr(layer, "build_from_shapes_dict"):
         layer.build_from_shapes_dict(build["shapes_dict"])
-    if not layer.built and build.get("input_shape") is not None:
+    if not layer.built and isinstance(build, dict) and build.get("input_shape") is not None:
         shape = build["input_shape"]
         try:
             layer._maybe_build([tuple(s) for s in shape] if shape and isinstance(shape[0], list)
                                else tuple(shape))
-        except Exception:
-            pass   # a Sequential parent builds it with the right shape anyway
+        except (UnsafeConfigError, WeightMismatchError, FileFormatError):
+            raise
+        except (TypeError, ValueError, IndexError, KeyError) as e:
+            raise ValueError(f"Could not build layer '{layer_name}' ({name}) for the input shape "
+                             f"{shape!r:.200} its build_config gives: {e}") from None
     return layer
 
 

@@ -57,8 +57,10 @@ class Sequential(Model):
                             f"Received: {layer!r} (of type {type(layer).__name__})")
         if layer is self:
             raise ValueError("A model cannot be added to itself.")
-        names = [l.name for l in self._layers]
-        if layer.name in names:
+        names = getattr(self, "_names", None)
+        if names is None or len(names) != len(self._layers):
+            names = self._names = {l.name for l in self._layers}
+        if layer.name in names and any(l.name == layer.name for l in self._layers):
             raise ValueError(f"All layers added to a Sequential model should have unique names. "
                              f"Name '{layer.name}' is already the name of a layer in this model. "
                              "Update the `name` argument to pass a unique name.")
@@ -73,15 +75,19 @@ class Sequential(Model):
         else:
             created_input = False
         self._layers.append(layer)
+        names.add(layer.name)
         multi = getattr(layer, "model_input_shapes", None) if len(self._layers) == 1 else None
         if rebuild and (self._input_layer is not None or multi):
             try:
-                if multi or isinstance(self._build_input_shape, list):   # Merge first: n inputs
+                if self._can_extend():
+                    self._extend(layer)           # linear: only the new layer is built
+                elif multi or isinstance(self._build_input_shape, list):   # Merge first: n inputs
                     self.build([tuple(s) for s in (multi or self._build_input_shape)])
                 else:
                     self._build_layers(self._input_layer.batch_shape)
             except Exception:
                 self._layers.pop()
+                self._names = None
                 if created_input:
                     self._input_layer = None
                 raise
@@ -94,6 +100,7 @@ class Sequential(Model):
         if not self._layers:
             raise TypeError(f"There are no layers in the model '{self.name}'.")
         layer = self._layers.pop()
+        self._names = None
         return layer
 
     # ---------------------------------------------------------- building
@@ -104,8 +111,37 @@ class Sequential(Model):
             shape = layer.compute_output_shape(shape)
         self.built = True
         self._build_input_shape = tuple(input_shape)
+        self._built_shapes = (len(self._layers), shape)
         self._refresh_graph()
         return shape
+
+    def _can_extend(self):
+        """Whether the stack was built up to the layer just appended (so only it needs building)."""
+        done = getattr(self, "_built_shapes", None)
+        return self.built and done is not None and done[0] == len(self._layers) - 1 and \
+            not isinstance(self._build_input_shape, list) and done[1] is not None
+
+    def _extend(self, layer):
+        """Build the appended ``layer`` on the stack's output shape and extend the graph by it."""
+        shape = self._built_shapes[1]
+        layer._maybe_build(shape)
+        out = layer.compute_output_shape(shape)
+        self._built_shapes = (len(self._layers), out)
+        graph = getattr(self, "_graph", None)
+        if graph is None or len(graph[0]) != len(self._layers) - 1 or len(graph[2]) != 1 or \
+                (graph[0] and graph[0][-1] != id(self._layers[-2])):
+            self._refresh_graph()
+            return
+        key = graph[0] + (id(layer),)
+        before = len(layer._inbound)
+        try:
+            y = layer(graph[2][0])
+        except Exception:        # a layer without symbolic shape support: tensors stay unavailable
+            self._graph = None
+            return
+        finally:
+            self._graph_nodes.extend(layer._inbound[before:])
+        self._graph = (key, graph[1], y if isinstance(y, list) else [y])
 
     # ------------------------------------------------- symbolic tensors
     def _refresh_graph(self):

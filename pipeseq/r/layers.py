@@ -119,6 +119,13 @@ R_LAYERS = {
     "layer_unit_normalization": ("UnitNormalization", ""),
     "layer_activity_regularization": ("ActivityRegularization", "l1=0.01"),
     "layer_spatial_dropout_3d": ("SpatialDropout3D", "rate=0.1"),
+    "layer_rms_normalization": ("RMSNormalization", ""),
+    # preprocessing
+    "layer_resizing": ("Resizing", "height=32, width=32"),
+    "layer_center_crop": ("CenterCrop", "height=24, width=24"),
+    "layer_random_flip": ("RandomFlip", "mode='horizontal'"),
+    "layer_discretization": ("Discretization", "bin_boundaries=[0.0, 1.0]"),
+    "layer_category_encoding": ("CategoryEncoding", "num_tokens=10"),
 }
 
 # Merging layers take ``inputs`` (a list of tensors) first, as in R keras3.

@@ -9,6 +9,10 @@ R matches a call's named arguments to a function's formals in three passes
    error, and so is one formal matched by several prefixes;
 3. **positional** for the rest (Python does this part itself).
 
+And as R's pipe puts the piped value first (``x |> f(a)`` is ``f(x, a)``), a function called
+without its required first argument returns a pipe stage: ``x | k_argmax()`` is
+``k_argmax(x)``, ``preds | k_argmax(axis=2)`` is ``k_argmax(preds, axis=2)``.
+
 Formals after R's ``...`` match only exactly. In R keras those are the common
 layer arguments (``input_shape``, ``name``, ``trainable``, ...), which R forwards
 through ``...``; the layer's own Keras arguments come before ``...`` and match by
@@ -143,6 +147,8 @@ def r_function(fn, target=None):
         Same name, docstring, signature and attributes as ``fn``.
     """
     names, var_kw = _signature_names(fn)
+    # verbs (compile, fit, ...) already wait for their object themselves
+    first = None if hasattr(fn, "_pipeseq_verb_fn") else _required_first(fn)
     names = [n for n in names if n != "object"]
     if target is None and getattr(fn, "keras_class_name", None):
         target = functools.partial(_layer_class_or_none, fn.keras_class_name)
@@ -158,9 +164,26 @@ def r_function(fn, target=None):
                 exact += base
                 open_ended = True    # the class names an unknown argument itself
             kwargs = match_arguments(fn.__name__, kwargs, formals, exact, open_ended)
+        if first is not None and not args and first not in kwargs:
+            # R's `x |> f(...)` is f(x, ...): called without its first argument, the function
+            # waits for the piped value (`x | k_argmax()`).
+            from .verbs.base import PipeVerb
+            return PipeVerb(fn, (), kwargs)
         return fn(*args, **kwargs)
     wrapper._r_matching = True
     return wrapper
+
+
+def _required_first(fn):
+    """Name of ``fn``'s first parameter if it is positional and has no default, else None."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if params and params[0].kind in (params[0].POSITIONAL_ONLY, params[0].POSITIONAL_OR_KEYWORD) \
+            and params[0].default is params[0].empty:
+        return params[0].name
+    return None
 
 
 def _layer_class_or_none(class_name):

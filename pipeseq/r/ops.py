@@ -33,6 +33,7 @@ import numpy as np
 
 from .. import ops as _ops
 from . import array_ops as _K
+from .array_ops._common import _arr
 
 __all__ = []
 
@@ -215,7 +216,7 @@ def op_convert_to_tensor(x, dtype=None):
     >>> op_convert_to_tensor([1.0, 2.0]).dtype
     dtype('float32')
     """
-    out = _K._arr(x)
+    out = _arr(x)
     return out.astype(dtype) if dtype is not None else out
 
 

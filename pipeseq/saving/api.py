@@ -21,21 +21,19 @@ Example
 >>> bool(np.allclose(m2.predict(np.ones((1, 3)), verbose=0), m.predict(np.ones((1, 3)), verbose=0)))
 True
 """
-import io
 import json
 import os
 import warnings
 
-from . import h5io, keras_zip
+from .. import limits
+from ..errors import FileFormatError, UnsafeConfigError, WeightMismatchError, cap
+from . import configcheck, h5io, keras_zip
 from . import weights as wmod
-from .h5io import FileFormatError, WeightMismatchError
-from ..layers.serialization import UnsafeConfigError, deserialize_layer, serialize_layer
+from ..layers.serialization import deserialize_layer, serialize_layer
 from .serialization import prepare_config
 
 __all__ = ["save_model", "load_model", "save_weights", "load_weights", "model_to_json",
            "model_from_json", "FileFormatError", "WeightMismatchError", "UnsafeConfigError"]
-
-MODEL_CONFIG_LIMIT = keras_zip.JSON_LIMIT
 
 
 def _suffix_kind(path):
@@ -90,25 +88,26 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs):
     if kwargs:
         raise TypeError(f"load_weights(): unrecognized argument(s) {sorted(kwargs)}.")
     _require_built(model, "load weights")
-    if not os.path.exists(filepath):
-        raise FileNotFoundError(f"No such weights file: '{filepath}'.")
+    h5io.check_regular_file(filepath, "weights file")
     if keras_zip.is_zip(filepath):
-        members = keras_zip.read_members(filepath, lambda cfg: keras_zip.weights_bound_for(model))
-        with _h5_from_bytes(members["weights"], filepath) as f:
-            _load_keras3(model, f, filepath, by_name, skip_mismatch)
+        members = keras_zip.read_members(filepath)
+        with h5io.open_h5_bytes(members["weights"], _member(filepath)) as f:
+            scan = wmod.check_file(f, _member(filepath))
+            _load_keras3(model, f, filepath, by_name, skip_mismatch, scan)
         return
     with h5io.open_h5(filepath) as f:
+        scan = wmod.check_file(f, f"'{filepath}'")
         layout = wmod.detect_layout(f)
         if layout == "keras3":
-            _load_keras3(model, f, filepath, by_name, skip_mismatch)
+            _load_keras3(model, f, filepath, by_name, skip_mismatch, scan)
         else:
-            g = f["model_weights"] if layout == "legacy_model" else f
+            g = _h5_group(f, "model_weights") if layout == "legacy_model" else f
             pending = _with_path(filepath, wmod.read_legacy, model, g, by_name, skip_mismatch)
             wmod.assign_all(pending)
 
 
-def _load_keras3(model, f, filepath, by_name, skip_mismatch):
-    pending = _with_path(filepath, wmod.read_keras3, model, f, skip_mismatch, by_name)
+def _load_keras3(model, f, filepath, by_name, skip_mismatch, scan=None):
+    pending = _with_path(filepath, wmod.read_keras3, model, f, skip_mismatch, by_name, scan)
     restore_opt = None
     if getattr(model, "compiled", False):
         restore_opt = wmod.read_optimizer_keras3(model, model.optimizer, f)
@@ -125,31 +124,13 @@ def _with_path(filepath, fn, *args):
                                   f"'{args[0].name}': {e}") from None
 
 
-class _h5_from_bytes:
-    """An in-memory ``h5py.File`` over bytes (no path on disk is ever derived from the archive)."""
+def _member(filepath):
+    return f"'model.weights.h5' in '{filepath}'"
 
-    def __init__(self, data, source):
-        self.data, self.source = data, source
 
-    def __enter__(self):
-        import h5py
-        if not self.data.startswith(h5io.HDF5_SIGNATURE):
-            raise FileFormatError(f"'{self.source}': model.weights.h5 in the archive is not an "
-                                  "HDF5 file.")
-        try:
-            self.f = h5py.File(io.BytesIO(self.data), "r")
-        except Exception as e:
-            raise FileFormatError(f"'{self.source}': model.weights.h5 in the archive is damaged "
-                                  f"({type(e).__name__}: {e}).") from None
-        return self.f
-
-    def __exit__(self, *exc):
-        self.f.close()
-        if exc[0] is not None and issubclass(exc[0], (OSError, KeyError, RuntimeError)) and \
-                not issubclass(exc[0], (FileFormatError, WeightMismatchError, FileNotFoundError)):
-            raise FileFormatError(f"'{self.source}': model.weights.h5 in the archive is damaged "
-                                  f"({exc[0].__name__}: {exc[1]}).") from None
-        return False
+def _h5_group(f, name):
+    from . import h5safe
+    return h5safe.get(f, name, "group")
 
 
 # ------------------------------------------------------------------ models
@@ -192,92 +173,101 @@ def _save_legacy_model(model, filepath, overwrite, include_optimizer):
 
 
 def load_model(filepath, custom_objects=None, compile=True, **kwargs):
-    """Load a model saved by pipeseq or Keras (``.keras`` archive or full-model ``.h5``)."""
+    """Load a model saved by pipeseq or Keras (``.keras`` archive or full-model ``.h5``).
+
+    A bad file raises :class:`FileFormatError`, :class:`WeightMismatchError`,
+    :class:`UnsafeConfigError` or an ``OSError`` (see :mod:`pipeseq.errors`), before
+    the model's weights are allocated where the file could not fill them.
+    """
     filepath = os.fspath(filepath)
     kwargs.pop("safe_mode", None)
     if kwargs:
         raise TypeError(f"load_model(): unrecognized argument(s) {sorted(kwargs)}.")
-    if not os.path.exists(filepath):
-        raise FileNotFoundError(f"No such model file: '{filepath}'.")
-    if os.path.isdir(filepath):
-        raise FileFormatError(f"'{filepath}' is a directory (a TensorFlow SavedModel?). pipeseq "
-                              "reads .keras archives and .h5 files.")
+    try:
+        size = h5io.check_regular_file(filepath, "model file")
+    except IsADirectoryError as e:
+        raise FileFormatError(str(e)) from None
     if keras_zip.is_zip(filepath):
         return _load_keras_zip(filepath, custom_objects, compile)
     if h5io.is_hdf5(filepath):
         return _load_legacy_model(filepath, custom_objects, compile)
-    if os.path.getsize(filepath) == 0:
+    if size == 0:
         raise FileFormatError(f"Cannot load model from '{filepath}': the file is empty.")
     raise FileFormatError(f"Cannot load model from '{filepath}': it is neither a .keras archive "
                           "(zip) nor an HDF5 file.")
 
 
-def _build_from_config(config, custom_objects, keras_version, filepath):
+def _build_from_config(config, custom_objects, keras_version, filepath, budget=None):
+    """Rebuild the model a config describes; with ``budget`` (bytes), no weight beyond it is
+    ever allocated. Every failure is one of the documented errors."""
+    label = f"'{filepath}'" if filepath != "<json>" else "the JSON config"
     if not isinstance(config, dict) or "class_name" not in config:
-        raise FileFormatError(f"'{filepath}': the model config is not a Keras model config.")
-    config = prepare_config(config, keras_version, custom_objects)
+        raise FileFormatError(f"{label}: the model config is not a Keras model config.")
+    configcheck.check_config(config, label)
     try:
-        model = deserialize_layer(config, custom_objects=custom_objects)
-    except UnsafeConfigError as e:
-        raise UnsafeConfigError(f"Cannot load model from '{filepath}': {e}") from None
-    except ValueError as e:
-        if isinstance(e, (FileFormatError, WeightMismatchError)):
-            raise
-        raise ValueError(f"Cannot load model from '{filepath}': {e}") from None
+        config = prepare_config(config, keras_version, custom_objects)
+        if budget is None:
+            model = deserialize_layer(config, custom_objects=custom_objects)
+        else:
+            with limits.allocation_budget(budget + limits.BUDGET_SLACK, label):
+                model = deserialize_layer(config, custom_objects=custom_objects)
+    except (UnsafeConfigError, WeightMismatchError, FileFormatError) as e:
+        raise type(e)(f"Cannot load model from {label}: {e}") from None
+    except OSError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError,
+            MemoryError, OverflowError, ArithmeticError) as e:
+        raise FileFormatError(f"Cannot load model from {label}: the config is invalid "
+                              f"({type(e).__name__}: {cap(e, 1500)})") from None
     if not hasattr(model, "layers"):
-        raise FileFormatError(f"'{filepath}': the config describes a {type(model).__name__}, "
+        raise FileFormatError(f"{label}: the config describes a {type(model).__name__}, "
                               "not a model.")
     return model
 
 
 def _load_keras_zip(filepath, custom_objects, compile):
-    holder = {}
-
-    def bound(cfg):
-        model = _build_from_config(cfg, custom_objects, None, filepath)
-        holder["model"] = model
-        return keras_zip.weights_bound_for(model)
-
-    members = keras_zip.read_members(filepath, bound)
-    model = holder["model"]
-    _require_built(model, f"load the weights of '{filepath}'")
-    cc = members["config"].get("compile_config") or {}
-    if compile and cc:
-        _compile_from(model, cc, filepath, custom_objects)
-    with _h5_from_bytes(members["weights"], filepath) as f:
-        _load_keras3(model, f, filepath, False, False)
+    members = keras_zip.read_members(filepath)
+    with h5io.open_h5_bytes(members["weights"], _member(filepath)) as f:
+        scan = wmod.check_file(f, _member(filepath))
+        version = members["metadata"].get("keras_version") if isinstance(
+            members["metadata"], dict) else None
+        model = _build_from_config(members["config"], custom_objects, version, filepath,
+                                   budget=scan.credit)
+        _require_built(model, f"load the weights of '{filepath}'")
+        cc = members["config"].get("compile_config") or {}
+        if compile and cc:
+            _compile_from(model, cc, filepath, custom_objects)
+        _load_keras3(model, f, filepath, False, False, scan)
     return model
 
 
 def _load_legacy_model(filepath, custom_objects, compile):
     with h5io.open_h5(filepath, "model file") as f:
+        scan = wmod.check_file(f, f"'{filepath}'")
         raw = h5io.get_attr(f, "model_config")
         if raw is None:
             raise FileFormatError(
                 f"'{filepath}' holds weights only (no 'model_config' attribute), not a whole "
                 "model. Build the model in code and call model.load_weights() on this file.")
-        if isinstance(raw, (bytes, str)) and len(raw) > MODEL_CONFIG_LIMIT:
-            raise FileFormatError(f"'{filepath}': model_config is implausibly large.")
-        try:
-            config = json.loads(raw)
-        except (TypeError, json.JSONDecodeError) as e:
-            raise FileFormatError(f"'{filepath}': model_config is not valid JSON ({e}).") from None
+        config = configcheck.parse_json(raw, f"model_config of '{filepath}'")
         version = h5io.get_attr(f, "keras_version")
-        model = _build_from_config(config, custom_objects, version, filepath)
+        model = _build_from_config(config, custom_objects, version, filepath, budget=scan.credit)
         _require_built(model, f"load the weights of '{filepath}'")
-        g = f["model_weights"] if "model_weights" in f else f
+        g = _h5_group(f, "model_weights") or f
         pending = _with_path(filepath, wmod.read_legacy, model, g, False, False)
         wmod.assign_all(pending)
         training = h5io.get_attr(f, "training_config")
         if compile and training:
             try:
-                tc = json.loads(training)
+                tc = configcheck.check_config(
+                    configcheck.parse_json(training, f"training_config of '{filepath}'"),
+                    f"training_config of '{filepath}'")
                 cc = {"optimizer": tc.get("optimizer_config"), "loss": tc.get("loss"),
                       "metrics": tc.get("metrics"), "loss_weights": tc.get("loss_weights")}
                 _compile_from(model, cc, filepath, custom_objects)
-            except json.JSONDecodeError:
-                warnings.warn(f"'{filepath}': training_config is not valid JSON; the model is "
-                              "loaded uncompiled.", stacklevel=2)
+            except (FileFormatError, UnsafeConfigError, AttributeError) as e:
+                warnings.warn(f"'{filepath}': training_config cannot be used ({cap(e, 300)}); "
+                              "the model is loaded uncompiled.", stacklevel=2)
     return model
 
 
@@ -371,9 +361,6 @@ def model_to_json(model, **kwargs):
 
 def model_from_json(json_string, custom_objects=None):
     """Rebuild a model (fresh weights) from ``to_json()`` output (Keras 1/2/3)."""
-    try:
-        config = json.loads(json_string)
-    except (TypeError, json.JSONDecodeError) as e:
-        raise ValueError(f"model_from_json(): not valid JSON ({e}).") from None
+    config = configcheck.parse_json(json_string, "model_from_json()")
     version = config.get("keras_version") if isinstance(config, dict) else None
     return _build_from_config(config, custom_objects, version, "<json>")

@@ -1,9 +1,9 @@
 """HDF5 plumbing shared by the weight and model formats: safe opening, attribute
 decoding, checked dataset reads, atomic writes.
 
-Nothing here reads a dataset before checking its shape and dtype against the
-variable it is meant for, and every h5py failure becomes a
-:class:`FileFormatError` that names the file.
+Nothing here opens anything but a regular file, and nothing reads a dataset
+before :mod:`.h5safe` has checked it and its shape matches the variable it is
+meant for; every h5py failure becomes a :class:`FileFormatError` naming the file.
 
 Example
 -------
@@ -16,20 +16,17 @@ Example
 (2,)
 """
 import contextlib
+import io
 import os
+import stat
 import tempfile
 
 import numpy as np
 
+from ..errors import FILE_ERRORS, FileFormatError, WeightMismatchError, short_repr
+from . import h5safe
+
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-
-
-class FileFormatError(ValueError):
-    """The file is not a readable Keras/pipeseq file (corrupt, truncated, wrong kind)."""
-
-
-class WeightMismatchError(ValueError):
-    """A file's weights do not fit the model (count, shape, dtype, missing/extra layers)."""
 
 
 def _h5py():
@@ -37,41 +34,81 @@ def _h5py():
     return h5py
 
 
-def is_hdf5(path):
-    """True if ``path`` starts with the HDF5 signature (at offset 0)."""
+def check_regular_file(path, what="file"):
+    """Refuse anything but an existing regular file (FIFOs, devices, sockets hang or never end)
+    before it is opened; a directory gets :class:`IsADirectoryError`."""
+    path = os.fspath(path)
     try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No such {what}: '{path}'.") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(f"'{path}' is a directory, not a {what} (a TensorFlow "
+                                "SavedModel?). pipeseq reads .keras archives and .h5 files.")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "device" if (
+            stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)) else "socket" if \
+            stat.S_ISSOCK(st.st_mode) else "special file"
+        raise FileFormatError(f"Refusing to read '{path}': it is a {kind}, not a regular file.")
+    return st.st_size
+
+
+def signature(path, n=8):
+    """The first ``n`` bytes of a regular file (``b""`` for anything else)."""
+    try:
+        check_regular_file(path)
         with open(path, "rb") as fh:
-            return fh.read(8) == HDF5_SIGNATURE
-    except OSError:
-        return False
+            return fh.read(n)
+    except (OSError, FileFormatError):
+        return b""
+
+
+def is_hdf5(path):
+    """True if ``path`` is a regular file starting with the HDF5 signature."""
+    return signature(path) == HDF5_SIGNATURE
 
 
 @contextlib.contextmanager
 def open_h5(path, what="weights file"):
     """Open ``path`` read-only; turn every low-level failure into a clear error."""
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"No such {what}: '{path}'.")
-    if os.path.getsize(path) == 0:
+    size = check_regular_file(path, what)
+    if size == 0:
         raise FileFormatError(f"Cannot read {what} '{path}': the file is empty.")
     if not is_hdf5(path):
         raise FileFormatError(f"Cannot read {what} '{path}': it is not an HDF5 file "
                               "(no HDF5 signature at the start of the file).")
-    h5py = _h5py()
+    with _opened(lambda: _h5py().File(path, "r"), f"{what} '{path}'") as f:
+        yield f
+
+
+@contextlib.contextmanager
+def open_h5_bytes(data, source):
+    """An in-memory read-only ``h5py.File`` over ``data`` (no path on disk is derived from it)."""
+    if not bytes(data[:8]) == HDF5_SIGNATURE:
+        raise FileFormatError(f"{source} is not an HDF5 file.")
+    with _opened(lambda: _h5py().File(io.BytesIO(data), "r"), source) as f:
+        yield f
+
+
+@contextlib.contextmanager
+def _opened(open_fn, label):
     try:
-        f = h5py.File(path, "r")
+        f = open_fn()
     except Exception as e:   # truncated/corrupt superblock, etc.
-        raise FileFormatError(f"Cannot read {what} '{path}': the HDF5 file is damaged or "
-                              f"truncated ({type(e).__name__}: {_short(e)}).") from None
+        raise FileFormatError(f"Cannot read {label}: the HDF5 file is damaged or truncated "
+                              f"({type(e).__name__}: {_short(e)}).") from None
     try:
         yield f
-    except (FileFormatError, WeightMismatchError, FileNotFoundError):
+    except FILE_ERRORS:
         raise
-    except (OSError, KeyError, RuntimeError, TypeError, AttributeError) as e:
+    except (KeyError, RuntimeError, TypeError, AttributeError, ValueError, IndexError,
+            OverflowError, UnicodeDecodeError) as e:
         # h5py raises these when metadata or data blocks are corrupt.
-        if isinstance(e, (TypeError, AttributeError)) and not _from_h5py(e):
+        if isinstance(e, (TypeError, AttributeError, IndexError, ValueError)) and \
+                not _from_h5py(e):
             raise
-        raise FileFormatError(f"Cannot read {what} '{path}': the HDF5 file is damaged "
+        raise FileFormatError(f"Cannot read {label}: the HDF5 file is damaged "
                               f"({type(e).__name__}: {_short(e)}).") from None
     finally:
         try:
@@ -94,48 +131,9 @@ def _short(e):
     return (s[0] if s else "")[:200]
 
 
-def decode(value):
-    """An HDF5 string attribute (bytes/str, scalar or array) as ``str`` or list of ``str``."""
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind in "SUO":
-            return [decode(v) for v in value.tolist()]
-        if value.size == 0:
-            return []
-        raise FileFormatError(f"Expected a string attribute, found an array of {value.dtype}.")
-    if isinstance(value, (np.bytes_,)):
-        return bytes(value).decode("utf-8")
-    if isinstance(value, (str, np.str_)):
-        return str(value)
-    return value
-
-
 def get_attr(obj, name, default=None):
-    """Decoded attribute ``name`` of ``obj`` or ``default``."""
-    try:
-        if name not in obj.attrs:
-            return default
-        return decode(obj.attrs[name])
-    except FileFormatError:
-        raise
-    except Exception as e:
-        raise FileFormatError(f"Cannot read attribute '{name}' of '{obj.name}' in "
-                              f"'{obj.file.filename}': the file is damaged ({_short(e)}).") from None
-
-
-def get_list_attr(obj, name):
-    """A string-list attribute that Keras may have split into ``name0``, ``name1``, ...
-    (it does so when the list exceeds HDF5's 64 KB object-header limit); ``[]`` if absent."""
-    if name in obj.attrs:
-        value = get_attr(obj, name, [])
-        return [value] if isinstance(value, str) else list(value)
-    out, i = [], 0
-    while f"{name}{i}" in obj.attrs:
-        part = get_attr(obj, f"{name}{i}", [])
-        out.extend([part] if isinstance(part, str) else part)
-        i += 1
-    return out
+    """Decoded attribute ``name`` of ``obj`` or ``default`` (size-checked, see h5safe.attr)."""
+    return h5safe.attr(obj, name, default)
 
 
 def str_list(values):
@@ -146,20 +144,21 @@ def str_list(values):
 
 
 def check_dataset(obj, expected_shape, expected_dtype, where, var_name):
-    """Raise :class:`WeightMismatchError` unless ``obj`` is a numeric dataset of that shape."""
+    """Raise unless ``obj`` is a safe numeric dataset of ``expected_shape`` (reads no data)."""
     h5py = _h5py()
     if not isinstance(obj, h5py.Dataset):
         raise WeightMismatchError(f"{where}: weight '{var_name}' should be a dataset, found a "
                                   f"{type(obj).__name__} at '{obj.name}'.")
+    h5safe.check_dataset(obj)
+    if h5safe.dtype_problem(obj):
+        raise WeightMismatchError(f"{where}: weight '{var_name}' must be numeric ({expected_dtype}), "
+                                  f"but the file has dtype {short_repr(str(obj.dtype), 60)} "
+                                  f"(dataset '{obj.name}').")
     shape = tuple(obj.shape) if obj.shape is not None else None
     if shape != tuple(expected_shape):
         raise WeightMismatchError(f"{where}: weight '{var_name}' has shape {tuple(expected_shape)} "
-                                  f"in the model, but the file has shape {shape} "
-                                  f"(dataset '{obj.name}').")
-    kind = obj.dtype.kind
-    if kind not in "fiub":
-        raise WeightMismatchError(f"{where}: weight '{var_name}' must be numeric ({expected_dtype}), "
-                                  f"but the file has dtype {obj.dtype} (dataset '{obj.name}').")
+                                  f"in the model, but the file has shape "
+                                  f"{short_repr(shape, 100)} (dataset '{obj.name}').")
 
 
 def read_checked(obj, expected_shape, expected_dtype, where, var_name):
@@ -168,12 +167,7 @@ def read_checked(obj, expected_shape, expected_dtype, where, var_name):
     arr = np.empty(tuple(expected_shape), dtype=obj.dtype)
     if arr.size:
         obj.read_direct(arr)
-    else:
-        arr = obj[()] if obj.shape != () else np.asarray(obj[()])
-    arr = np.asarray(arr).astype(expected_dtype, copy=False)
-    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        pass   # Keras accepts non-finite weights; so do we (the user may be debugging them)
-    return arr
+    return arr.astype(expected_dtype, copy=False)
 
 
 # ---------------------------------------------------------------- writing

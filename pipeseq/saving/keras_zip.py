@@ -1,9 +1,11 @@
 """The Keras 3 ``.keras`` zip: ``metadata.json``, ``config.json``, ``model.weights.h5``.
 
 Reading never uses member names as paths on disk (everything is read into
-memory by name) and bounds every member's size before decompressing it:
-JSON members to 16 MB, the weights to twice the model's parameter bytes plus
-64 MB -- a zip bomb is refused before it is inflated.
+memory by name), refuses archives tools could read differently (duplicate
+members, encryption, unknown compression, absurd member counts) and bounds
+every member's size before decompressing it with fixed limits
+(:mod:`pipeseq.limits`): JSON members to 16 MB, the weights to 20x the bytes
+stored above 64 MB -- a zip bomb is refused before it is inflated.
 
 Example
 -------
@@ -13,31 +15,28 @@ Example
 >>> m = Sequential([Dense(2, input_shape=(3,))])
 >>> path = os.path.join(tempfile.mkdtemp(), "m.keras")
 >>> write_keras_zip(m, path)
->>> sorted(read_members(path, weights_bound=lambda cfg: 10**6))[:2]
+>>> sorted(read_members(path))[:2]
 ['config', 'metadata']
 """
 import datetime
-import io
 import json
+import lzma
 import os
 import tempfile
 import zipfile
+import zlib
 
-from . import h5io
+from .. import limits
+from ..errors import FileFormatError, short_repr
 from ..layers.serialization import serialize_layer
-from .h5io import FileFormatError
+from . import configcheck, h5io
 
-JSON_LIMIT = 16 * 1024 * 1024
-WEIGHTS_SLACK = 64 * 1024 * 1024
 ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 def is_zip(path):
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(4) == ZIP_SIGNATURE
-    except OSError:
-        return False
+    """True if ``path`` is a regular file starting with the zip signature."""
+    return h5io.signature(path, 4) == ZIP_SIGNATURE
 
 
 def write_keras_zip(model, path, overwrite=True, include_optimizer=True):
@@ -66,74 +65,103 @@ def write_keras_zip(model, path, overwrite=True, include_optimizer=True):
                 os.remove(wtmp)
 
 
+_COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
+                 zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
+
+
 def _read_bounded(zf, info, limit, what):
     if info.file_size > limit:
         raise FileFormatError(f"Refusing to read '{info.filename}' from '{zf.filename}': it declares "
-                              f"{info.file_size} bytes, more than the {limit} bytes {what} can need "
-                              "(possible zip bomb).")
-    out = io.BytesIO()
-    with zf.open(info) as fh:           # stream with a cap: never trust the declared size alone
-        while True:
-            chunk = fh.read(1 << 20)
-            if not chunk:
-                break
-            out.write(chunk)
-            if out.tell() > limit:
-                raise FileFormatError(f"Refusing to read '{info.filename}' from '{zf.filename}': "
-                                      f"it inflates beyond {limit} bytes (possible zip bomb).")
-    return out.getvalue()
+                              f"{limits.human(info.file_size)}, more than the "
+                              f"{limits.human(limit)} {what} may take (possible zip bomb).")
+    if info.file_size > limits.ZIP_EXPANSION_FLOOR and \
+            info.file_size > limits.MAX_ZIP_EXPANSION * info.compress_size:
+        raise FileFormatError(f"Refusing to read '{info.filename}' from '{zf.filename}': it "
+                              f"declares {limits.human(info.file_size)} but stores only "
+                              f"{limits.human(info.compress_size)} (more than "
+                              f"{limits.MAX_ZIP_EXPANSION}x expansion: a zip bomb).")
+    with zf.open(info) as fh:   # zipfile stops at the declared size and checks the CRC
+        return fh.read(info.file_size + 1)
 
 
-def read_members(path, weights_bound):
+def _normal(name):
+    return name.replace("\\", "/").lstrip("./") if isinstance(name, str) else name
+
+
+def _entry_count(path):
+    """Members the archive's end record declares, read before zipfile parses them all."""
+    try:
+        with open(path, "rb") as fh:
+            end = zipfile._EndRecData(fh)
+        return None if not end else int(end[zipfile._ECD_ENTRIES_TOTAL])
+    except (AttributeError, IndexError, OSError, ValueError, TypeError):   # pragma: no cover
+        return None
+
+
+def check_members(zf, path):
+    """Refuse archives a scanner could read differently from pipeseq: duplicate (or
+    duplicate-after-normalising) member names, encrypted members, compression zipfile cannot
+    read, more than ``limits.MAX_ZIP_MEMBERS`` members. Returns ``{name: ZipInfo}``."""
+    infos = zf.infolist()
+    if len(infos) > limits.MAX_ZIP_MEMBERS:
+        raise FileFormatError(f"Refusing '{path}': the archive has {len(infos):,} members (a "
+                              f".keras file has a handful; the limit is {limits.MAX_ZIP_MEMBERS}).")
+    out, normal = {}, {}
+    for info in infos:
+        name = info.filename
+        key = _normal(name)
+        if name in out or key in normal:
+            raise FileFormatError(f"Refusing '{path}': the archive holds member "
+                                  f"{short_repr(name)} twice (as {short_repr(normal.get(key, name))}"
+                                  f" and {short_repr(name)}); tools disagree on which copy counts.")
+        if info.flag_bits & 0x1:
+            raise FileFormatError(f"Refusing '{path}': member {short_repr(name)} is encrypted.")
+        if info.compress_type not in _COMPRESSIONS:
+            raise FileFormatError(f"Refusing '{path}': member {short_repr(name)} uses compression "
+                                  f"method {info.compress_type}; only "
+                                  f"{', '.join(_COMPRESSIONS.values())} are read.")
+        out[name], normal[key] = info, name
+    return out
+
+
+def read_members(path):
     """``{"config": dict, "metadata": dict, "weights": bytes}`` from a ``.keras`` file.
 
-    ``weights_bound(config) -> int`` gives the largest acceptable size of
-    ``model.weights.h5`` (computed from the architecture the config describes).
+    Every size is bounded by the fixed limits in :mod:`pipeseq.limits` and the bytes
+    the archive actually stores -- never by anything the archive's config says.
     """
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"No such model file: '{path}'.")
-    if os.path.getsize(path) == 0:
+    if h5io.check_regular_file(path, "model file") == 0:
         raise FileFormatError(f"Cannot read '{path}': the file is empty.")
+    count = _entry_count(path)
+    if count is not None and count > limits.MAX_ZIP_MEMBERS:
+        raise FileFormatError(f"Refusing '{path}': the archive declares {count:,} members (a "
+                              f".keras file has a handful; the limit is {limits.MAX_ZIP_MEMBERS}).")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, OverflowError) as e:
         raise FileFormatError(f"Cannot read '{path}' as a .keras archive: {e}. The file is "
                               "damaged, truncated, or not a .keras file.") from None
     try:
         with zf:
-            infos = {i.filename: i for i in zf.infolist()}
+            infos = check_members(zf, path)
             for needed in ("config.json", "model.weights.h5"):
                 if needed not in infos:
                     raise FileFormatError(f"'{path}' is not a Keras 3 model archive: member "
-                                          f"'{needed}' is missing (found {sorted(infos)[:10]}).")
+                                          f"'{needed}' is missing (found "
+                                          f"{short_repr(sorted(infos)[:10], 300)}).")
             out = {"metadata": {}}
             if "metadata.json" in infos:
-                out["metadata"] = _json(_read_bounded(zf, infos["metadata.json"], JSON_LIMIT,
-                                                      "metadata"), path, "metadata.json")
-            out["config"] = _json(_read_bounded(zf, infos["config.json"], JSON_LIMIT, "a config"),
-                                  path, "config.json")
-            bound = int(weights_bound(out["config"]))
-            out["weights"] = _read_bounded(zf, infos["model.weights.h5"], bound,
-                                           "the weights of this architecture")
+                out["metadata"] = configcheck.parse_json(
+                    _read_bounded(zf, infos["metadata.json"], limits.MAX_CONFIG_BYTES, "metadata"),
+                    f"'metadata.json' in '{path}'")
+            out["config"] = configcheck.parse_json(
+                _read_bounded(zf, infos["config.json"], limits.MAX_CONFIG_BYTES, "a config"),
+                f"'config.json' in '{path}'")
+            out["weights"] = _read_bounded(zf, infos["model.weights.h5"],
+                                           limits.MAX_WEIGHTS_BYTES, "the weights")
             return out
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as e:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError,
+            RuntimeError, OverflowError, zlib.error, lzma.LZMAError) as e:
         raise FileFormatError(f"Cannot read '{path}': the archive is damaged ({type(e).__name__}: "
-                              f"{e}).") from None
-    except Exception as e:
-        if type(e).__name__ == "error" and "zlib" in type(e).__module__:
-            raise FileFormatError(f"Cannot read '{path}': the archive is damaged ({e}).") from None
-        raise
-
-
-def _json(data, path, member):
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise FileFormatError(f"Cannot read '{member}' in '{path}': not valid JSON ({e}).") from None
-
-
-def weights_bound_for(model):
-    """Twice the model's parameter bytes plus 64 MB."""
-    total = sum(v.value.nbytes for v in model.weights) if model.built else 0
-    return 2 * total + WEIGHTS_SLACK
+                              f"{short_repr(str(e), 200)}).") from None

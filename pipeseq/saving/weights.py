@@ -22,8 +22,8 @@ import warnings
 
 import numpy as np
 
-from . import h5io
-from .h5io import WeightMismatchError, get_attr
+from . import h5io, h5safe
+from ..errors import FileFormatError, WeightMismatchError, short_repr
 from .tree import keras3_nodes, legacy_layers
 
 KERAS_VERSION = "3.15.1"   # the Keras file-format version pipeseq writes
@@ -34,14 +34,28 @@ def detect_layout(f):
     """``"keras3"``, ``"legacy"`` (weights at the root) or ``"legacy_model"`` (``model_weights``)."""
     if "layer_names" in f.attrs or "layer_names0" in f.attrs:
         return "legacy"
-    if "model_weights" in f:
+    if h5safe.has(f, "model_weights"):
         return "legacy_model"
-    if "layers" in f or "vars" in f:
+    if h5safe.has(f, "layers") or h5safe.has(f, "vars"):
         return "keras3"
-    raise h5io.FileFormatError(
+    raise FileFormatError(
         f"'{f.filename}' is an HDF5 file but not a Keras weights file: it has neither the Keras 3 "
         "layout (a 'layers' group) nor the Keras 2 layout (a 'layer_names' attribute). "
-        f"Top-level members: {sorted(f.keys())[:10]}")
+        f"Top-level members: {short_repr(sorted(h5safe.members(f))[:10], 300)}")
+
+
+def check_file(f, label, skip=()):
+    """Scan the whole file safely (see :func:`h5safe.scan`); refuse it if anything is unsafe.
+    Returns the scan (its ``credit`` is the weight bytes the file can fill)."""
+    result = h5safe.scan(f, skip)
+    if result.problems:
+        more = len(result.problems) - 3
+        raise FileFormatError(f"Not allowed: {label} holds "
+                              + "; ".join(result.problems[:3])
+                              + (f" (and {more} more problem(s))" if more > 0 else "")
+                              + ". Refusing to read it (pipeseq, like Keras 3, reads only "
+                              "plain datasets inside the file).")
+    return result
 
 
 def assign_all(pending):
@@ -73,12 +87,12 @@ def write_keras3(model, f, optimizer=None):
 
 
 def _vars_group(f, path):
-    key = f"{path}/vars" if path else "vars"
-    return f[key] if key in f else None
+    return h5safe.get(f, f"{path}/vars" if path else "vars", "group")
 
 
-def read_keras3(model, f, skip_mismatch=False, by_name=False):
-    """Checked ``[(Variable, array)]`` for the Keras 3 layout in ``f``."""
+def read_keras3(model, f, skip_mismatch=False, by_name=False, scan=None):
+    """Checked ``[(Variable, array)]`` for the Keras 3 layout in ``f`` (``scan``: the result
+    of :func:`check_file` on ``f``, if already done)."""
     nodes = keras3_nodes(model)
     remap = _by_name_map(model, f) if by_name else {}
     pending, used = [], set()
@@ -100,7 +114,7 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
                     f"{where}: the file has no weights for it, but the model's layer has "
                     f"{len(node.variables)} ({', '.join(v.name for v in node.variables)}). "
                     "The file was saved from a different architecture.")
-            keys = [k for k in g.keys()]
+            keys = h5safe.members(g)
             if len(keys) != len(node.variables):
                 raise WeightMismatchError(
                     f"{where}: expected {len(node.variables)} variable(s) "
@@ -108,10 +122,11 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
                     f"has {len(keys)}.")
             out = []
             for i, v in enumerate(node.variables):
-                if str(i) not in g:
+                ds = h5safe.get(g, str(i))
+                if ds is None:
                     raise WeightMismatchError(f"{where}: variable #{i} ('{v.name}') is missing "
-                                              f"from the file (found {sorted(keys)}).")
-                out.append((v, h5io.read_checked(g[str(i)], v.shape, v.dtype, where, v.name)))
+                                              f"from the file (found {short_repr(sorted(keys))}).")
+                out.append((v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name)))
         except WeightMismatchError as e:
             if skip_mismatch:
                 warnings.warn(f"Skipping loading weights: {e}", stacklevel=3)
@@ -121,7 +136,7 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
         used.add(path)
         pending.extend(out)
     if not by_name and not skip_mismatch:
-        extra = [p for p in _keras3_weight_paths(f) if p not in used]
+        extra = [p for p in _keras3_weight_paths(f, scan) if p not in used]
         if extra:
             raise WeightMismatchError(
                 f"The file has weights for {len(extra)} layer(s) that the model does not have "
@@ -130,27 +145,28 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False):
     return pending
 
 
-def _keras3_weight_paths(f):
-    """Paths (without ``/vars``) of every non-empty ``vars`` group outside ``optimizer``."""
-    h5py = h5io._h5py()
-    out = []
-
-    def visit(name, obj):
-        if isinstance(obj, h5py.Group) and name.split("/")[-1] == "vars" and len(obj) and \
-                not name.startswith("optimizer"):
-            out.append(name[:-len("/vars")] if "/" in name else "")
-    f.visititems(visit)
-    return out
+def _keras3_weight_paths(f, scan=None):
+    """Paths (without ``/vars``) of every ``vars`` group holding datasets, outside ``optimizer``."""
+    out = set()
+    for path, _ in (scan or h5safe.scan(f)).datasets:
+        if path.startswith("optimizer/"):
+            continue
+        group = path.rsplit("/", 1)[0] if "/" in path else ""
+        if group == "vars" or group.endswith("/vars"):
+            out.add(group[:-len("/vars")] if "/" in group else "")
+    return sorted(out)
 
 
 def _by_name_map(model, f):
     """Model top-level keys (``layers/dense``) -> file keys whose ``vars@name`` matches."""
     file_names = {}
-    if "layers" in f:
-        for key in f["layers"]:
-            g = f[f"layers/{key}"]
-            name = get_attr(g["vars"], "name") if "vars" in g else None
-            if name is not None:
+    layers = h5safe.get(f, "layers", "group")
+    if layers is not None:
+        for key in h5safe.members(layers):
+            g = h5safe.get(layers, key, "group")
+            vars_group = h5safe.get(g, "vars", "group")
+            name = h5safe.attr(vars_group, "name") if vars_group is not None else None
+            if isinstance(name, str):
                 file_names[name] = f"layers/{key}"
     out = {}
     for node in keras3_nodes(model):
@@ -170,24 +186,30 @@ def optimizer_state(model, optimizer):
 
 def read_optimizer_keras3(model, optimizer, f):
     """Restore optimizer state from ``optimizer/vars`` when it fits; else warn and skip."""
-    if optimizer is None or "optimizer/vars" not in f:
+    g = h5safe.get(f, "optimizer/vars", "group") if optimizer is not None else None
+    if g is None:
         return None
-    g = f["optimizer/vars"]
     train = model.trainable_weights
     layout = optimizer.state_layout(train)
     head = 2 if optimizer.has_learning_rate_variable else 1
     expected = head + len(layout)
-    if len(g) != expected:
-        warnings.warn(f"Skipping optimizer state: the file has {len(g)} optimizer variables, "
+    n_file = len(h5safe.members(g))
+    if n_file != expected:
+        warnings.warn(f"Skipping optimizer state: the file has {n_file} optimizer variables, "
                       f"the model's {type(optimizer).__name__} needs {expected}.", stacklevel=3)
         return None
     try:
-        it = h5io.read_checked(g["0"], (), "int64", "Optimizer", "iteration")
-        arrays = [h5io.read_checked(g[str(head + i)], shape,
+        def dataset(i):
+            ds = h5safe.get(g, str(i))
+            if ds is None:
+                raise WeightMismatchError(f"optimizer variable #{i} is missing")
+            return ds
+        it = h5io.read_checked(dataset(0), (), "int64", "Optimizer", "iteration")
+        arrays = [h5io.read_checked(dataset(head + i), shape,
                                     "float32" if v is None else v.dtype, "Optimizer",
                                     group if v is None else f"{v.path}_{group}")
                   for i, (v, group, shape) in enumerate(layout)]
-    except (WeightMismatchError, KeyError) as e:
+    except WeightMismatchError as e:
         warnings.warn(f"Skipping optimizer state: {e}", stacklevel=3)
         return None
 
@@ -214,14 +236,14 @@ def write_legacy(model, g):
 
 def _legacy_file_layers(g):
     if "layer_names" not in g.attrs and "layer_names0" not in g.attrs:
-        raise h5io.FileFormatError(f"'{g.file.filename}': missing the 'layer_names' attribute.")
-    names = h5io.get_list_attr(g, "layer_names")
+        raise FileFormatError(f"'{g.file.filename}': missing the 'layer_names' attribute.")
     out = []
-    for name in names:
-        if name not in g:
-            raise h5io.FileFormatError(f"'{g.file.filename}': layer '{name}' is listed in "
-                                       "layer_names but has no group.")
-        out.append((name, h5io.get_list_attr(g[name], "weight_names")))
+    for name in h5safe.names_attr(g, "layer_names", paths=True):   # Keras 2 allowed "a/b"
+        lg = h5safe.get(g, name, "group")
+        if lg is None:
+            raise FileFormatError(f"'{g.file.filename}': layer {short_repr(name)} is listed in "
+                                  "layer_names but has no group.")
+        out.append((name, h5safe.names_attr(lg, "weight_names", paths=True)))
     return out
 
 
@@ -234,11 +256,13 @@ def _read_legacy_layer(g, fname, wnames, layer, skip_mismatch):
             f"({', '.join(f'{v.name} {v.shape}' for v in params) or 'none'}), the file's layer "
             f"'{fname}' has {len(wnames)} ({', '.join(wnames) or 'none'}).")
     out = []
+    lg = h5safe.get(g, fname, "group")
     for v, wn in zip(params, wnames):
-        if wn not in g[fname]:
-            raise h5io.FileFormatError(f"'{g.file.filename}': weight '{wn}' of layer '{fname}' "
-                                       "is listed in weight_names but missing.")
-        out.append((v, h5io.read_checked(g[fname][wn], v.shape, v.dtype, where, v.name)))
+        ds = h5safe.get(lg, wn)
+        if ds is None:
+            raise FileFormatError(f"'{g.file.filename}': weight {short_repr(wn)} of layer "
+                                  f"{short_repr(fname)} is listed in weight_names but missing.")
+        out.append((v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name)))
     return out
 
 

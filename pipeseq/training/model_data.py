@@ -3,6 +3,7 @@ the data adapter for whatever ``fit``/``evaluate``/``predict`` received."""
 import numpy as np
 
 from . import data_adapters as da
+from . import validation
 from .data_adapters import convert
 
 FEED_ARGS = ["max_queue_size", "workers", "use_multiprocessing"]
@@ -37,18 +38,21 @@ class ModelData:
             convert.check_finite(ys, "y")
         if sw is not None:
             convert.check_finite([sw], "sample_weight")
-        if not self.built:
-            self.build([(None,) + a.shape[1:] for a in xs] if self.n_inputs > 1
-                       else (None,) + xs[0].shape[1:])
-        convert.check_input_shapes(xs, self._expected_input_shapes(), self.input_names)
-        xs = convert.cast_inputs(xs, self._input_kinds())
-        if ys is not None and check_y:
-            self._check_targets(ys)
-        if class_weight is not None:
-            if ys is None or len(ys) != 1:
-                raise ValueError("class_weight is supported for single-output models with targets.")
-            cw = self._class_weights(ys[0], class_weight)
-            sw = cw if sw is None else sw * cw
+        with validation.first_build_guard(self):   # a failed first call leaves it unbuilt
+            if not self.built:
+                self.build([(None,) + a.shape[1:] for a in xs] if self.n_inputs > 1
+                           else (None,) + xs[0].shape[1:])
+            convert.check_input_shapes(xs, self._expected_input_shapes(), self.input_names)
+            xs = convert.cast_inputs(xs, self._input_kinds())
+            if ys is not None and check_y:
+                self._check_targets(ys)
+            if class_weight is not None:
+                if ys is None or len(ys) != 1:
+                    raise ValueError("class_weight is supported for single-output models with "
+                                     "targets.")
+                cw = self._class_weights(ys[0], class_weight)
+                sw = cw if sw is None else sw * cw
+                validation.check_arrays(None, sw, self.output_names)
         return xs, ys, sw, n
 
     def _epoch_iterator(self, what, x, y=None, sample_weight=None, batch_size=None, steps=None,
@@ -57,6 +61,8 @@ class ModelData:
         """An :class:`EpochIterator` over any data Keras accepts."""
         if x is None:
             raise ValueError(f"{what}(): x is required.")
+        validation.check_counts(what, batch_size=batch_size,
+                                **{"steps_per_epoch" if what == "fit" else "steps": steps})
         adapter, cw = da.get_data_adapter(
             x, y if need_y else None, sample_weight if need_y else None,
             prepare=self._prepare, what=what,
@@ -93,10 +99,7 @@ class ModelData:
                         f"sparse_categorical_crossentropy expects integer class ids{where}, shape "
                         f"(n,) or (n, 1); received one-hot-like targets of shape {y.shape}. Use "
                         "loss='categorical_crossentropy' for one-hot targets.")
-                if units is not None and yi.size and (yi.min() < 0 or yi.max() >= units):
-                    raise ValueError(f"Target labels{where} must be in [0, {units - 1}] for a model "
-                                     f"with {units} output units. Received labels from "
-                                     f"{yi.min():g} to {yi.max():g}.")
+                validation.check_arrays([yi], None, [self.output_names[i]], [loss], [out_shape])
             elif name == "categorical_crossentropy" and units is not None:
                 if y.ndim < 2 or y.shape[-1] != units:
                     hint = (" Convert class ids with to_categorical(y, num_classes="

@@ -90,7 +90,9 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
     Returns
     -------
     History
-        ``print(history)`` shows the final epoch; ``plot(history)`` draws it.
+        ``print(history)`` shows the final epoch; ``plot(history)`` draws it;
+        ``history.metrics["loss"]`` and ``history.params`` as R's ``history$metrics$loss``
+        and ``history$params``.
 
     Example
     -------
@@ -105,11 +107,13 @@ def fit(object, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callb
         class_weight = {int(k): float(v) for k, v in dict(class_weight).items()}
     if isinstance(validation_data, list):
         validation_data = tuple(validation_data)
-    return object.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
-                      callbacks=_as_list(callbacks), validation_split=validation_split,
-                      validation_data=validation_data, shuffle=shuffle,
-                      class_weight=class_weight, sample_weight=sample_weight,
-                      initial_epoch=int(initial_epoch) - 1, **kwargs)
+    history = object.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+                         callbacks=_as_list(callbacks), validation_split=validation_split,
+                         validation_data=validation_data, shuffle=shuffle,
+                         class_weight=class_weight, sample_weight=sample_weight,
+                         initial_epoch=int(initial_epoch) - 1, **kwargs)
+    history.metrics = history.history      # R: history$metrics$loss (the same lists)
+    return history
 
 
 @_verb()

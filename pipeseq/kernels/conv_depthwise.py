@@ -1,0 +1,81 @@
+"""Depthwise convolution, directly: one multiply-add of a shifted view per kernel tap.
+
+A depthwise kernel ``(kh, kw, C, m)`` filters each input channel on its own, so the
+grouped im2col path (one tiny matrix product per channel) wastes most of its time on
+bookkeeping. Here the output is ``sum over taps (i, j) of x[window(i, j)] * k[i, j]``,
+``kh*kw`` whole-array operations on contiguous channels (channels_last). With a depth
+multiplier ``m`` the input channels are repeated first, so output channel ``c*m + j`` is
+input channel ``c`` filtered by ``k[..., c, j]`` (Keras's order).
+
+Example
+-------
+>>> import numpy as np
+>>> x = np.ones((1, 4, 4, 2), "float32"); k = np.ones((3, 3, 2, 1), "float32")
+>>> y, cache = depthwise_forward(x, k, (1, 1), "valid", (1, 1))
+>>> y.shape, float(y[0, 0, 0, 0])
+((1, 2, 2, 2), 9.0)
+>>> dx, dk = depthwise_backward(cache, np.ones_like(y))
+>>> dx.shape, dk.shape
+((1, 4, 4, 2), (3, 3, 2, 1))
+"""
+import numpy as np
+
+from .conv import _crop, compute_pads, pad_spatial
+
+
+def _tap(xp, i, j, strides, dilation, out_hw):
+    (sh, sw), (dh, dw), (oh, ow) = strides, dilation, out_hw
+    return xp[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw, :]
+
+
+def depthwise_forward(x, kernel, strides, padding, dilation, bias=None):
+    """``(N, H, W, C)`` by ``(kh, kw, C, m)`` -> ``(N, oh, ow, C*m)``; Keras/TF ``padding``."""
+    kh, kw, c, m = kernel.shape
+    strides, dilation = tuple(strides), tuple(dilation)
+    pads = compute_pads(x.shape[1:3], (kh, kw), strides, dilation, padding) \
+        if isinstance(padding, str) else [tuple(p) for p in padding]
+    xp = pad_spatial(x, pads)
+    if m > 1:
+        xp = np.repeat(xp, m, axis=-1)
+    k2 = kernel.reshape(kh, kw, c * m)
+    out_hw = tuple((p - ((k - 1) * d + 1)) // s + 1
+                   for p, k, s, d in zip(xp.shape[1:3], (kh, kw), strides, dilation))
+    if min(out_hw) <= 0:
+        raise ValueError(f"Depthwise kernel {(kh, kw)} (dilation {dilation}) is larger than the "
+                         f"padded input {tuple(x.shape[1:3])} (padding {padding!r}).")
+    dtype = np.result_type(x.dtype, kernel.dtype)
+    y = np.empty((x.shape[0],) + out_hw + (c * m,), dtype=dtype)
+    tmp = np.empty_like(y)
+    for i in range(kh):
+        for j in range(kw):
+            if i == 0 and j == 0:
+                np.multiply(_tap(xp, i, j, strides, dilation, out_hw), k2[i, j], out=y)
+            else:
+                np.multiply(_tap(xp, i, j, strides, dilation, out_hw), k2[i, j], out=tmp)
+                y += tmp
+    if bias is not None:
+        y += bias
+    return y, (xp, k2, kernel.shape, pads, strides, dilation, out_hw, x.shape)
+
+
+def depthwise_backward(cache, dy, need_input=True):
+    """``(dx or None, dkernel)`` of :func:`depthwise_forward` (the bias gradient is ``dy``'s sum)."""
+    xp, k2, kshape, pads, strides, dilation, out_hw, x_shape = cache
+    kh, kw, c, m = kshape
+    dk = np.empty(k2.shape, dtype=dy.dtype)
+    dxp = np.zeros(xp.shape, dtype=dy.dtype) if need_input else None
+    tmp = np.empty_like(dy)
+    for i in range(kh):
+        for j in range(kw):
+            win = _tap(xp, i, j, strides, dilation, out_hw)
+            np.multiply(win, dy, out=tmp)
+            dk[i, j] = tmp.sum(axis=(0, 1, 2))
+            if need_input:
+                np.multiply(dy, k2[i, j], out=tmp)
+                _tap(dxp, i, j, strides, dilation, out_hw)[...] += tmp
+    dx = None
+    if need_input:
+        if m > 1:
+            dxp = dxp.reshape(dxp.shape[:3] + (c, m)).sum(axis=-1)
+        dx = _crop(dxp, pads, x_shape[1:3])
+    return dx, dk.reshape(kshape)
