@@ -15,7 +15,8 @@ from pipeseq.training import callbacks as _engine
 from ._legacy import Spec, make_wrapper
 from ._reexport import module_getattr, public_names
 
-_EXCLUDE = ("csv", "math", "np", "os", "Progbar")
+_EXCLUDE = ("csv", "math", "np", "os", "Progbar", "backup", "base", "loggers", "monitors",
+            "tensorboard")
 for _n in public_names(_engine, _EXCLUDE):
     globals()[_n] = getattr(_engine, _n)
 

@@ -16,10 +16,19 @@ from pipeseq.training import losses as _engine
 
 from ._reexport import module_getattr, public_names
 
-_EXCLUDE = ("backend", "np", "CustomLoss")
+from pipeseq.training import extra_losses as _extra
+
+_EXCLUDE = ("backend", "np", "CustomLoss", "register_extra_losses")
 for _n in public_names(_engine, _EXCLUDE):
     globals()[_n] = getattr(_engine, _n)
-__all__ = public_names(_engine, _EXCLUDE) + ["deserialize"]
+# Keras 3's newer losses: classes and their functions (ctc_decode is keras.ops's)
+_EXTRA = sorted(_extra.CLASSES) + sorted(_extra.FUNCTIONS)
+for _n in sorted(_extra.CLASSES):
+    globals()[_n] = _extra.CLASSES[_n]
+for _n in sorted(_extra.FUNCTIONS):
+    globals()[_n] = getattr(_extra, _n)
+Loss = _engine.Loss
+__all__ = public_names(_engine, _EXCLUDE) + _EXTRA + ["deserialize"]
 __getattr__ = module_getattr(__name__, _engine, _EXCLUDE)
 
 

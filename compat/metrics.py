@@ -17,9 +17,15 @@ from ._reexport import module_getattr, public_names
 
 _EXCLUDE = ("np", "losses_mod", "resolve_accuracy", "resolve_crossentropy", "register", "snake_case",
             "base", "confusion", "fscore_iou", "regression")
-_LOSS_FUNCTIONS = [n for n in public_names(_losses) if n[0].islower() and n not in ("get", "serialize", "backend", "np")]
+from pipeseq.training import extra_losses as _extra
+
+_LOSS_FUNCTIONS = [n for n in public_names(_losses) if n[0].islower() and n not in
+                   ("get", "serialize", "backend", "np", "register_extra_losses")]
+for _n in ("binary_focal_crossentropy", "categorical_focal_crossentropy"):
+    globals()[_n] = getattr(_extra, _n)
+_LOSS_FUNCTIONS += ["binary_focal_crossentropy", "categorical_focal_crossentropy"]
 for _n in _LOSS_FUNCTIONS:
-    globals()[_n] = getattr(_losses, _n)
+    globals()[_n] = globals().get(_n) or getattr(_losses, _n)
 for _n in public_names(_engine, _EXCLUDE):
     globals()[_n] = getattr(_engine, _n)
 __all__ = sorted(set(public_names(_engine, _EXCLUDE)) | set(_LOSS_FUNCTIONS) | {"deserialize"})

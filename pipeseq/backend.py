@@ -83,3 +83,26 @@ def standardize_dtype(dtype=None):
 
 def cast_to_floatx(x):
     return np.asarray(x, dtype=floatx())
+
+
+_CAPS = {"max_epochs": None, "max_steps_per_epoch": None}
+
+
+def max_epochs():
+    """Cap on ``fit``'s epochs (None: no cap), as Keras's ``config.max_epochs``."""
+    return _CAPS["max_epochs"]
+
+
+def set_max_epochs(max_epochs):
+    """Make every ``fit`` run at most ``max_epochs`` epochs (None: no cap)."""
+    _CAPS["max_epochs"] = None if max_epochs is None else int(max_epochs)
+
+
+def max_steps_per_epoch():
+    """Cap on the training steps of each epoch (None: no cap)."""
+    return _CAPS["max_steps_per_epoch"]
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch):
+    """Make every epoch of ``fit`` stop after at most this many steps (None: no cap)."""
+    _CAPS["max_steps_per_epoch"] = None if max_steps_per_epoch is None else int(max_steps_per_epoch)

@@ -96,3 +96,107 @@ def normalize(x, axis=-1, order=2):
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
+
+
+def to_ordinal(x, num_classes=None, dtype="float32"):
+    """Ordinal-regression targets: class ``k`` -> ``k`` ones then zeros (``num_classes - 1`` wide).
+
+    >>> to_ordinal([0, 2, 1], num_classes=3).tolist()
+    [[0.0, 0.0], [1.0, 1.0], [1.0, 0.0]]
+    """
+    x = np.asarray(x).astype("int64")
+    if x.ndim > 1 and x.shape[-1] == 1:
+        x = x[..., 0]
+    if num_classes is None:
+        num_classes = int(x.max()) + 1
+    return (np.arange(num_classes - 1) < x[..., None]).astype(dtype)
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """Keras's packing of one batch: ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``.
+
+    >>> pack_x_y_sample_weight([1, 2], [3])
+    ([1, 2], [3])
+    """
+    if y is None:
+        return x if not isinstance(x, (tuple, list)) else (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def unpack_x_y_sample_weight(data):
+    """``(x, y, sample_weight)`` from a batch given as ``x``, ``(x,)``, ``(x, y)`` or
+    ``(x, y, sample_weight)`` (missing parts are None).
+
+    >>> unpack_x_y_sample_weight(([1], [2]))
+    ([1], [2], None)
+    """
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return (data, None, None)
+    if len(data) == 1:
+        return (data[0], None, None)
+    if len(data) == 2:
+        return (data[0], data[1], None)
+    if len(data) == 3:
+        return (data[0], data[1], data[2])
+    raise ValueError("Data is expected to be in format `x`, `(x,)`, `(x, y)`, or "
+                     f"`(x, y, sample_weight)`, found: {data!r}")
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """The ``Input`` tensors a symbolic tensor was computed from (Keras's order).
+
+    >>> from pipeseq.layers import Dense, Input
+    >>> a = Input((3,), name="a")
+    >>> [t.name for t in get_source_inputs(Dense(2)(a))] == [a.name]
+    True
+    """
+    out, seen = [], set()
+
+    def visit(t):
+        node = getattr(t, "node", None)
+        ins = getattr(node, "inputs", None) if node is not None else None
+        if ins is None or (isinstance(ins, (list, tuple)) and not ins):
+            if id(t) not in seen:
+                seen.add(id(t))
+                out.append(t)
+            return
+        for u in (ins if isinstance(ins, (list, tuple)) else [ins]):
+            visit(u)
+    for t in (tensor if isinstance(tensor, (list, tuple)) else [tensor]):
+        visit(t)
+    return out
+
+
+_INTERACTIVE = [True]
+
+
+def enable_interactive_logging():
+    """Progress bars and training messages go to stdout (the default)."""
+    _INTERACTIVE[0] = True
+
+
+def disable_interactive_logging():
+    """Progress bars and training messages go to Python's ``logging`` (logger ``pipeseq``)."""
+    _INTERACTIVE[0] = False
+
+
+def is_interactive_logging_enabled():
+    """Whether messages go to stdout (True) or to ``logging`` (False)."""
+    return _INTERACTIVE[0]
+
+
+def print_msg(message, line_break=True, stream=None):
+    """Print as Keras's ``io_utils.print_msg``: stdout, or ``logging.info`` when interactive
+    logging is disabled."""
+    import sys
+    if _INTERACTIVE[0]:
+        stream = stream or sys.stdout
+        stream.write(message + ("\n" if line_break else ""))
+        stream.flush()
+    else:
+        import logging
+        logging.getLogger("pipeseq").info(message)

@@ -165,6 +165,8 @@ def test_plot_history_bad_metric_and_empty():
     with pytest.raises(ValueError, match="empty"):
         plot_history({})
     with pytest.raises(TypeError, match="training history"):
+        plot(object=3)
+    with pytest.raises(ValueError, match="not yet been built"):     # plot(model): plot_model
         plot(keras_model_sequential())
 
 

@@ -105,3 +105,16 @@ def test_seed_caption_style_repeat_and_time_distributed():
                         TimeDistributed(Dense(2))])
     assert model.output_shape == (None, 5, 2)
     assert model.predict(np.zeros((2, 3), "float32"), verbose=0).shape == (2, 5, 2)
+
+
+@pytest.mark.parametrize("cls,kw,mode", [
+    (LSTM, {}, "concat"), (GRU, {"return_sequences": True}, None),
+    (LSTM, {"return_sequences": True}, "sum"), (SimpleRNN, {}, "ave"),
+])
+def test_bidirectional_return_state(cls, kw, mode):
+    layer = check_layer(Bidirectional, {"layer": f64(cls, 3, return_state=True, **kw),
+                                        "merge_mode": mode}, (2, 4, 2), mask=MASK)
+    n_states = 2 if cls is LSTM else 1
+    outs = layer(np.ones((2, 4, 2)))
+    assert len(outs) == (2 if mode is None else 1) + 2 * n_states
+    assert all(s.shape == (2, 3) for s in outs[-2 * n_states:])

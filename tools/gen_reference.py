@@ -172,6 +172,11 @@ def losses_section():
         rows.append((code(repr(fn_name)), ", ".join(code(a) for a in sorted(aliases.get(fn_name, []))) or "—",
                      code(class_name), ", ".join(code(r) for r in r_names.get(fn_name, [])) or "—",
                      code(params)))
+    from pipeseq.training import extra_losses
+    for fn_name, cls in sorted(extra_losses.FUNCTIONS.items()):
+        params = fmt_params(init_params(cls, stop=(losses.Loss,)), extra=cls._options)
+        rows.append((code(repr(fn_name)), "—", code(cls.__name__), code(f"loss_{fn_name}"),
+                     code(params)))
     return "\n".join([
         "## Losses",
         "",

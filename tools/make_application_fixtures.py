@@ -75,8 +75,10 @@ def make(key, module, fn, kwargs, batch, weights_dir=None):
     else:
         record["projected_output"] = (flat @ projection(key, flat.shape[1])).tolist()
     path = os.path.join(OUT, key + ".json.gz")
-    with gzip.open(path, "wt", encoding="utf-8") as f:
-        json.dump(record, f, sort_keys=True, default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
+    text = json.dumps(record, sort_keys=True,
+                      default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o))
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+        f.write(text.encode("utf-8"))             # mtime=0: the same run gives the same bytes
     if weights_dir:
         os.makedirs(weights_dir, exist_ok=True)
         from keras.src.legacy.saving import legacy_h5_format

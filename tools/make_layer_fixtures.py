@@ -176,6 +176,15 @@ def seq2seq_initial_state(rng):
         [_f(rng, 2, 5, 3), _f(rng, 2, 4, 2)]
 
 
+def bidirectional_return_state(rng):
+    x = keras.Input((5, 3))
+    y, hf, cf, hb, cb = L.Bidirectional(L.LSTM(4, return_state=True))(x)
+    seq, gf, gb = L.Bidirectional(L.GRU(2, return_sequences=True, return_state=True),
+                                  merge_mode="sum")(x)
+    return keras.Model(x, [L.Dense(2)(L.Concatenate()([y, hf, cb, gf])), hb, seq, gb]), \
+        [_f(rng, 2, 5, 3)]
+
+
 def category_encoding(rng):
     x = keras.Input((4,), dtype="int32")
     y = L.Concatenate()([L.CategoryEncoding(6, output_mode="count")(x),
@@ -186,7 +195,8 @@ def category_encoding(rng):
 CASES = {f.__name__: f for f in [
     attention_dot, attention_scaled_causal_scores, attention_concat, attention_masked,
     additive_attention, mha_self, mha_cross_key_scores, mha_causal_masked, mha_attention_mask,
-    mha_rank4, einsum_dense, discretization_adapt, category_encoding, seq2seq_initial_state]}
+    mha_rank4, einsum_dense, discretization_adapt, category_encoding, seq2seq_initial_state,
+    bidirectional_return_state]}
 # attention_dot has no weights; the masked cases' outputs carry a Keras mask, which Keras 3
 # applies to the loss (pipeseq's trainer does not yet), so they are inference-only here.
 for _name in _seq_cases():

@@ -230,7 +230,78 @@ def make_schedules():
     return {"cases": out}
 
 
-PARTS = {"metrics": make_metrics, "optimizers": make_optimizers, "schedules": make_schedules}
+# -------------------------------------------------------------------- losses
+def make_losses():
+    import tensorflow as tf
+    rng = np.random.default_rng(11)
+    L = keras.losses
+
+    def binary(shape=(6, 4)):
+        return rng.integers(0, 2, shape).astype("float64"), r4(rng.uniform(0.02, 0.98, shape))
+
+    def onehot(n=6, k=4):
+        return np.eye(k)[rng.integers(0, k, n)], r4(rng.dirichlet(np.ones(k), n))
+
+    def embeddings(n=8, d=5):
+        e = rng.normal(size=(n, d))
+        return rng.integers(0, 3, n).astype("float64"), r4(e / np.linalg.norm(e, axis=1, keepdims=True))
+
+    def ctc_data(b=3, t=7, c=5):
+        lab = np.zeros((b, 3))
+        for i, n in enumerate([3, 2, 1]):
+            lab[i, :n] = rng.integers(1, c, n)
+        return lab, r4(rng.normal(size=(b, t, c)))
+
+    cases = [
+        ("BinaryFocalCrossentropy", {}, binary),
+        ("BinaryFocalCrossentropy", {"apply_class_balancing": True, "alpha": 0.3, "gamma": 1.5}, binary),
+        ("BinaryFocalCrossentropy", {"from_logits": True, "label_smoothing": 0.1},
+         lambda: (binary()[0], r4(rng.normal(size=(6, 4))))),
+        ("CategoricalFocalCrossentropy", {}, onehot),
+        ("CategoricalFocalCrossentropy", {"from_logits": True, "alpha": 0.5, "gamma": 1.0,
+                                          "label_smoothing": 0.05},
+         lambda: (onehot()[0], r4(rng.normal(size=(6, 4))))),
+        ("CategoricalGeneralizedCrossEntropy", {}, lambda: (rng.integers(0, 4, 6).astype("float64"),
+                                                           onehot()[1])),
+        ("CategoricalGeneralizedCrossEntropy", {"q": 0.8},
+         lambda: (rng.integers(0, 4, 6).astype("float64"), onehot()[1])),
+        ("Dice", {}, binary),
+        ("Dice", {"axis": -1}, binary),
+        ("Tversky", {}, binary),
+        ("Tversky", {"alpha": 0.7, "beta": 0.3, "axis": -1}, binary),
+        ("Circle", {}, embeddings),
+        ("Circle", {"gamma": 10.0, "margin": 0.25}, embeddings),
+        ("CTC", {}, ctc_data),
+    ]
+    out = []
+    for cls, cfg, make in cases:
+        yt, yp = make()
+        loss = getattr(L, cls)(**cfg)
+        p = tf.Variable(yp.astype("float32"))
+        with tf.GradientTape() as tape:
+            value = loss(yt.astype("float32"), p)
+        g = tape.gradient(value, p)
+        fn = getattr(L, loss.get_config()["name"], None)
+        per_sample = None
+        if fn is not None and cls not in ("Circle",):
+            kw = {"q": 0.5, **cfg} if cls == "CategoricalGeneralizedCrossEntropy" else dict(cfg)
+            per_sample = tolist(np.asarray(fn(yt.astype("float32"), yp.astype("float32"), **kw)))
+        out.append({"class": cls, "config": cfg, "y_true": tolist(yt), "y_pred": tolist(yp),
+                    "value": float(value), "grad": tolist(np.asarray(g)),
+                    "per_sample": per_sample, "keras_config": loss.get_config()})
+    # ctc_decode
+    logits = r4(rng.normal(size=(2, 6, 4)) * 2)
+    lengths = np.array([6, 4])
+    dec = {}
+    for strategy in ("greedy", "beam_search"):
+        kw = {"beam_width": 5, "top_paths": 2} if strategy == "beam_search" else {}
+        d, s = keras.ops.ctc_decode(logits.astype("float32"), lengths, strategy=strategy, **kw)
+        dec[strategy] = {"decoded": tolist(np.asarray(d)), "scores": tolist(np.asarray(s))}
+    return {"cases": out, "ctc_decode": {"logits": tolist(logits), "lengths": tolist(lengths),
+                                         **dec}}
+
+
+PARTS = {"metrics": make_metrics, "losses": make_losses, "optimizers": make_optimizers, "schedules": make_schedules}
 
 
 def main(argv):

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from . import activations_extra as _extra
 from .core import SELU_ALPHA, SELU_SCALE  # SELU constants, defined once
 from ..utils import did_you_mean
 
@@ -147,6 +148,7 @@ _TABLE = {
              lambda x, y, dy: dy * (lambda t, s: t + x * s * (1 - t * t))(np.tanh(_softplus(x)), _sigmoid(x))),
 }
 _ALIASES = {"silu": "swish", None: "linear", "None": "linear"}
+_extra.register(_TABLE, _ALIASES)
 
 
 class Activation:
@@ -181,7 +183,7 @@ def _rebuild(name, kwargs):
     return Activation(name, **kwargs)
 
 
-ALL_NAMES = sorted(set(_TABLE) | {"silu"})
+ALL_NAMES = sorted(set(_TABLE) | {"silu"} | set(_extra.ALIASES))
 
 
 def get(identifier):

@@ -111,6 +111,14 @@ class Activation(Layer):
         x, y = cache
         return self.activation.backward(x, y, dy), []
 
+    def compute_output_shape(self, input_shape):
+        shape = tuple(input_shape)
+        if self.activation.name == "glu":      # halves the gated axis
+            axis = self.activation.kwargs.get("axis", -1)
+            shape = shape[:axis] + (None if shape[axis] is None else shape[axis] // 2,) + (
+                shape[axis + 1:] if axis != -1 else ())
+        return shape
+
     def get_config(self):
         return {**super().get_config(), "activation": _act_name(self.activation)}
 

@@ -126,9 +126,6 @@ class Bidirectional(Layer):
             raise ValueError(f"Invalid merge mode. Received: merge_mode={merge_mode!r}. Merge "
                              "mode should be one of {'sum', 'mul', 'ave', 'concat', None}")
         super().__init__(**kwargs)
-        if getattr(layer, "return_state", False):
-            raise ValueError(f"Bidirectional '{self.name}': return_state=True inside "
-                             "Bidirectional is not supported by pipeseq yet.")
         cfg = layer.get_config()
         name = layer.name[len("forward_"):] if layer.name.startswith("forward_") else layer.name
         cfg["name"] = "forward_" + name
@@ -147,6 +144,9 @@ class Bidirectional(Layer):
             l.zero_output_for_mask = l.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences = self.forward_layer.return_sequences
+        # return_state: outputs are [merged] (or [forward, backward]) + forward's states +
+        # backward's states, as Keras.
+        self.return_state = bool(getattr(self.forward_layer, "return_state", False))
         self.stateful = self.forward_layer.stateful
         self._bidi_weights = weights
 
@@ -169,22 +169,40 @@ class Bidirectional(Layer):
     def compute_output_shape(self, input_shape):
         f = self.forward_layer.compute_output_shape(input_shape)
         b = self.backward_layer.compute_output_shape(input_shape)
+        states = []
+        if self.return_state:
+            f, states_f = f[0], list(f[1:])
+            b, states_b = b[0], list(b[1:])
+            states = states_f + states_b
         if self.merge_mode is None:
-            return [f, b]
+            return [f, b] + states
         if self.merge_mode == "concat":
             last = None if f[-1] is None or b[-1] is None else f[-1] + b[-1]
-            return tuple(f[:-1]) + (last,)
-        return f
+            f = tuple(f[:-1]) + (last,)
+        return [f] + states if states else f
 
     def compute_mask(self, inputs, mask=None):
         if isinstance(mask, list):
             mask = mask[0]
         out = mask if self.return_sequences else None
-        return [out, out] if self.merge_mode is None else out
+        outs = [out, out] if self.merge_mode is None else [out]
+        if self.return_state:
+            outs += [None] * (2 * self.forward_layer._n_states)
+        return outs if len(outs) > 1 else outs[0]
 
     def forward(self, x, training=False, mask=None):
         yf, cf = self.forward_layer.forward(x, training=training, mask=mask)
         yb, cb = self.backward_layer.forward(x, training=training, mask=mask)
+        states = []
+        if self.return_state:
+            states = list(yf[1:]) + list(yb[1:])
+            yf, yb = yf[0], yb[0]
+        y, cache = self._merge(yf, yb)
+        if self.return_state:
+            y = (y if isinstance(y, list) else [y]) + states
+        return y, (cf, cb) + cache
+
+    def _merge(self, yf, yb):
         if self.return_sequences:
             yb = yb[:, ::-1]
         mode = self.merge_mode
@@ -198,10 +216,17 @@ class Bidirectional(Layer):
             y = yf * yb
         else:
             y = [yf, np.ascontiguousarray(yb)]
-        return y, (cf, cb, yf, yb)
+        return y, (yf, yb)
 
     def backward(self, cache, dy):
         cf, cb, yf, yb = cache
+        dsf = dsb = []
+        if self.return_state:
+            n = self.forward_layer._n_states
+            head = 2 if self.merge_mode is None else 1
+            dstates = list(dy[head:])
+            dsf, dsb = dstates[:n], dstates[n:]
+            dy = list(dy[:head]) if head == 2 else dy[0]
         mode = self.merge_mode
         if mode == "concat":
             n = yf.shape[-1]
@@ -217,8 +242,11 @@ class Bidirectional(Layer):
             dyb = dy[1] if dy[1] is not None else np.zeros_like(yb)
         if self.return_sequences:
             dyb = dyb[:, ::-1]
-        dxf, gf = self.forward_layer.backward(cf, np.ascontiguousarray(dyf))
-        dxb, gb = self.backward_layer.backward(cb, np.ascontiguousarray(dyb))
+        dyf, dyb = np.ascontiguousarray(dyf), np.ascontiguousarray(dyb)
+        if self.return_state:
+            dyf, dyb = [dyf] + list(dsf), [dyb] + list(dsb)
+        dxf, gf = self.forward_layer.backward(cf, dyf)
+        dxb, gb = self.backward_layer.backward(cb, dyb)
         return dxf + dxb, list(gf) + list(gb)
 
     def get_config(self):

@@ -5,6 +5,8 @@ One module per topic, each with its ``__all__``; this package re-exports them al
 * ``verbs``: model verbs (compile, fit, evaluate, freeze_weights, save_model_hdf5, ...);
 * ``layers``: the ``layer_*`` table;
 * ``vocab``: optimizer_*/loss_*/metric_*/callback_*/initializer_*...;
+* ``vocab_training``: Keras 3's newer optimizer_*/learning_rate_schedule_*/callback_*/loss_*/
+  metric_*; ``vocab_functions``: activation_*, random_*, config_*;
 * ``ops``: ``k_*`` / ``op_*`` backend functions, 1-based axes, over ``array_ops``;
 * ``datasets``: ``dataset_*()`` and ``get_file()``, results as R named lists (``rlist.RList``);
 * ``text_data``: ``array_reshape``, ``pad_sequences``, ``skipgrams``, ``text_tokenizer``...;
@@ -21,9 +23,8 @@ import importlib as _importlib
 
 from .matching import wrap_namespace as _wrap_namespace
 
-_MODULES = ["verbs", "layers", "vocab", "ops", "datasets", "text_data", "image_data",
-            "applications", "keras2", "generators",
-            "classes"]
+_MODULES = ["verbs", "layers", "vocab", "vocab_training", "vocab_functions", "ops", "datasets",
+            "text_data", "image_data", "applications", "keras2", "generators", "classes"]
 
 __all__ = []
 for _name in _MODULES:

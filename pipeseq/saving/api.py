@@ -65,8 +65,10 @@ def save_weights(model, filepath, overwrite=True, **kwargs):
     if save_format == "h5" and kind is None:
         kind = "h5"
     if kind == "keras3_weights":
+        # As Keras 3: a compiled, trained model's optimizer state goes in too (``optimizer/vars``)
+        opt = model.optimizer if getattr(model, "compiled", False) else None
         with h5io.atomic_h5(filepath, overwrite) as f:
-            wmod.write_keras3(model, f)
+            wmod.write_keras3(model, f, optimizer=opt)
     elif kind == "h5":
         with h5io.atomic_h5(filepath, overwrite) as f:
             wmod.write_legacy(model, f)

@@ -3,6 +3,7 @@ import warnings
 
 import numpy as np
 
+from . import callbacks as callbacks_mod
 from . import custom_losses
 from .model_data import FEED_ARGS, reject_unknown
 from .progbar import Progbar
@@ -52,10 +53,13 @@ class Evaluation:
         data = self._epoch_iterator("evaluate", x, y, sample_weight, batch_size, steps,
                                     workers=workers, use_multiprocessing=use_multiprocessing,
                                     max_queue_size=max_queue_size)
+        cb = callbacks_mod.CallbackList(callbacks or [], self, {"verbose": verbose})
+        cb.call("on_test_begin", {})
         try:
             logs = self._evaluate_batches(data, verbose=verbose)
         finally:
             data.close()
+            cb.call("on_test_end", {})
         if logs is None:
             raise ValueError(f"evaluate(): {data.adapter.source} yielded no batches.")
         if return_dict:
@@ -72,7 +76,12 @@ class Evaluation:
         (whose batches may carry targets: only their inputs are used)."""
         feed = {"workers": workers, "use_multiprocessing": use_multiprocessing,
                 "max_queue_size": max_queue_size}
-        return self._predict(x, batch_size, verbose, steps, feed)
+        cb = callbacks_mod.CallbackList(callbacks or [], self, {"verbose": verbose})
+        cb.call("on_predict_begin", {})
+        try:
+            return self._predict(x, batch_size, verbose, steps, feed)
+        finally:
+            cb.call("on_predict_end", {})
 
     def _predict(self, x, batch_size, verbose, steps, feed, max_samples=None):
         verbose = 1 if verbose == "auto" else int(verbose)

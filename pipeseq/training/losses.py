@@ -249,6 +249,14 @@ CLASS_NAMES = {
     "huber": "Huber", "log_cosh": "LogCosh",
 }
 ALL_NAMES = sorted(set(CLASS_NAMES) | set(ALIASES))
+_EXTRA_FUNCTIONS = {}     # Keras 3's newer losses by function name (training.extra_losses)
+
+
+def register_extra_losses(classes, by_function_name):
+    """Make loss classes resolvable by class name (configs) and function name (strings)."""
+    LOSS_CLASSES.update(classes)
+    _EXTRA_FUNCTIONS.update(by_function_name)
+    ALL_NAMES.extend(sorted(by_function_name))
 
 
 # Losses written by the user (training.custom_losses registers itself here when imported, as
@@ -410,11 +418,15 @@ def get(identifier):
         name = getattr(identifier, "__name__", None)
         if name in _FUNCTIONS and _FUNCTIONS[name] is identifier:
             return Loss(name)
+        if name in _EXTRA_FUNCTIONS and getattr(_EXTRA_FUNCTIONS[name], "_fn", None) is identifier:
+            return _EXTRA_FUNCTIONS[name]()
         if isinstance(identifier, type) and issubclass(identifier, Loss):
             return identifier()
         return _FUNCTION_LOSS["class"](identifier)
     name = str(identifier)
     fn_name = ALIASES.get(name, name)
+    if fn_name in _EXTRA_FUNCTIONS:
+        return _EXTRA_FUNCTIONS[fn_name]()
     if fn_name in CLASS_NAMES:
         return Loss(fn_name, name=name)
     from ..utils import did_you_mean
@@ -426,6 +438,9 @@ def get(identifier):
 def serialize(loss):
     if isinstance(loss, Loss) and loss.fn_name in (None, "custom"):
         return loss.name
+    if isinstance(loss, Loss) and type(loss).__name__ in LOSS_CLASSES and loss.fn_name not in CLASS_NAMES:
+        return {"module": "keras.losses", "class_name": type(loss).__name__,
+                "config": loss.get_config(), "registered_name": None}
     if isinstance(loss, Loss):
         if loss.kwargs or loss.name not in (loss.fn_name,):
             return {"module": "keras.losses", "class_name": CLASS_NAMES[loss.fn_name],

@@ -37,12 +37,34 @@ def _per_step(seconds):
     return f"{seconds * 1e6:.0f}us/step"
 
 
+class _LogStream:
+    """Lines to ``logging`` (logger ``pipeseq``) when interactive logging is disabled."""
+
+    def write(self, text):
+        import logging
+        text = text.strip("\r\n ")
+        if text:
+            logging.getLogger("pipeseq").info(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
 class Progbar:
     """Progress bar over ``target`` steps; ``update(current, logs, finalize)``."""
 
-    def __init__(self, target, verbose=1, width=30, interval=0.1, stream=None):
+    def __init__(self, target, verbose=1, width=30, interval=0.1, stream=None,
+                 stateful_metrics=None, unit_name="step"):
         self.target, self.verbose, self.width, self.interval = target, verbose, width, interval
+        self.stateful_metrics, self.unit_name = set(stateful_metrics or ()), unit_name
+        self._sums, self._seen = {}, 0
         self.stream = stream or sys.stdout
+        from ..utils import is_interactive_logging_enabled
+        if not is_interactive_logging_enabled():
+            self.stream = _LogStream()
         self.dynamic = _dynamic(self.stream) and not os.environ.get("PIPESEQ_PROGRESS_PLAIN")
         self.start = time.perf_counter()
         self._last_draw = 0.0
@@ -60,7 +82,30 @@ class Progbar:
             return "=" * self.width
         return ("=" * max(done - 1, 0) + ">" if done else ">") + "." * (self.width - max(done, 1))
 
+    def add(self, n, values=None):
+        """Keras's ``Progbar.add``: advance by ``n`` steps."""
+        self.update(self._seen + n, values, finalize=None)
+
+    def _averaged(self, current, values):
+        """Keras's ``values=[(name, value), ...]``: running means over steps (except
+        ``stateful_metrics``, shown as given)."""
+        step = max(current - self._seen, 1)
+        out = {}
+        for k, v in values:
+            if k in self.stateful_metrics:
+                out[k] = v
+            else:
+                total, count = self._sums.get(k, (0.0, 0))
+                self._sums[k] = (total + float(v) * step, count + step)
+                out[k] = self._sums[k][0] / self._sums[k][1]
+        return out
+
     def update(self, current, logs=None, finalize=False):
+        if isinstance(logs, (list, tuple)):
+            logs = self._averaged(current, logs)
+        self._seen = current
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
         logs = logs or {}
         now = time.perf_counter()
         if self._first_step_time is None and current >= 1:

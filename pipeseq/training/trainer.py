@@ -7,6 +7,8 @@ It never looks at layer classes.
 
 import numpy as np
 
+from .. import backend
+
 from . import callbacks as callbacks_mod
 from . import custom_losses
 from . import data_adapters as da
@@ -255,6 +257,8 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         verbose = 1 if verbose == "auto" else int(verbose)
         if not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"fit(): epochs must be a non-negative integer. Received: epochs={epochs!r}")
+        if backend.max_epochs() is not None:          # keras.config.set_max_epochs
+            epochs = min(epochs, backend.max_epochs())
         if not 0.0 <= validation_split < 1.0:
             raise ValueError(f"fit(): validation_split must be in [0, 1). Received: {validation_split}")
         if batch_size is not None and int(batch_size) <= 0:
@@ -315,7 +319,10 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         self.history = history
         self.stop_training = False
         self._strategy = strategy
+        self._initial_epoch = None
         cb.call("on_train_begin", {})
+        if self._initial_epoch is not None:     # BackupAndRestore resumes an interrupted fit
+            initial_epoch = self._initial_epoch
         logs = {}
         try:
             for epoch in range(initial_epoch, epochs):
@@ -323,7 +330,10 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
                 if not steps_done and data.exhausted:
                     break
                 if val is not None and (epoch + 1 - initial_epoch) % validation_freq == 0:
-                    logs.update(self._evaluate_batches(val, prefix="val_") or {})
+                    cb.call("on_test_begin", {})
+                    val_logs = self._evaluate_batches(val, prefix="val_") or {}
+                    cb.call("on_test_end", val_logs)
+                    logs.update(val_logs)
                 cb.call("on_epoch_end", epoch, logs)
                 if self.stop_training or data.exhausted:
                     break
@@ -353,7 +363,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
             steps = step + 1
             if cb.wants_batch_logs:            # a progress bar or a batch callback
                 cb.batch_end(step, self._logs())
-            if self.stop_training:
+            if self.stop_training or steps == backend.max_steps_per_epoch():
                 break
         if self._strategy is not None:
             self._strategy.end_of_epoch(self)

@@ -6,6 +6,7 @@ import functools
 import numpy as np
 
 from ...plotting import plot_history
+from ...models.model import Model
 from ...training.callbacks import History
 from ...utils import to_categorical as _to_categorical
 from ..rlist import RList
@@ -254,9 +255,16 @@ def _is_history(x):
     return isinstance(x, History)
 
 
-@_verb(accepts=_is_history, what="a training history (the value fit() returns)")
+def _is_history_or_model(x):
+    return _is_history(x) or isinstance(x, Model)
+
+
+@_verb(accepts=_is_history_or_model,
+       what="a training history (the value fit() returns) or a model")
 def plot(x, metrics=None, filename=None, **kwargs):
-    """Plot a training history: one panel per metric, training and validation vs epoch.
+    """Plot a training history (one panel per metric, training and validation vs epoch), or a
+    model's layer graph (keras3's ``plot(model, show_shapes = TRUE)``: ``plot_model``, written
+    to ``filename`` or a temporary PNG whose path is returned).
 
     Parameters
     ----------
@@ -280,4 +288,11 @@ def plot(x, metrics=None, filename=None, **kwargs):
     -------
     >>> fig = plot(history, filename="history.png")                # doctest: +SKIP
     """
+    if isinstance(x, Model):                                  # keras3's plot(<model>)
+        import os
+        import tempfile
+        from ...models.plot import plot_model
+        to_file = filename or os.path.join(tempfile.mkdtemp(), f"{x.name}.png")
+        plot_model(x, to_file=to_file, **kwargs)
+        return to_file
     return plot_history(x, metrics=metrics, filename=filename, **kwargs)
