@@ -30,7 +30,11 @@ def _dense(layer, x, w):
 
 
 def _conv(layer, x, w):
-    y = ops.conv(x, w[0], strides=layer.strides, padding=layer.padding,
+    padding = layer.padding
+    if padding == "causal":          # Keras pads (kernel - 1) * dilation steps on the left
+        left = (layer.kernel_size[0] - 1) * layer.dilation_rate[0]
+        x, padding = ops.pad(x, [(0, 0), (left, 0), (0, 0)]), "valid"
+    y = ops.conv(x, w[0], strides=layer.strides, padding=padding,
                  data_format=layer.data_format, dilation_rate=layer.dilation_rate)
     if layer.use_bias:
         y = y + (ops.reshape(w[1], (1, -1) + (1,) * (len(layer.kernel_size)))
