@@ -7,7 +7,7 @@ from pipeseq import (PipeVerb, compile, count_params, evaluate, fit, get_layer, 
                      keras_model_sequential, layer_activation, layer_dense, layer_dropout,
                      layer_flatten, loss_binary_crossentropy, loss_mean_squared_error,
                      metric_binary_accuracy, k_mean, op_ones, optimizer_adam, optimizer_rmsprop,
-                     optimizer_sgd, pop_layer, predict, predict_classes, predict_proba,
+                     optimizer_sgd, pop_layer, predict, predict_classes, predict_proba, k_argmax,
                      reset_states, set_weights, summary, to_categorical)
 
 
@@ -183,13 +183,17 @@ def test_predict_and_predict_classes():
     x, _ = _data()
     p = model | predict(x, verbose=0)
     assert p.shape == (40, 3)
-    np.testing.assert_allclose(predict_proba(model, x), p)
-    cls = predict_classes(model, x)
+    with pytest.warns(DeprecationWarning, match="please use `predict\\(\\)` instead"):
+        np.testing.assert_allclose(predict_proba(model, x), p)
+    with pytest.warns(DeprecationWarning, match=r"model \| predict\(x\) \| k_argmax\(\)"):
+        cls = predict_classes(model, x)
     np.testing.assert_array_equal(cls, p.argmax(axis=-1))
+    np.testing.assert_array_equal(cls, model | predict(x, verbose=0) | k_argmax())   # the advice
     assert cls.dtype.kind == "i"
     binary = _mlp(n_out=1, act="sigmoid")
     pb = predict(binary, x, verbose=0)
-    np.testing.assert_array_equal(binary | predict_classes(x), (pb > 0.5).astype("int32"))
+    with pytest.warns(DeprecationWarning, match="removed from tensorflow in version 2.6"):
+        np.testing.assert_array_equal(binary | predict_classes(x), (pb > 0.5).astype("int32"))
 
 
 def test_summary_prints_and_print_model_shows_summary(capsys):

@@ -122,26 +122,21 @@ class Sequential(Model):
             not isinstance(self._build_input_shape, list) and done[1] is not None
 
     def _extend(self, layer):
-        """Build the appended ``layer`` on the stack's output shape and extend the graph by it."""
-        shape = self._built_shapes[1]
-        layer._maybe_build(shape)
-        out = layer.compute_output_shape(shape)
-        self._built_shapes = (len(self._layers), out)
-        graph = getattr(self, "_graph", None)
-        if graph is None or len(graph[0]) != len(self._layers) - 1 or len(graph[2]) != 1 or \
+        """Build the appended ``layer`` on the stack's output shape; extend the graph by it."""
+        layer._maybe_build(self._built_shapes[1])
+        self._built_shapes = (len(self._layers), layer.compute_output_shape(self._built_shapes[1]))
+        graph, n = getattr(self, "_graph", None), len(self._layers)
+        if graph is None or len(graph[0]) != n - 1 or len(graph[2]) != 1 or \
                 (graph[0] and graph[0][-1] != id(self._layers[-2])):
-            self._refresh_graph()
-            return
-        key = graph[0] + (id(layer),)
+            return self._refresh_graph()
         before = len(layer._inbound)
         try:
             y = layer(graph[2][0])
+            self._graph = (graph[0] + (id(layer),), graph[1], y if isinstance(y, list) else [y])
         except Exception:        # a layer without symbolic shape support: tensors stay unavailable
             self._graph = None
-            return
         finally:
             self._graph_nodes.extend(layer._inbound[before:])
-        self._graph = (key, graph[1], y if isinstance(y, list) else [y])
 
     # ------------------------------------------------- symbolic tensors
     def _refresh_graph(self):

@@ -15,6 +15,7 @@ from . import data_adapters as da
 from . import losses as losses_mod
 from . import metrics as metrics_mod
 from . import optimizers as optimizers_mod
+from . import validation
 from .evaluation import Evaluation
 from .generator_methods import GeneratorMethods
 from .model_data import FEED_ARGS, ModelData, reject_unknown
@@ -263,6 +264,9 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
             raise ValueError(f"fit(): validation_split must be in [0, 1). Received: {validation_split}")
         if batch_size is not None and int(batch_size) <= 0:
             raise ValueError(f"fit(): batch_size must be positive. Received: batch_size={batch_size}")
+        validation.check_counts("fit", validation_steps=validation_steps,
+                                validation_batch_size=validation_batch_size,
+                                validation_freq=validation_freq)
         feed = {"workers": workers, "use_multiprocessing": use_multiprocessing,
                 "max_queue_size": max_queue_size}
         data = self._epoch_iterator("fit", x, y, sample_weight, batch_size, steps_per_epoch,

@@ -2,6 +2,7 @@
 (and ``predict_classes``/``predict_proba``/``*_on_batch``), ``to_categorical``, ``plot``."""
 import builtins
 import functools
+import warnings
 
 import numpy as np
 
@@ -153,11 +154,27 @@ def predict(object, x, batch_size=None, verbose="auto", steps=None, callbacks=No
                           callbacks=_as_list(callbacks), **kwargs)
 
 
+# R keras 2.15's own words (R/model.R), with R's pipe spelled the pipeseq way.
+_PREDICT_CLASSES_GONE = """`predict_classes()` is deprecated and was removed from tensorflow in version 2.6.
+Please update your code:
+  * If your model does multi-class classification:
+    (e.g. if it uses a `softmax` last-layer activation).
+
+      model | predict(x) | k_argmax()
+
+  * if your model does binary classification
+    (e.g. if it uses a `sigmoid` last-layer activation).
+
+      (model | predict(x) > 0.5).astype("int32")
+"""
+
+
 @_verb()
 def predict_classes(object, x, batch_size=32, verbose=0, steps=None):
     """Class ids (0-based): argmax of the outputs, or ``output > 0.5`` for one sigmoid unit.
 
-    R keras 2.x's ``predict_classes()`` (removed from TensorFlow 2.6; kept here).
+    R keras 2.x's ``predict_classes()`` (removed from TensorFlow 2.6; kept here, with the
+    deprecation warning R keras 2.15 gave and its advice).
 
     Returns
     -------
@@ -169,6 +186,7 @@ def predict_classes(object, x, batch_size=32, verbose=0, steps=None):
     >>> classes = predict_classes(model, x_test)                   # doctest: +SKIP
     """
     _require_model(object, "predict_classes")
+    warnings.warn(_PREDICT_CLASSES_GONE, DeprecationWarning, stacklevel=3)
     return object.predict_classes(x, batch_size=batch_size, verbose=verbose)
 
 
@@ -181,6 +199,8 @@ def predict_proba(object, x, batch_size=32, verbose=0, steps=None):
     >>> probs = predict_proba(model, x_test)                       # doctest: +SKIP
     """
     _require_model(object, "predict_proba")
+    warnings.warn("`predict_proba()` is deprecated and was removed from tensorflow in version "
+                  "2.6, please use `predict()` instead", DeprecationWarning, stacklevel=3)
     return object.predict_proba(x, batch_size=batch_size, verbose=verbose)
 
 
