@@ -19,6 +19,11 @@ from pipeseq import backend as _backend
 from pipeseq.r.array_ops import *  # noqa: F401,F403
 from pipeseq.r.array_ops import __all__ as _ops_all
 
+from . import backend_keras2 as _k2
+for _n in _k2.__all__:
+    if _n not in _ops_all:
+        globals()[_n] = getattr(_k2, _n)
+
 from ._legacy import warn_once
 from pipeseq.layers.base import reset_uids as _reset_uids
 
@@ -176,7 +181,7 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
     return out, scores
 
 
-__all__ = list(_ops_all) + ["gradients", "function", "placeholder", "learning_phase",
+__all__ = list(_ops_all) + [n for n in _k2.__all__ if n not in _ops_all] + ["gradients", "function", "placeholder", "learning_phase",
                             "set_learning_phase", "in_train_phase", "in_test_phase", "set_value",
                             "batch_get_value", "batch_set_value", "ctc_batch_cost", "ctc_decode",
                             "backend", "image_data_format", "set_image_data_format",

@@ -60,7 +60,9 @@ def test_tf_keras_backend_coverage():
     from compat import backend as K
     cov, missing = _coverage(K, NAMES["tf_keras"]["backend"])
     print(f"compat.backend: {cov:.0%}; missing: {missing}")
-    assert cov >= 0.60, missing
+    # left: convolution/pooling/rnn/resize K.* (conv2d, pool2d, rnn, resize_images...), local
+    # convolutions, learning_phase_scope, name_scope, manual_variable_initialization
+    assert cov >= 0.85, missing
 
 
 @pytest.mark.parametrize("prefix", ["metric_", "optimizer_", "callback_", "loss_", "activation_",

@@ -155,3 +155,21 @@ def test_serialize_and_deserialize_keras_objects():
     assert de(ser(my_fn)) is my_fn
     with pytest.raises(ValueError, match="register_keras_serializable"):
         de({"class_name": "NoSuchThing", "config": {}})
+
+
+def test_more_keras2_backend_functions():
+    from compat import backend as K
+    x = np.arange(6.0).reshape(2, 3)
+    assert K.repeat_elements(x, 2, axis=1).shape == (2, 6)
+    assert K.reverse(x, 1)[0].tolist() == [2.0, 1.0, 0.0]
+    assert K.permute_dimensions(x, (1, 0)).shape == (3, 2)
+    assert K.temporal_padding(np.ones((1, 2, 3)), (1, 2)).shape == (1, 5, 3)
+    assert K.spatial_2d_padding(np.ones((1, 2, 2, 3))).shape == (1, 4, 4, 3)
+    assert K.in_top_k(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([1, 1]), 1).tolist() == [True, False]
+    assert K.foldl(lambda a, b: a + b, [1, 2, 3]) == 6 and K.foldr(lambda a, b: a - b, [1, 2, 3]) == 0
+    assert K.map_fn(lambda e: e * 2, x).tolist() == (x * 2).tolist()
+    v = K.random_normal_variable((2,), 0.0, 1.0, seed=1)
+    K.update_add(v, np.ones(2))
+    K.moving_average_update(v, np.zeros(2), 0.5)
+    assert np.allclose(v.value, 0.5 * (K.random_normal((2,), seed=1) + 1))
+    assert set(np.unique(K.random_bernoulli((50,), p=0.5, seed=3))) <= {0.0, 1.0}
