@@ -242,3 +242,44 @@ def test_custom_callback_records_batch_losses():
     x, y = np.ones((8, 3)), np.zeros((8, 1))
     model | R.fit(x, y, batch_size=4, epochs=2, callbacks=history_cb, verbose=0)
     assert len(losses) == 4
+
+
+def test_keras3_model_class_and_custom_callback_class():
+    # MyModel <- Model(
+    #   classname = "MyModel",
+    #   initialize = function(hidden_units, ...) {
+    #     super$initialize(...)
+    #     self$dense1 <- layer_dense(units = hidden_units, activation = "relu")
+    #     self$dense2 <- layer_dense(units = 1)
+    #   },
+    #   call = function(inputs) inputs |> self$dense1() |> self$dense2()
+    # )
+    # LossHistory <- Callback("LossHistory",
+    #   on_train_begin = function(logs) self$losses <- c(),
+    #   on_batch_end = function(batch, logs) self$losses <- c(self$losses, logs$loss))
+    # model <- MyModel(8); history_cb <- LossHistory()
+    # model |> compile(optimizer = "adam", loss = "mse")
+    # model |> fit(x, y, batch_size = 4, epochs = 2, callbacks = history_cb)
+    def initialize(self, hidden_units, **kwargs):
+        self.dense1 = R.layer_dense(units=hidden_units, activation="relu")
+        self.dense2 = R.layer_dense(units=1)
+
+    def call(self, inputs):
+        return inputs | self.dense1() | self.dense2()
+
+    def on_train_begin(self, logs=None):
+        self.losses = []
+
+    def on_batch_end(self, batch, logs=None):
+        self.losses.append(logs["loss"])
+
+    MyModel = R.new_model_class("MyModel", initialize=initialize, call=call)
+    LossHistory = R.Callback("LossHistory", on_train_begin=on_train_begin,
+                             on_batch_end=on_batch_end)
+    model = MyModel(8, name="my_model")
+    history_cb = LossHistory()
+    model | R.compile(optimizer="adam", loss="mse")
+    x, y = np.random.default_rng(0).normal(size=(16, 3)), np.zeros((16, 1))
+    model | R.fit(x, y, batch_size=4, epochs=2, callbacks=history_cb, verbose=0)
+    assert model.name == "my_model" and len(history_cb.losses) == 8
+    assert model.predict(x, verbose=0).shape == (16, 1)

@@ -1,5 +1,5 @@
-"""keras3's class constructors: ``Layer()``, ``new_layer_class()``, ``Loss()``, ``Metric()``,
-``Callback()``, plus ``layer_lambda()`` and ``shape()``.
+"""keras3's class constructors: ``Layer()``, ``new_layer_class()``, ``new_model_class()``,
+``Loss()``, ``Metric()``, ``Callback()``, plus ``layer_lambda()`` and ``shape()``.
 
 Each takes the class name and the methods as functions, as in R. A method whose first
 parameter is named ``self`` receives the object (R's implicit ``self``); any other
@@ -31,7 +31,8 @@ Example
 import inspect
 import math
 
-__all__ = ["Layer", "new_layer_class", "Loss", "Metric", "Callback", "layer_lambda", "shape"]
+__all__ = ["Layer", "new_layer_class", "new_model_class", "Loss", "Metric", "Callback",
+           "layer_lambda", "shape"]
 
 _LAYER_BASE_ARGS = ("name", "trainable", "dtype", "input_shape", "input_dim",
                     "batch_input_shape", "batch_size", "weights", "input_length", "batch_shape",
@@ -208,3 +209,36 @@ def shape(*args):
             dims.append(a)
     return tuple(None if d is None or (isinstance(d, float) and math.isnan(d)) else int(d)
                  for d in dims)
+
+
+def new_model_class(classname, initialize=None, call=None, build=None, get_config=None,
+                    **methods):
+    """keras3 ``Model(classname, initialize, call, ...)`` (alias ``new_model_class``): a model class.
+
+    ``initialize`` creates the layers (``self.dense = layer_dense(units=...)``), ``call`` runs
+    them; the class's instances fit, evaluate and predict like any model. (R's name ``Model``
+    is Python Keras's model class in pipeseq, so the constructor goes by keras3's alias.)
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from pipeseq import layer_dense, compile, fit
+    >>> def initialize(self, hidden_units=8):
+    ...     self.dense1 = layer_dense(units=hidden_units, activation="relu")
+    ...     self.dense2 = layer_dense(units=1)
+    >>> def call(self, inputs):
+    ...     return inputs | self.dense1() | self.dense2()
+    >>> MyModel = new_model_class("MyModel", initialize=initialize, call=call)
+    >>> model = MyModel(hidden_units=4)
+    >>> model = model | compile(optimizer="adam", loss="mse")
+    >>> history = model | fit(np.ones((8, 3)), np.zeros((8, 1)), epochs=1, verbose=0)
+    >>> model.predict(np.ones((2, 3)), verbose=0).shape
+    (2, 1)
+    """
+    from ..models.model import Model as BaseModel
+    if call is None:
+        raise ValueError(f"new_model_class({classname!r}): `call` (how the model computes its "
+                         "outputs from its inputs) is required.")
+    return _class(classname, BaseModel, dict(initialize=initialize, call=call, build=build,
+                                             get_config=get_config, **methods),
+                  ("name", "trainable", "dtype"))
