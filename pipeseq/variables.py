@@ -13,10 +13,9 @@ import numpy as np
 class Variable:
     """A named weight: ``value`` (ndarray), ``trainable``, optional regularizer/constraint.
 
-    ``path`` is ``"<layer name>/<variable name>"`` as Keras reports it.
+    ``path`` is ``"<layer name>/<variable name>"`` as Keras reports it. NumPy functions see
+    its value (``__array__``); arithmetic operators work on the value too.
     """
-
-    __array_ufunc__ = None
 
     def __init__(self, value, name, trainable=True, regularizer=None, constraint=None, path=None):
         self.value = np.asarray(value)
@@ -55,6 +54,9 @@ class Variable:
 
     def assign_sub(self, delta):
         self.assign(np.asarray(self.value) - np.asarray(getattr(delta, "value", delta)))
+
+    def __float__(self):
+        return float(self.value)
 
     @property
     def ndim(self):

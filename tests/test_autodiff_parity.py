@@ -208,6 +208,31 @@ def merge_lambda_vs_subtract():
         dict(x=xs, y=ys[0], batch_size=8)
 
 
+class MLP(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(8, activation="relu")
+        self.out = layers.Dense(2)
+
+    def call(self, inputs):
+        return self.out(self.hidden(inputs))
+
+
+@case
+def model_subclass():
+    model = MLP()
+    model.build((None, 5))
+    xs, ys, _ = case_data("model_subclass", 40, [(5,)], [(2,)])
+    return model, dict(optimizer=keras.optimizers.Adam(0.01), loss="mse"), \
+        dict(x=xs[0], y=ys[0], batch_size=8)
+
+
+def test_every_fixture_has_a_case():
+    import glob
+    made = {os.path.basename(p)[:-5] for p in glob.glob(os.path.join(HERE, "*.json"))}
+    assert made == set(CASES)
+
+
 def _check(name, model, compile_kw, fit_kw):
     with open(os.path.join(HERE, name + ".json")) as f:
         desc = json.load(f)

@@ -221,7 +221,7 @@ def main():
     @case
     def model_subclass():
         model = MLP()
-        model.build((None, 5))
+        model(np.zeros((1, 5), "float32"))    # Keras 3.15's build() does not build sublayers
         xs, ys, _ = case_data("model_subclass", 40, [(5,)], [(2,)])
         return model, dict(optimizer=keras.optimizers.Adam(0.01), loss="mse"), \
             dict(x=xs[0], y=ys[0], batch_size=8)
@@ -234,6 +234,7 @@ def main():
         keras.utils.clear_session()
         model, compile_kw, fit_kw = make()
         init = initial_weights(name, [tuple(w.shape) for w in model.weights])
+        assert init, f"{name}: the model has no weights yet (not built)"
         model.set_weights(init)
         model.compile(**compile_kw)
         hist = model.fit(epochs=EPOCHS, shuffle=False, verbose=0, **fit_kw)

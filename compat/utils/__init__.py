@@ -2,7 +2,8 @@
 ``PyDataset``, ``get_file``, ``pad_sequences``, the dataset utilities
 (``image_dataset_from_directory``, ``text_dataset_from_directory``,
 ``timeseries_dataset_from_array``, ``split_dataset``) and the image helpers (``load_img``,
-``img_to_array``, ``array_to_img``, ``save_img``).
+``img_to_array``, ``array_to_img``, ``save_img``), and Keras 2's custom-object helpers
+(``custom_object_scope``, ``get_custom_objects``, ``register_keras_serializable``).
 
 Keras 1/2's ``keras.utils.np_utils.to_categorical`` is :mod:`compat.utils.np_utils`;
 ``keras.utils.data_utils.Sequence`` and ``.get_file`` are in :mod:`compat.utils.data_utils`.
@@ -14,6 +15,9 @@ Example
 [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
 """
 from pipeseq.backend import set_random_seed  # noqa: F401
+from pipeseq.custom_objects import (CustomObjectScope, custom_object_scope,  # noqa: F401
+                                    get_custom_objects, get_registered_name,
+                                    get_registered_object, register_keras_serializable)
 from pipeseq.datasets.cache import get_file  # noqa: F401
 from pipeseq.preprocessing.dataset_utils import (image_dataset_from_directory,  # noqa: F401
                                                  split_dataset, text_dataset_from_directory,
@@ -39,7 +43,9 @@ __all__ = ["to_categorical", "normalize", "set_random_seed", "Sequence", "PyData
            "plot_model", "model_to_dot", "Progbar", "get_source_inputs", "to_ordinal",
            "pack_x_y_sample_weight", "unpack_x_y_sample_weight", "enable_interactive_logging",
            "disable_interactive_logging", "is_interactive_logging_enabled", "clear_session",
-           "is_keras_tensor", "standardize_dtype"]
+           "is_keras_tensor", "standardize_dtype",
+           "custom_object_scope", "CustomObjectScope", "get_custom_objects",
+           "get_registered_name", "get_registered_object", "register_keras_serializable"]
 
 
 def clear_session(free_memory=True):

@@ -264,6 +264,7 @@ def traced_output_shape(layer, input_shape):
     """Output shape(s) by running ``call`` on zeros (unknown sizes probed with 2 and 3)."""
     multi = isinstance(input_shape, list)
     shapes = input_shape if multi else [input_shape]
+    layer._maybe_build(input_shape)
     outs = []
     for probe in (2, 3):
         xs = [np.zeros([probe if d is None else d for d in s], layer.dtype or "float32")

@@ -127,6 +127,57 @@ class Model(Trainer, Layer):
     def _input_kinds(self):
         return ["float"] * self.n_inputs
 
+    # ------------------------------------------- subclassed models: __init__ + call
+    # Sequential and Functional override all of these; a Model subclass that assigns layers
+    # in __init__ and defines call() uses them (its forward/backward come from autograd).
+    @property
+    def layers(self):
+        return list(self.__dict__.get("_tracked_layers", ()))
+
+    @property
+    def n_inputs(self):
+        shape = self._build_input_shape
+        return len(shape) if isinstance(shape, list) else 1
+
+    @property
+    def input_names(self):
+        return [f"input_{i}" for i in range(self.n_inputs)] if self.n_inputs > 1 else ["input"]
+
+    @property
+    def output_names(self):
+        n = len(self._output_shapes()) if self.built else 1
+        return [f"output_{i}" for i in range(n)]
+
+    def _input_shapes(self):
+        shape = self._build_input_shape
+        return list(shape) if isinstance(shape, list) else [shape]
+
+    def _output_shapes(self):
+        out = self.compute_output_shape(self._build_input_shape)
+        return [tuple(s) for s in out] if isinstance(out, list) else [tuple(out)]
+
+    def build(self, input_shape=None):
+        """Build a subclassed model: run ``call`` once on zeros of ``input_shape``."""
+        if not callable(getattr(type(self), "call", None)):
+            raise NotImplementedError(f"{type(self).__name__} defines no call(); build it as a "
+                                      "Sequential or functional Model(inputs, outputs).")
+        if input_shape is None:
+            raise ValueError(f"Model '{self.name}': build() needs input_shape, e.g. "
+                             "model.build((None, 784)).")
+        self._maybe_build(input_shape)
+
+    def _maybe_build(self, input_shape):
+        if self.built:
+            return
+        from ..layers.input_spec import as_shape
+        shape = as_shape(input_shape)
+        self._build_input_shape = shape
+        shapes = shape if isinstance(shape, list) else [shape]
+        zeros = [np.zeros([1 if d is None else d for d in s], self.dtype) for s in shapes]
+        self.call(zeros if isinstance(shape, list) else zeros[0])   # builds the sublayers
+        self._call_losses.clear()
+        self.built = True
+
     def __bool__(self):
         return True
 

@@ -24,7 +24,7 @@ import importlib as _importlib
 from .matching import wrap_namespace as _wrap_namespace
 
 _MODULES = ["verbs", "layers", "vocab", "vocab_training", "vocab_functions", "ops", "datasets",
-            "text_data", "image_data", "applications", "keras2", "generators"]
+            "text_data", "image_data", "applications", "keras2", "generators", "classes"]
 
 __all__ = []
 for _name in _MODULES:

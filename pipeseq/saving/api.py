@@ -238,7 +238,7 @@ def _load_keras_zip(filepath, custom_objects, compile):
         _require_built(model, f"load the weights of '{filepath}'")
         cc = members["config"].get("compile_config") or {}
         if compile and cc:
-            _compile_from(model, cc, filepath)
+            _compile_from(model, cc, filepath, custom_objects)
         _load_keras3(model, f, filepath, False, False, scan)
     return model
 
@@ -266,16 +266,22 @@ def _load_legacy_model(filepath, custom_objects, compile):
                     f"training_config of '{filepath}'")
                 cc = {"optimizer": tc.get("optimizer_config"), "loss": tc.get("loss"),
                       "metrics": tc.get("metrics"), "loss_weights": tc.get("loss_weights")}
-                _compile_from(model, cc, filepath)
+                _compile_from(model, cc, filepath, custom_objects)
             except (FileFormatError, UnsafeConfigError, AttributeError) as e:
                 warnings.warn(f"'{filepath}': training_config cannot be used ({cap(e, 300)}); "
                               "the model is loaded uncompiled.", stacklevel=2)
     return model
 
 
-def _compile_from(model, cc, filepath):
-    """Compile from a Keras compile config; on failure warn and leave the model uncompiled."""
+def _compile_from(model, cc, filepath, custom_objects=None):
+    """Compile from a Keras compile config; on failure warn and leave the model uncompiled.
+
+    Losses and metrics of your own are found by name in ``custom_objects`` (or the
+    custom-object registry / scopes), never imported from the file.
+    """
     from ..training import optimizers
+    cc = dict(cc, loss=_custom(cc.get("loss"), custom_objects),
+              metrics=_custom(cc.get("metrics"), custom_objects))
     try:
         opt = cc.get("optimizer")
         if isinstance(opt, dict):
@@ -294,6 +300,34 @@ def _compile_from(model, cc, filepath):
     except Exception as e:
         warnings.warn(f"'{filepath}': could not restore the compile configuration ({e}); the "
                       "model is loaded uncompiled. Call compile() yourself.", stacklevel=3)
+
+
+def _custom(spec, custom_objects):
+    """Replace names / Keras function and class entries by the objects your code supplied."""
+    from .. import custom_objects as registry
+    if isinstance(spec, list):
+        return [_custom(v, custom_objects) for v in spec]
+    if isinstance(spec, str):
+        found = registry.lookup(spec, custom_objects)
+        return spec if found is None else found
+    if isinstance(spec, dict) and "class_name" in spec:
+        name = spec["config"] if spec["class_name"] == "function" else spec["class_name"]
+        found = registry.lookup(spec.get("registered_name") or "", custom_objects) \
+            if spec.get("registered_name") not in (None, "function") else None
+        found = found or registry.lookup(name if isinstance(name, str) else "", custom_objects)
+        if found is None:
+            return spec
+        if isinstance(found, type):
+            conf = {k: v for k, v in (spec.get("config") or {}).items()
+                    if k not in ("reduction", "dtype")}
+            try:
+                return found(**conf)
+            except TypeError:
+                return found()
+        return found
+    if isinstance(spec, dict):
+        return {k: _custom(v, custom_objects) for k, v in spec.items()}
+    return spec
 
 
 def _loss_spec(loss):

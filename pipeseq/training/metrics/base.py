@@ -66,9 +66,38 @@ class Metric:
     def __init__(self, name=None, dtype=None):
         self.name = name or snake_case(type(self).__name__)
         self.dtype = dtype or "float32"
-        self.reset_state()
+        self._variables = []
+        try:
+            self.reset_state()
+        except AttributeError:    # a Keras-style subclass creates its variables after this
+            pass
+
+    def add_variable(self, shape=(), initializer="zeros", dtype=None, aggregation="sum",
+                     name=None):
+        """A state variable (Keras 3): update it with ``assign`` / ``assign_add`` in update_state."""
+        from ... import initializers
+        from ...variables import Variable
+        shape = (int(shape),) if isinstance(shape, int) else tuple(shape)
+        dtype = dtype or self.dtype
+        value = np.asarray(initializers.get(initializer)(shape, dtype=dtype), dtype=dtype)
+        var = Variable(value, name or f"variable_{len(self._variables)}", trainable=False,
+                       path=f"{self.name}/{name or 'variable'}")
+        var.initial_value = value.copy()
+        self._variables.append(var)
+        return var
+
+    add_weight = add_variable
+
+    @property
+    def variables(self):
+        return list(getattr(self, "_variables", ()))
 
     def reset_state(self):
+        variables = getattr(self, "_variables", ())
+        if variables:                 # a Keras-style metric: its variables back to their start
+            for v in variables:
+                v.assign(v.initial_value)
+            return
         self.total, self.count = 0.0, 0.0
 
     def result(self):
