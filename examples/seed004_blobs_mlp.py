@@ -97,6 +97,10 @@ x_train, y_train = make_blobs(
     n_samples=1000, n_features=3, centers=2, cluster_std=2.0, random_state=11
 )
 
+# Fixed seed: the same initial weights and shuffling on every run (keras.utils.set_random_seed)
+from compat.utils import set_random_seed
+set_random_seed(11)
+
 # Create a new sequential model
 seq_model = Sequential()
 

@@ -133,3 +133,22 @@ def test_a_single_callback_needs_no_list():
                           callbacks=callback_lambda(on_epoch_end=lambda epoch, logs: seen.append(epoch)))
     assert seen == [0, 1, 2] and len(history.epoch) == 3
     model | fit(x, y, epochs=2, verbose=0, callbacks=callback_early_stopping(monitor="loss"))
+
+
+def test_model_checkpoint_every_n_batches_and_every_epoch(tmp_path):
+    # R keras 2: callback_model_checkpoint("ckpt_{epoch}_{batch}.weights.h5", save_freq = 3)
+    from pipeseq import callback_model_checkpoint
+    model = keras_model_sequential(input_shape=3) | layer_dense(units=1)
+    model | compile(optimizer="sgd", loss="mse")
+    x, y = np.ones((20, 3)), np.zeros((20, 1))          # 4 batches of 5 an epoch
+    cb = callback_model_checkpoint(str(tmp_path / "b_{epoch}_{batch}.weights.h5"),
+                                   save_weights_only=True, save_freq=3.0)
+    model | fit(x, y, batch_size=5, epochs=2, verbose=0, callbacks=cb)
+    # 8 batches: saved after the 3rd (epoch 1, batch 3) and the 6th (epoch 2, batch 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b_1_3.weights.h5",
+                                                           "b_2_2.weights.h5"]
+    cb = callback_model_checkpoint(str(tmp_path / "e_{epoch:02d}.keras"), save_freq="epoch")
+    model | fit(x, y, batch_size=5, epochs=2, verbose=0, callbacks=cb)
+    assert (tmp_path / "e_01.keras").exists() and (tmp_path / "e_02.keras").exists()
+    with pytest.raises(ValueError, match="save_freq.*Received: save_freq='batch'"):
+        callback_model_checkpoint("x.keras", save_freq="batch")

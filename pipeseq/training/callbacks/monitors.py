@@ -86,8 +86,12 @@ class EarlyStopping(_MonitorMixin, Callback):
 
 
 class ModelCheckpoint(_MonitorMixin, Callback):
-    """Save the model (or weights) after each epoch; ``filepath`` may hold ``{epoch:02d}``
-    and log names, e.g. ``"w.{epoch:02d}-{val_loss:.2f}.weights.h5"``."""
+    """Save the model (or weights) after each epoch, or every ``save_freq`` batches.
+
+    ``filepath`` may hold ``{epoch:02d}``, ``{batch}`` (with an integer ``save_freq``) and log
+    names, e.g. ``"w.{epoch:02d}-{val_loss:.2f}.weights.h5"``. An integer ``save_freq`` counts
+    training batches across epochs and saves when it is reached, as Keras does.
+    """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch",
@@ -96,26 +100,50 @@ class ModelCheckpoint(_MonitorMixin, Callback):
         self._init_monitor(monitor, mode, 0)
         self.filepath, self.verbose = os.fspath(filepath), verbose
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
-        if save_freq != "epoch":
-            raise ValueError(f"ModelCheckpoint: only save_freq='epoch' is supported. Received: save_freq={save_freq!r}")
+        if isinstance(save_freq, float) and save_freq.is_integer():
+            save_freq = int(save_freq)          # R's numbers are doubles: save_freq = 100
+        if save_freq != "epoch" and not (isinstance(save_freq, (int, np.integer))
+                                         and not isinstance(save_freq, bool) and save_freq > 0):
+            raise ValueError(f"ModelCheckpoint: unrecognized save_freq. Expected 'epoch' or a "
+                             f"positive number of batches. Received: save_freq={save_freq!r}")
+        self.save_freq = save_freq
         if initial_value_threshold is not None:
             self.best = initial_value_threshold
+        self._epoch, self._since_save, self._last_batch = 0, 0, -1
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        # Keras's count: batch numbers restart each epoch.
+        self._since_save += batch + 1 if batch <= self._last_batch else batch - self._last_batch
+        self._last_batch = batch
+        if self._since_save >= self.save_freq:
+            self._since_save = 0
+            self._save(self._epoch, batch, logs or {})
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs or {})
+
+    def _save(self, epoch, batch, logs):
+        where = f"Epoch {epoch + 1}" + ("" if batch is None else f", batch {batch + 1}")
+        fields = dict(logs) if batch is None or "batch" in logs else dict(logs, batch=batch + 1)
+        path = self.filepath.format(epoch=epoch + 1, **fields)
         if self.save_best_only:
             current = self._get_monitor(logs)
             if current is None or not self._improved(current, self.best):
                 if self.verbose and current is not None:
-                    print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
+                    print(f"\n{where}: {self.monitor} did not improve from {self.best:.5f}")
                 return
             if self.verbose:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to "
+                print(f"\n{where}: {self.monitor} improved from {self.best:.5f} to "
                       f"{current:.5f}, saving model to {path}")
             self.best = current
         elif self.verbose:
-            print(f"\nEpoch {epoch + 1}: saving model to {path}")
+            print(f"\n{where}: saving model to {path}")
         if self.save_weights_only:
             self.model.save_weights(path)
         else:
