@@ -152,3 +152,22 @@ def test_model_checkpoint_every_n_batches_and_every_epoch(tmp_path):
     assert (tmp_path / "e_01.keras").exists() and (tmp_path / "e_02.keras").exists()
     with pytest.raises(ValueError, match="save_freq.*Received: save_freq='batch'"):
         callback_model_checkpoint("x.keras", save_freq="batch")
+
+
+def test_get_config_is_an_r_list_and_from_config_rebuilds():
+    # R: config <- get_config(model); config$layers[[2]]$config$units; from_config(config)
+    from pipeseq import from_config, get_config, keras_model, layer_input
+    model = keras_model_sequential(input_shape=3, name="m") | layer_dense(units=2, name="d")
+    config = get_config(model)
+    assert config.name == "m" and config.layers[1].config.units == 2
+    rebuilt = from_config(config)
+    assert type(rebuilt).__name__ == "Sequential" and rebuilt.output_shape == (None, 2)
+    inputs = layer_input(shape=4)
+    functional = keras_model(inputs, inputs | layer_dense(units=3))
+    assert from_config(get_config(functional)).output_shape == (None, 3)
+    layer = from_config(get_config(layer_dense(units=5, activation="relu")))
+    assert layer.units == 5
+    with pytest.raises(ValueError, match="what get_config\\(\\) returned"):
+        from_config({"name": "m"})
+    with pytest.raises(TypeError, match="layer or a model"):
+        get_config("model")

@@ -1,12 +1,15 @@
 """R verbs for files: ``save_model``/``load_model`` (``.keras``), ``*_hdf5`` (legacy HDF5),
 ``save_model_weights``/``load_model_weights``, ``model_to_json``/``model_from_json``."""
+import builtins
 import os
 import tempfile
 
+from ...layers.serialization import deserialize_layer
 from ...saving import api
+from ..rlist import RList
 from .base import _verb
 
-__all__ = ['save_model_weights_hdf5', 'load_model_weights_hdf5', 'save_model_weights', 'load_model_weights', 'save_model_hdf5', 'save_model', 'load_model', 'load_model_hdf5', 'model_to_json', 'model_from_json']
+__all__ = ['save_model_weights_hdf5', 'load_model_weights_hdf5', 'save_model_weights', 'load_model_weights', 'save_model_hdf5', 'save_model', 'load_model', 'load_model_hdf5', 'model_to_json', 'model_from_json', 'get_config', 'from_config']
 
 
 # ------------------------------------------------------------ files
@@ -135,3 +138,65 @@ def model_from_json(json, custom_objects=None):
     >>> model2 = model_from_json(model_to_json(model))             # doctest: +SKIP
     """
     return api.model_from_json(json, custom_objects=custom_objects)
+
+
+class ConfigList(RList):
+    """An R named list that remembers the class it configures (R keeps it as an attribute)."""
+
+    __slots__ = ("_class_name",)
+
+
+def _as_rlist(value, cls=RList):
+    if isinstance(value, dict):
+        return cls(**{str(k): _as_rlist(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_as_rlist(v) for v in value]
+    return value
+
+
+def get_config(object):
+    """A layer's or model's configuration as R's named list (R ``get_config()``).
+
+    ``config$name``, ``config$layers[[1]]`` translate to ``config.name``,
+    ``config.layers[0]``; ``from_config(config)`` rebuilds the object (fresh weights).
+
+    Example
+    -------
+    >>> from pipeseq import keras_model_sequential, layer_dense
+    >>> model = keras_model_sequential(input_shape=3, name="m") | layer_dense(units=2)
+    >>> config = get_config(model)
+    >>> config.name, config.layers[1].config.units
+    ('m', 2)
+    >>> from_config(config).output_shape
+    (None, 2)
+    """
+    from ...layers.base import Layer
+    if not isinstance(object, Layer):
+        raise TypeError(f"get_config() applies to a layer or a model. Received: "
+                        f"{type(object).__name__}")
+    config = _as_rlist(object.get_config(), ConfigList)
+    builtins.object.__setattr__(config, "_class_name", type(object).__name__)
+    return config
+
+
+def from_config(config, custom_objects=None):
+    """Rebuild a layer or model from :func:`get_config`'s result (R ``from_config()``).
+
+    Example
+    -------
+    >>> model2 = from_config(get_config(model))                   # doctest: +SKIP
+    """
+    class_name = getattr(config, "_class_name", None)
+    if class_name is None:
+        raise ValueError("from_config(): `config` must be what get_config() returned (it "
+                         f"records the class). Received: {type(config).__name__}")
+    return deserialize_layer({"class_name": class_name, "config": _as_plain(config)},
+                             custom_objects=custom_objects)
+
+
+def _as_plain(value):
+    if isinstance(value, RList):
+        return {k: _as_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_plain(v) for v in value]
+    return value
