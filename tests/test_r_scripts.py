@@ -283,3 +283,70 @@ def test_keras3_model_class_and_custom_callback_class():
     model | R.fit(x, y, batch_size=4, epochs=2, callbacks=history_cb, verbose=0)
     assert model.name == "my_model" and len(history_cb.losses) == 8
     assert model.predict(x, verbose=0).shape == (16, 1)
+
+
+def test_character_level_text_generation():
+    # text <- "the quick brown fox jumps over the lazy dog. the dog sleeps."
+    # chars <- sort(unique(strsplit(text, "")[[1]]))
+    # maxlen <- 6; step <- 2
+    # sentences <- c(); next_chars <- c()
+    # for (i in seq(1, nchar(text) - maxlen, by = step)) {
+    #   sentences <- c(sentences, substr(text, i, i + maxlen - 1))
+    #   next_chars <- c(next_chars, substr(text, i + maxlen, i + maxlen))
+    # }
+    # x <- array(0, dim = c(length(sentences), maxlen, length(chars)))
+    # y <- array(0, dim = c(length(sentences), length(chars)))
+    # (one-hot filling loops)
+    text = "the quick brown fox jumps over the lazy dog. the dog sleeps."
+    chars = sorted(set(text))
+    maxlen = 6; step = 2
+    sentences = [text[i:i + maxlen] for i in range(0, len(text) - maxlen, step)]
+    next_chars = [text[i + maxlen] for i in range(0, len(text) - maxlen, step)]
+    x = np.zeros((len(sentences), maxlen, len(chars)), dtype="float32")
+    y = np.zeros((len(sentences), len(chars)), dtype="float32")
+    for i, sentence in enumerate(sentences):
+        for t, char in enumerate(sentence):
+            x[i, t, chars.index(char)] = 1
+        y[i, chars.index(next_chars[i])] = 1
+    # model <- keras_model_sequential() %>%
+    #   layer_lstm(16, input_shape = c(maxlen, length(chars))) %>%
+    #   layer_dense(length(chars)) %>%
+    #   layer_activation("softmax")
+    # model %>% compile(loss = "categorical_crossentropy",
+    #                   optimizer = optimizer_rmsprop(learning_rate = 0.01))
+    # model %>% fit(x, y, batch_size = 8, epochs = 3)
+    model = R.keras_model_sequential() \
+        | R.layer_lstm(16, input_shape=(maxlen, len(chars))) \
+        | R.layer_dense(len(chars)) \
+        | R.layer_activation("softmax")
+    model | R.compile(loss="categorical_crossentropy",
+                      optimizer=R.optimizer_rmsprop(learning_rate=0.01))
+    history = model | R.fit(x, y, batch_size=8, epochs=3, verbose=0)
+    assert history.metrics["loss"][-1] < history.metrics["loss"][0]
+    # sample_mod <- function(preds, temperature = 1) {
+    #   preds <- log(preds) / temperature
+    #   exp_preds <- exp(preds); preds <- exp_preds / sum(exp(preds))
+    #   rmultinom(1, 1, preds) %>% as.integer() %>% which.max()
+    # }
+    # generated <- substr(text, 1, maxlen)
+    # for (i in 1:20) {
+    #   x_pred <- (one-hot of the last maxlen characters)
+    #   preds <- model %>% predict(x_pred)
+    #   next_char <- chars[sample_mod(preds, 0.5)]
+    #   generated <- paste0(generated, next_char)
+    # }
+    rng = np.random.default_rng(0)
+
+    def sample_mod(preds, temperature=1.0):
+        preds = np.log(preds) / temperature
+        exp_preds = np.exp(preds); preds = exp_preds / np.sum(np.exp(preds))
+        return int(np.argmax(rng.multinomial(1, preds)))
+
+    generated = text[:maxlen]
+    for _ in range(20):
+        x_pred = np.zeros((1, maxlen, len(chars)), dtype="float32")
+        for t, char in enumerate(generated[-maxlen:]):
+            x_pred[0, t, chars.index(char)] = 1
+        preds = model | R.predict(x_pred, verbose=0)
+        generated += chars[sample_mod(preds[0].astype("float64"), 0.5)]
+    assert len(generated) == maxlen + 20 and set(generated) <= set(chars)
