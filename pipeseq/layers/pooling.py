@@ -21,6 +21,7 @@ from .conv_base import (channels_of, join_shape, spatial_of, standardize_data_fo
 class _Pooling(Layer):
     rank = 2
     mode = "max"
+    kernels = ops         # the pooling math; the 3-D layers use kernels.volumetric
 
     def __init__(self, pool_size=2, strides=None, padding="valid", data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -34,7 +35,8 @@ class _Pooling(Layer):
 
     def _spatial_out(self, input_shape):
         spatial = spatial_of(input_shape, self.data_format)
-        out = ops.pool_output_shape(spatial, self.pool_size, self.strides, self.padding)
+        out = self.kernels.pool_output_shape(spatial, self.pool_size, self.strides,
+                                             self.padding)
         if any(o is not None and o <= 0 for o in out):
             raise ValueError(f"{self._who}: pool_size={self.pool_size} is larger than the input's "
                              f"spatial size {spatial} with padding={self.padding!r}. Input shape "
@@ -54,12 +56,13 @@ class _Pooling(Layer):
                              f"incompatible with the layer: expected ndim={self.ndim}, found "
                              f"ndim={x.ndim}. Full shape received: {x.shape}")
         self._spatial_out(x.shape)
-        y, cache = ops.pool_forward(to_channels_last(x, self.data_format), self.pool_size,
-                                    self.strides, self.padding, self.mode)
+        y, cache = self.kernels.pool_forward(to_channels_last(x, self.data_format),
+                                             self.pool_size, self.strides, self.padding,
+                                             self.mode)
         return to_data_format(y, self.data_format), cache
 
     def backward(self, cache, dy):
-        dx = ops.pool_backward(cache, to_channels_last(dy, self.data_format))
+        dx = self.kernels.pool_backward(cache, to_channels_last(dy, self.data_format))
         return to_data_format(dx, self.data_format), []
 
     def get_config(self):

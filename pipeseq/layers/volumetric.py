@@ -17,9 +17,9 @@ Example
 import numpy as np
 
 from ..kernels import volumetric as vops
-from .base import format_shape, register
+from .base import register
 from .conv import _Conv
-from .conv_base import spatial_of, to_channels_last, to_data_format, tuple_arg
+from .conv_base import to_channels_last, to_data_format, tuple_arg
 from .conv_transpose import _ConvTranspose
 from .pooling import _GlobalPooling, _Pooling
 from .reshaping import _PadCrop, _Spatial
@@ -70,29 +70,7 @@ class Conv3DTranspose(_ConvTranspose):
 
 class _Pooling3D(_Pooling):
     rank = 3
-
-    def _spatial_out(self, input_shape):
-        spatial = spatial_of(input_shape, self.data_format)
-        out = vops.pool_output_shape(spatial, self.pool_size, self.strides, self.padding)
-        if any(o is not None and o <= 0 for o in out):
-            raise ValueError(f"{self._who}: pool_size={self.pool_size} is larger than the input's "
-                             f"spatial size {spatial} with padding={self.padding!r}. Input shape "
-                             f"received: {format_shape(input_shape)}")
-        return out
-
-    def forward(self, x, training=False):
-        if x.ndim != self.ndim:
-            raise ValueError(f"Input 0 of layer '{self.name}' ({type(self).__name__}) is "
-                             f"incompatible with the layer: expected ndim={self.ndim}, found "
-                             f"ndim={x.ndim}. Full shape received: {x.shape}")
-        self._spatial_out(x.shape)
-        y, cache = vops.pool_forward(to_channels_last(x, self.data_format), self.pool_size,
-                                     self.strides, self.padding, self.mode)
-        return to_data_format(y, self.data_format), cache
-
-    def backward(self, cache, dy):
-        dx = vops.pool_backward(cache, to_channels_last(dy, self.data_format))
-        return to_data_format(dx, self.data_format), []
+    kernels = vops
 
 
 @register(aliases=("MaxPool3D",))
