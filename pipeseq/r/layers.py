@@ -123,7 +123,13 @@ R_LAYERS = {
     # preprocessing
     "layer_resizing": ("Resizing", "height=32, width=32"),
     "layer_center_crop": ("CenterCrop", "height=24, width=24"),
+    "layer_random_brightness": ("RandomBrightness", "factor=0.2"),
+    "layer_random_contrast": ("RandomContrast", "factor=0.2"),
+    "layer_random_crop": ("RandomCrop", "height=24, width=24"),
     "layer_random_flip": ("RandomFlip", "mode='horizontal'"),
+    "layer_random_rotation": ("RandomRotation", "factor=0.1"),
+    "layer_random_translation": ("RandomTranslation", "height_factor=0.1, width_factor=0.1"),
+    "layer_random_zoom": ("RandomZoom", "height_factor=0.2"),
     "layer_discretization": ("Discretization", "bin_boundaries=[0.0, 1.0]"),
     "layer_category_encoding": ("CategoryEncoding", "num_tokens=10"),
 }

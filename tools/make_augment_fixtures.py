@@ -1,0 +1,166 @@
+#!/usr/bin/env python
+"""Reference outputs of Keras 3's image augmentation layers (dev-only).
+
+    KERAS_BACKEND=tensorflow /work/kerasenv/bin/python tools/make_augment_fixtures.py
+
+Random draws differ between frameworks, so each case pins the randomness down:
+
+* ``transform``: Keras draws a transformation (``get_random_transformation``) and applies it
+  (``transform_images``); both the transformation and the output are recorded, and pipeseq
+  applies the same transformation;
+* ``call``: degenerate factors (e.g. ``factor=(0.3, 0.3)``) make the layer deterministic; the
+  output of ``layer(x, training=True)`` is recorded;
+* ``inference``: ``layer(x, training=False)``.
+
+Also recorded per layer: ``get_config()`` and the range of 400 draws of each random
+parameter. Writes ``tests/fixtures/augment/augment.{npz,json}`` (tiny seeded images).
+"""
+import json
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(REPO, "tests", "fixtures", "augment")
+
+# case -> (class, kwargs, mode, input shape, data_format of the input)
+CASES = {
+    "rotation_reflect": ("RandomRotation", {"factor": 0.2}, "transform", (2, 7, 6, 3)),
+    "rotation_wrap": ("RandomRotation", {"factor": 0.5, "fill_mode": "wrap"}, "transform",
+                      (2, 7, 6, 3)),
+    "rotation_constant": ("RandomRotation", {"factor": 0.4, "fill_mode": "constant",
+                                             "fill_value": 7.0}, "transform", (2, 7, 6, 3)),
+    "rotation_nearest_fill": ("RandomRotation", {"factor": 0.5, "fill_mode": "nearest"},
+                              "transform", (2, 7, 6, 3)),
+    "rotation_nearest_interp": ("RandomRotation", {"factor": 0.3, "interpolation": "nearest",
+                                                   "fill_mode": "constant"},
+                                "transform", (2, 7, 6, 3)),
+    "rotation_channels_first": ("RandomRotation", {"factor": 0.3,
+                                                   "data_format": "channels_first"},
+                                "transform", (2, 3, 7, 6)),
+    "rotation_call": ("RandomRotation", {"factor": (0.125, 0.125), "fill_mode": "wrap"}, "call",
+                      (2, 6, 6, 2)),
+    "zoom_out": ("RandomZoom", {"height_factor": (0.4, 0.6), "width_factor": 0.3},
+                 "transform", (2, 7, 6, 3)),
+    "zoom_in_constant": ("RandomZoom", {"height_factor": (-0.5, -0.3), "fill_mode": "constant"},
+                         "transform", (2, 7, 6, 3)),
+    "zoom_nearest": ("RandomZoom", {"height_factor": 0.5, "interpolation": "nearest",
+                                    "fill_mode": "nearest"}, "transform", (2, 7, 6, 3)),
+    "zoom_call": ("RandomZoom", {"height_factor": (0.5, 0.5), "width_factor": (-0.25, -0.25),
+                                 "fill_mode": "reflect"}, "call", (2, 6, 5, 2)),
+    "translation_reflect": ("RandomTranslation", {"height_factor": 0.9, "width_factor": 0.9},
+                            "transform", (2, 7, 6, 3)),
+    "translation_wrap": ("RandomTranslation", {"height_factor": 1.0, "width_factor": 0.8,
+                                               "fill_mode": "wrap"}, "transform", (2, 7, 6, 3)),
+    "translation_constant": ("RandomTranslation", {"height_factor": 0.4, "width_factor": 0.4,
+                                                   "fill_mode": "constant", "fill_value": -1.0},
+                             "transform", (2, 7, 6, 3)),
+    "translation_call": ("RandomTranslation", {"height_factor": (0.25, 0.25),
+                                               "width_factor": (-0.5, -0.5),
+                                               "interpolation": "nearest"}, "call",
+                         (2, 4, 4, 1)),
+    "crop_train": ("RandomCrop", {"height": 4, "width": 3, "seed": 5}, "transform",
+                   (2, 7, 6, 3)),
+    "crop_small": ("RandomCrop", {"height": 8, "width": 4, "seed": 5}, "call", (2, 5, 6, 3)),
+    "crop_channels_first": ("RandomCrop", {"height": 3, "width": 2, "seed": 5,
+                                           "data_format": "channels_first"}, "transform",
+                            (2, 3, 7, 6)),
+    "brightness": ("RandomBrightness", {"factor": 0.4}, "transform", (2, 5, 4, 3)),
+    "brightness_range": ("RandomBrightness", {"factor": (-0.3, 0.5), "value_range": (0, 1)},
+                         "transform", (3, 4, 4, 3)),
+    "brightness_call": ("RandomBrightness", {"factor": (0.25, 0.25)}, "call", (2, 4, 4, 3)),
+    "contrast": ("RandomContrast", {"factor": 0.5}, "transform", (2, 5, 4, 3)),
+    "contrast_range": ("RandomContrast", {"factor": (0.2, 0.9), "value_range": (0, 1)},
+                       "transform", (3, 4, 4, 3)),
+    "contrast_channels_first": ("RandomContrast", {"factor": 0.8,
+                                                   "data_format": "channels_first"},
+                                "transform", (2, 3, 4, 5)),
+}
+
+# layer -> (kwargs, transformation key(s) whose ranges are recorded)
+DRAWS = {
+    "RandomRotation": ({"factor": (-0.2, 0.3)}, ["angle"]),
+    "RandomZoom": ({"height_factor": (-0.3, 0.4), "width_factor": (0.1, 0.2)},
+                   ["height_zoom", "width_zoom"]),
+    "RandomTranslation": ({"height_factor": (-0.1, 0.3), "width_factor": 0.5},
+                          ["translations"]),
+    "RandomBrightness": ({"factor": (-0.2, 0.6)}, ["rgb_delta"]),
+    "RandomContrast": ({"factor": (0.3, 0.6)}, ["contrast_factor"]),
+}
+
+
+def images(shape, seed, value_range=(0, 255)):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(value_range[0], value_range[1], size=shape).astype("float32")
+
+
+def jsonable(v):
+    if isinstance(v, dict):
+        return {k: jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if hasattr(v, "numpy"):
+        v = v.numpy()
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    return v
+
+
+def main():
+    import keras
+    import tensorflow as tf
+    keras.utils.set_random_seed(1234)
+    arrays, meta = {}, {"versions": {"keras": keras.__version__, "tensorflow": tf.__version__},
+                        "cases": {}, "draws": {}}
+    for i, (case, (cls, kw, mode, shape)) in enumerate(sorted(CASES.items())):
+        layer = getattr(keras.layers, cls)(**kw)
+        vr = kw.get("value_range", (0, 255))
+        x = images(shape, i, vr)
+        arrays[f"{case}__x"] = x
+        entry = {"class": cls, "kwargs": jsonable(kw), "mode": mode,
+                 "config": jsonable({k: v for k, v in layer.get_config().items()
+                                     if k not in ("dtype", "name")})}
+        if mode == "transform":
+            t = layer.get_random_transformation(x, training=True, seed=None)
+            y = layer.transform_images(tf.constant(x), t, training=True)
+            if isinstance(t, dict):
+                tr = {}
+                for k, v in t.items():
+                    if hasattr(v, "shape") and len(getattr(v, "shape", ())) > 0:
+                        arrays[f"{case}__t__{k}"] = np.asarray(v)
+                        tr[k] = "array"
+                    else:
+                        tr[k] = jsonable(v)
+                entry["transformation"] = tr
+            else:
+                entry["transformation"] = jsonable(t)
+        elif mode == "call":
+            y = layer(x, training=True)
+        else:
+            y = layer(x, training=False)
+        arrays[f"{case}__y"] = np.asarray(y)
+        meta["cases"][case] = entry
+    for cls, (kw, keys) in sorted(DRAWS.items()):
+        layer = getattr(keras.layers, cls)(**kw)
+        t = layer.get_random_transformation(np.zeros((400, 4, 4, 3), "float32"), training=True)
+        meta["draws"][cls] = {"kwargs": jsonable(kw), "ranges": {}}
+        for k in keys:
+            v = np.asarray(t[k])
+            v = v.reshape(len(v), -1)
+            meta["draws"][cls]["ranges"][k] = [v.min(axis=0).tolist(), v.max(axis=0).tolist()]
+    os.makedirs(OUT, exist_ok=True)
+    np.savez_compressed(os.path.join(OUT, "augment.npz"), **arrays)
+    with open(os.path.join(OUT, "augment.json"), "w") as f:
+        json.dump(meta, f, indent=1, sort_keys=True)
+    print("wrote", len(meta["cases"]), "cases to", OUT)
+
+
+if __name__ == "__main__":
+    main()
