@@ -43,6 +43,28 @@ def test_output_matches_keras(case):
     tol = 1e-4 if spec["class"] in RESAMPLING else 1e-5
     scale = max(1.0, float(np.abs(REF[f"{case}__y"]).max()))
     np.testing.assert_allclose(np.asarray(y), REF[f"{case}__y"], rtol=tol, atol=tol * scale)
+    if f"{case}__labels" in REF.files:            # MixUp, CutMix: labels mixed alike
+        got = layer.transform_labels(REF[f"{case}__labels"], _transformation(case, spec))
+        np.testing.assert_allclose(got, REF[f"{case}__labels_y"], rtol=1e-5, atol=1e-6)
+
+
+def test_max_num_bounding_boxes_pads_and_cuts_as_keras():
+    config = META["max_num_bounding_boxes"]
+    layer = _layer("MaxNumBoundingBoxes", {k: config[k] for k in ("max_number",
+                                                                   "bounding_box_format")}
+                   | {"fill_value": -2})
+    for n in (2, 5):
+        boxes = REF[f"boxes{n}__in"]
+        labels = np.arange(boxes.shape[0] * n, dtype="float32").reshape(-1, n)
+        x = np.zeros((2, 4, 4, 3), "float32")
+        for training in (True, False):
+            out = layer({"images": x, "bounding_boxes": {"boxes": boxes, "labels": labels}},
+                        training=training)
+            np.testing.assert_array_equal(out["bounding_boxes"]["boxes"], REF[f"boxes{n}__boxes"])
+            np.testing.assert_array_equal(out["bounding_boxes"]["labels"],
+                                          REF[f"boxes{n}__labels"])
+            np.testing.assert_array_equal(out["images"], x)
+    assert layer.get_config()["max_number"] == config["max_number"]
 
 
 @pytest.mark.parametrize("case", sorted(META["cases"]))
@@ -76,8 +98,9 @@ def test_random_draws_cover_keras_ranges(cls):
     layer = _layer(cls, {**spec["kwargs"], "seed": 3})
     t = layer.get_random_transformation(np.zeros((400, 4, 4, 3), "float32"), training=True)
     for key, (lo, hi) in spec["ranges"].items():
-        v = np.asarray(t[key]).reshape(400, -1)
-        width = np.maximum(np.asarray(hi) - np.asarray(lo), 1e-6)
+        v = np.asarray(t[key], dtype="float64").reshape(400, -1)
+        lo, hi = np.asarray(lo, "float64"), np.asarray(hi, "float64")
+        width = np.maximum(hi - lo, 1e-6)
         # both samples fill the same interval: ends agree within 5 % of its width
         np.testing.assert_allclose(v.min(axis=0), lo, atol=0.05 * width.max())
         np.testing.assert_allclose(v.max(axis=0), hi, atol=0.05 * width.max())

@@ -78,6 +78,78 @@ CASES = {
     "contrast_channels_first": ("RandomContrast", {"factor": 0.8,
                                                    "data_format": "channels_first"},
                                 "transform", (2, 3, 4, 5)),
+    "shear": ("RandomShear", {"x_factor": 0.4, "y_factor": (0.1, 0.3)}, "transform",
+              (2, 7, 6, 3)),
+    "shear_constant_nearest": ("RandomShear", {"x_factor": 0.8, "fill_mode": "constant",
+                                               "interpolation": "nearest", "fill_value": 3.0},
+                               "transform", (2, 7, 6, 3)),
+    "perspective": ("RandomPerspective", {"factor": 1.0, "scale": 0.6}, "transform",
+                    (3, 7, 6, 3)),
+    "perspective_nearest": ("RandomPerspective", {"factor": 0.6, "scale": 0.9,
+                                                  "interpolation": "nearest", "fill_value": 9.0},
+                            "transform", (3, 7, 6, 3)),
+    "color_degeneration": ("RandomColorDegeneration", {"factor": 0.7}, "transform",
+                           (3, 4, 5, 3)),
+    "color_degeneration_call": ("RandomColorDegeneration", {"factor": (0.4, 0.4),
+                                                            "data_format": "channels_first"},
+                                "call", (2, 3, 4, 5)),
+    "grayscale": ("RandomGrayscale", {"factor": 0.5}, "transform", (4, 4, 5, 3)),
+    "grayscale_call": ("RandomGrayscale", {"factor": 1.0, "data_format": "channels_first"},
+                       "call", (2, 3, 4, 5)),
+    "invert": ("RandomInvert", {"factor": 0.6}, "transform", (4, 4, 5, 3)),
+    "invert_call": ("RandomInvert", {"factor": (1.0, 1.0), "value_range": (0, 1)}, "call",
+                    (2, 4, 5, 3)),
+    "posterization": ("RandomPosterization", {"factor": (2, 6)}, "transform", (3, 4, 5, 3)),
+    "posterization_call": ("RandomPosterization", {"factor": (3, 3), "value_range": (0, 1)},
+                           "call", (2, 4, 5, 3)),
+    "solarization": ("Solarization", {"addition_factor": 0.3, "threshold_factor": 0.6},
+                     "transform", (3, 4, 5, 3)),
+    "solarization_range": ("Solarization", {"addition_factor": (0.1, 0.2),
+                                            "threshold_factor": (0.4, 0.7),
+                                            "value_range": (0, 1)}, "transform", (3, 4, 5, 3)),
+    "sharpness": ("RandomSharpness", {"factor": 0.8}, "transform", (3, 5, 6, 3)),
+    "sharpness_call": ("RandomSharpness", {"factor": (0.1, 0.1),
+                                           "data_format": "channels_first"}, "call",
+                       (2, 3, 5, 6)),
+    "hue": ("RandomHue", {"factor": 0.8}, "transform", (3, 4, 5, 3)),
+    "hue_range": ("RandomHue", {"factor": (0.2, 0.9), "value_range": (0, 1),
+                                "data_format": "channels_first"}, "transform", (3, 3, 4, 5)),
+    "saturation": ("RandomSaturation", {"factor": (0.2, 0.8)}, "transform", (3, 4, 5, 3)),
+    "saturation_call": ("RandomSaturation", {"factor": (0.3, 0.3), "value_range": (0, 1)},
+                        "call", (2, 4, 5, 3)),
+    "color_jitter_call": ("RandomColorJitter", {"brightness_factor": (0.1, 0.1),
+                                                "contrast_factor": 0.0,
+                                                "saturation_factor": (0.7, 0.7)}, "call",
+                          (2, 4, 5, 3)),
+    "gaussian_blur": ("RandomGaussianBlur", {"factor": 0.7, "kernel_size": 3,
+                                             "sigma": (0.5, 1.0)}, "transform", (3, 5, 6, 3)),
+    "gaussian_blur_call": ("RandomGaussianBlur", {"factor": (1.0, 1.0), "kernel_size": 5,
+                                                  "sigma": (0.8, 0.8),
+                                                  "data_format": "channels_first"}, "call",
+                           (2, 3, 6, 5)),
+    "mix_up": ("MixUp", {"alpha": 0.4}, "transform", (4, 4, 5, 3)),
+    "mix_up_channels_first": ("MixUp", {"alpha": 1.0, "data_format": "channels_first"},
+                              "transform", (3, 3, 4, 5)),
+    "cut_mix": ("CutMix", {"factor": 0.8}, "transform", (4, 6, 5, 3)),
+    "cut_mix_channels_first": ("CutMix", {"data_format": "channels_first"}, "transform",
+                               (3, 3, 6, 5)),
+    "erasing": ("RandomErasing", {"factor": 0.9}, "transform", (4, 6, 5, 3)),
+    "erasing_fill": ("RandomErasing", {"scale": (0.2, 0.6), "fill_value": 30.0,
+                                       "data_format": "channels_first"}, "transform",
+                     (3, 3, 6, 5)),
+    "auto_contrast_call": ("AutoContrast", {}, "call", (2, 5, 4, 3)),
+    "auto_contrast_inference": ("AutoContrast", {"value_range": (0, 1)}, "inference",
+                                (2, 5, 4, 3)),
+    "equalization_call": ("Equalization", {}, "call", (2, 6, 5, 3)),
+    "equalization_bins": ("Equalization", {"bins": 32, "value_range": (0, 1),
+                                           "data_format": "channels_first"}, "call",
+                          (2, 3, 6, 5)),
+    "equalization_inference": ("Equalization", {}, "inference", (2, 4, 4, 3)),
+    "clahe_call": ("ContrastLimitedAdaptiveHistogramEqualization",
+                   {"tile_grid_size": (2, 2), "clip_limit": 2.0}, "call", (2, 7, 6, 3)),
+    "clahe_inference": ("ContrastLimitedAdaptiveHistogramEqualization",
+                        {"tile_grid_size": (3, 2), "value_range": (0, 1),
+                         "data_format": "channels_first"}, "inference", (2, 3, 8, 6)),
 }
 
 # layer -> (kwargs, transformation key(s) whose ranges are recorded)
@@ -89,6 +161,18 @@ DRAWS = {
                           ["translations"]),
     "RandomBrightness": ({"factor": (-0.2, 0.6)}, ["rgb_delta"]),
     "RandomContrast": ({"factor": (0.3, 0.6)}, ["contrast_factor"]),
+    "RandomShear": ({"x_factor": (0.2, 0.5), "y_factor": 0.3}, ["shear_factor"]),
+    "RandomPerspective": ({"scale": 0.5}, ["end_points"]),
+    "RandomColorDegeneration": ({"factor": (0.2, 0.9)}, ["factor"]),
+    "RandomInvert": ({"factor": (0.0, 1.0)}, ["apply_inversion"]),
+    "RandomPosterization": ({"factor": (2, 7)}, ["shift_factor"]),
+    "Solarization": ({"addition_factor": (0.1, 0.5), "threshold_factor": 0.8},
+                     ["additions", "thresholds"]),
+    "RandomSharpness": ({"factor": (0.2, 0.7)}, ["factor"]),
+    "RandomHue": ({"factor": (0.2, 0.6)}, ["factor"]),
+    "RandomSaturation": ({"factor": (0.1, 0.9)}, ["factor"]),
+    "MixUp": ({"alpha": 0.5}, ["mix_weight"]),
+    "CutMix": ({"factor": 0.7}, ["mix_weight"]),
 }
 
 
@@ -146,6 +230,10 @@ def main():
         else:
             y = layer(x, training=False)
         arrays[f"{case}__y"] = np.asarray(y)
+        if mode == "transform" and cls in ("MixUp", "CutMix"):
+            labels = np.eye(shape[0], dtype="float32")[::-1]
+            arrays[f"{case}__labels"] = labels
+            arrays[f"{case}__labels_y"] = np.asarray(layer.transform_labels(labels, t))
         meta["cases"][case] = entry
     for cls, (kw, keys) in sorted(DRAWS.items()):
         layer = getattr(keras.layers, cls)(**kw)
@@ -155,6 +243,17 @@ def main():
             v = np.asarray(t[k])
             v = v.reshape(len(v), -1)
             meta["draws"][cls]["ranges"][k] = [v.min(axis=0).tolist(), v.max(axis=0).tolist()]
+    layer = keras.layers.MaxNumBoundingBoxes(max_number=3, fill_value=-2,
+                                             bounding_box_format="xyxy")
+    for n_boxes in (2, 5):
+        boxes = np.arange(2 * n_boxes * 4, dtype="float32").reshape(2, n_boxes, 4)
+        labels = np.arange(2 * n_boxes, dtype="float32").reshape(2, n_boxes)
+        out = layer({"images": images((2, 4, 4, 3), 0),
+                     "bounding_boxes": {"boxes": boxes, "labels": labels}})
+        arrays[f"boxes{n_boxes}__in"] = boxes
+        arrays[f"boxes{n_boxes}__boxes"] = np.asarray(out["bounding_boxes"]["boxes"])
+        arrays[f"boxes{n_boxes}__labels"] = np.asarray(out["bounding_boxes"]["labels"])
+    meta["max_num_bounding_boxes"] = jsonable(layer.get_config())
     os.makedirs(OUT, exist_ok=True)
     np.savez_compressed(os.path.join(OUT, "augment.npz"), **arrays)
     with open(os.path.join(OUT, "augment.json"), "w") as f:

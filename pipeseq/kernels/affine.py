@@ -165,3 +165,19 @@ def affine_matrix(center_x, center_y, angle, translate_x, translate_y, scale, sh
     b2 = translate_y + cy - cx * b0 - cy * b1
     zeros = np.zeros_like(a0)
     return np.stack([a0, a1, a2, b0, b1, b2, zeros, zeros], axis=1).astype(np.float32)
+
+
+def homography(start_points, end_points):
+    """The ``(N, 8)`` projective transform taking each output point in ``end_points (N, 4, 2)``
+    to its ``start_points`` (Keras's ``compute_homography_matrix``: an 8x8 solve, float32)."""
+    s = np.asarray(start_points, np.float32)
+    e = np.asarray(end_points, np.float32)
+    rows = []
+    for i in range(4):
+        ex, ey, sx, sy = e[:, i, 0], e[:, i, 1], s[:, i, 0], s[:, i, 1]
+        one, zero = np.ones_like(ex), np.zeros_like(ex)
+        rows.append(np.stack([ex, ey, one, zero, zero, zero, -sx * ex, -sx * ey], axis=-1))
+        rows.append(np.stack([zero, zero, zero, ex, ey, one, -sy * ex, -sy * ey], axis=-1))
+    a = np.stack(rows, axis=1)
+    b = s.reshape(len(s), 8, 1)
+    return np.linalg.solve(a, b).reshape(-1, 8).astype(np.float32)

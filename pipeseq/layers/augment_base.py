@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import random as prandom
 from ..ops.autodiff import vjp
+from ..ops.dispatch import is_traced
 from .base import Layer
 from .conv_base import standardize_data_format
 
@@ -31,6 +32,7 @@ class BaseImagePreprocessingLayer(Layer):
     _USE_BASE_FACTOR = True
     _FACTOR_BOUNDS = (-1, 1)
     input_dtype_kind = "float"
+    handles_bounding_boxes = False      # only MaxNumBoundingBoxes transforms boxes
 
     def __init__(self, factor=None, bounding_box_format=None, data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -144,6 +146,9 @@ class BaseImagePreprocessingLayer(Layer):
 
             def fn(im):
                 return self.transform_images(im, t, training=True)
+        if is_traced(x):        # inside an autograd trace: differentiated from outside
+            y = fn(xb)
+            return (y[0] if single else y), None
         y, back = vjp(fn, xb)
         y = np.asarray(y).astype(x.dtype, copy=False)
         return (y[0] if single else y), (back, single)
@@ -163,10 +168,15 @@ class BaseImagePreprocessingLayer(Layer):
         return super().__call__(*args, training=training, **kwargs)
 
     def _call_dict(self, data, training):
-        if "bounding_boxes" in data:
+        if "bounding_boxes" in data and not self.handles_bounding_boxes:
             raise NotImplementedError(
                 f"{type(self).__name__} '{self.name}': pipeseq does not transform bounding "
                 "boxes. Received a dict with keys " + str(sorted(data)))
+        if "bounding_boxes" in data and not self.bounding_box_format:
+            raise ValueError("You passed an input with a 'bounding_boxes' key, but you didn't "
+                             "specify a bounding box format. Pass a `bounding_box_format` "
+                             f"argument to your {type(self).__name__} layer, e.g. "
+                             "`bounding_box_format='xyxy'`.")
         if "images" not in data:
             raise ValueError(f"{type(self).__name__} '{self.name}': a dict input needs an "
                              f"'images' key. Received keys: {sorted(data)}")
@@ -174,15 +184,20 @@ class BaseImagePreprocessingLayer(Layer):
         self._check_rank(images)
         single = images.ndim == 3
         xb = images[None] if single else images
-        if not training:
-            out = {**data, "images": self._inference(xb)}
-            return {k: (v[0] if single and k == "images" else v) for k, v in out.items()}
-        t = self.get_random_transformation(xb, training=True)
-
         def unbatch(v):
             return np.asarray(v)[0] if single else np.asarray(v)
         out = dict(data)
-        out["images"] = unbatch(self.transform_images(xb, t, training=True))
+        t = self.get_random_transformation(xb, training=True) if training else None
+        out["images"] = unbatch(self.transform_images(xb, t, training=True) if training
+                                else self._inference(xb))
+        if "bounding_boxes" in data:       # a box-only layer: in training and inference
+            boxes = {k: np.asarray(v) for k, v in data["bounding_boxes"].items()}
+            if single:
+                boxes = {k: v[None] for k, v in boxes.items()}
+            boxes = self.transform_bounding_boxes(boxes, t, training=training)
+            out["bounding_boxes"] = {k: (v[0] if single else v) for k, v in boxes.items()}
+        if not training:
+            return out
         if "labels" in data:
             labels = np.asarray(data["labels"])
             out["labels"] = unbatch(self.transform_labels(labels[None] if single else labels,

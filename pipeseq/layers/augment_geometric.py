@@ -1,6 +1,6 @@
 """Keras 3's geometric augmentation layers: ``RandomRotation``, ``RandomZoom``,
-``RandomTranslation``, ``RandomShear`` (projective resampling with ``fill_mode`` and
-``interpolation``, :mod:`pipeseq.kernels.affine`) and ``RandomCrop``.
+``RandomTranslation``, ``RandomShear``, ``RandomPerspective`` (projective resampling with
+``fill_mode`` and ``interpolation``, :mod:`pipeseq.kernels.affine`) and ``RandomCrop``.
 
 Example
 -------
@@ -191,6 +191,107 @@ class RandomTranslation(_AffineLayer):
     def get_config(self):
         return {**super().get_config(), "height_factor": self.height_factor,
                 "width_factor": self.width_factor, **self._resampling_config()}
+
+
+@register
+class RandomShear(_AffineLayer):
+    """Shear each image along x and y by ``+-u``, ``u`` drawn from ``x_factor``/``y_factor``
+    (each in [0, 1]; the sign is drawn once per image for both)."""
+
+    def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear",
+                 fill_mode="reflect", fill_value=0.0, data_format=None, seed=None, **kwargs):
+        super().__init__(data_format=data_format, **kwargs)
+        self.x_factor = self._unit_pair(x_factor, "x_factor")
+        self.y_factor = self._unit_pair(y_factor, "y_factor")
+        self._set_resampling(fill_mode, interpolation, fill_value, seed)
+
+    @staticmethod
+    def _unit_pair(factor, name):
+        msg = ("The `factor` argument should be a number (or a list of two numbers) in the "
+               "range [0, 1.0]. ")
+
+        def check(v, lowest=0):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not lowest <= v <= 1:
+                raise ValueError(msg + f"Received: input_number={v}")
+        if isinstance(factor, (tuple, list)):
+            # a pair may reach down to -1: the stored (-f, f) of a number f must load back
+            # (Keras 3.15 refuses its own saved config here)
+            if len(factor) != 2:
+                raise ValueError(msg + f"Received: {name}={factor}")
+            check(factor[0], -1)
+            check(factor[1], -1)
+            return tuple(sorted(factor))
+        if isinstance(factor, bool) or not isinstance(factor, (int, float)):
+            raise ValueError(msg + f"Received: {name}={factor}")
+        check(factor)
+        return (-abs(factor), abs(factor))
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        if not training:
+            return None
+        n = self._batch_size(data)
+        invert = np.where(self._uniform((n, 1), 0, 1, seed) > 0.5, -1.0, 1.0)
+        shear_y = self._uniform((n, 1), self.y_factor[0], self.y_factor[1], seed)
+        shear_x = self._uniform((n, 1), self.x_factor[0], self.x_factor[1], seed)
+        factor = (np.concatenate([shear_x, shear_y], axis=1) * invert).astype(np.float32)
+        return {"shear_factor": factor, "input_shape": np.shape(data)}
+
+    def _matrix(self, images, transformation):
+        f = np.asarray(transformation["shear_factor"], np.float32)
+        ones, zeros = np.ones(len(f), np.float32), np.zeros(len(f), np.float32)
+        return np.stack([ones, f[:, 0], zeros, f[:, 1], ones, zeros, zeros, zeros], axis=1)
+
+    def get_config(self):
+        return {**super().get_config(), "x_factor": self.x_factor, "y_factor": self.y_factor,
+                **self._resampling_config()}
+
+
+@register
+class RandomPerspective(_AffineLayer):
+    """With probability drawn from ``factor``, move each image corner by up to
+    ``scale / 2`` of its coordinates and warp the image accordingly (constant fill)."""
+
+    _FACTOR_BOUNDS = (0, 1)
+
+    def __init__(self, factor=1.0, scale=1.0, interpolation="bilinear", fill_value=0.0,
+                 seed=None, data_format=None, **kwargs):
+        super().__init__(data_format=data_format, **kwargs)
+        self._set_factor(factor)
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) \
+                or not 0.0 <= scale <= 1.0:
+            raise ValueError("The `scale` argument should be a number in the range [0,1]. "
+                             f"Received: scale={scale}")
+        self.scale = scale
+        self._set_resampling("constant", interpolation, fill_value, seed)
+
+    def get_random_transformation(self, data, training=True, seed=None):
+        if not training:
+            return None
+        n = self._batch_size(data)
+        h, w = self._hw(data)
+        p = self._uniform((n,), self.factor[0], self.factor[1], seed)
+        apply = self._uniform((n,), 0, 1, seed) < p
+        jitter = self._uniform((n, 4, 2), -0.5 * self.scale, 0.5 * self.scale, seed)
+        start = np.repeat(np.array([[[0.0, 0.0], [w - 1, 0.0], [0.0, h - 1], [w - 1, h - 1]]],
+                                   np.float32), n, axis=0)
+        return {"apply_perspective": apply, "start_points": start,
+                "end_points": (start + start * jitter).astype(np.float32),
+                "input_shape": np.shape(data)}
+
+    def _matrix(self, images, transformation):
+        return affine.homography(transformation["start_points"], transformation["end_points"])
+
+    def _transform_images(self, images, transformation):
+        if transformation is None:
+            return images
+        warped = super()._transform_images(images, transformation)
+        apply = np.asarray(transformation["apply_perspective"])[:, None, None, None]
+        return anp.where(apply, warped, images)
+
+    def get_config(self):
+        return {**super().get_config(), "factor": self.factor, "scale": self.scale,
+                "interpolation": self.interpolation, "fill_value": self.fill_value,
+                "seed": self.seed}
 
 
 @register
