@@ -291,3 +291,22 @@ def test_training_a_model_with_a_user_cell_lowers_the_loss():
     model.compile(optimizer="adam", loss="mse")
     hist = model.fit(x, y, epochs=4, batch_size=8, verbose=0)
     assert hist.history["loss"][-1] < hist.history["loss"][0]
+
+
+def test_r_layer_rnn_and_cells():
+    import pipeseq
+    from pipeseq import (keras_model_sequential, layer_input, layer_rnn, rnn_cell_gru,
+                         rnn_cell_lstm, rnn_cell_simple, rnn_cells_stack)
+    model = keras_model_sequential(input_shape=(5, 3)) | layer_rnn(
+        cell=rnn_cell_lstm(units=4), return_sequences=True) | layer_rnn(
+        cell=[rnn_cell_gru(units=3), rnn_cell_simple(units=2)])
+    assert model.output_shape == (None, 2)
+    assert [type(c).__name__ for c in model.layers[1].cell.cells] == ["GRUCell",
+                                                                      "SimpleRNNCell"]
+    x = layer_input(shape=(5, 3))
+    assert layer_rnn(x, rnn_cells_stack(rnn_cell_lstm(4), rnn_cell_gru(2))).shape == (None, 2)
+    with pytest.raises(TypeError, match="needs the cell"):
+        layer_rnn(units=3)
+    with pytest.raises(TypeError, match="needs cells"):
+        rnn_cells_stack()
+    assert pipeseq.rnn_cell_gru(units=2).reset_after is True
