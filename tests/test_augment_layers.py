@@ -10,6 +10,7 @@ from pipeseq.layers import base as layers_base
 
 # class -> (kwargs, input shape without batch, value range of the inputs)
 LAYERS = {
+    "AugMix": ({"factor": 0.3, "seed": 1}, (6, 5, 3), (0, 255)),
     "AutoContrast": ({}, (4, 5, 3), (20, 230)),
     "ContrastLimitedAdaptiveHistogramEqualization": ({"tile_grid_size": (2, 2)}, (5, 4, 3),
                                                      (0, 255)),
@@ -17,6 +18,7 @@ LAYERS = {
     "Equalization": ({"bins": 64}, (5, 4, 3), (0, 255)),
     "MaxNumBoundingBoxes": ({"max_number": 4}, (4, 4, 3), (0, 255)),
     "MixUp": ({"alpha": 0.5, "seed": 1}, (4, 5, 3), (0, 255)),
+    "RandAugment": ({"num_ops": 3, "factor": 0.3, "seed": 1}, (6, 5, 3), (0, 255)),
     "RandomBrightness": ({"factor": 0.1, "seed": 1}, (5, 4, 3), (60, 190)),
     "RandomColorDegeneration": ({"factor": 0.5, "seed": 1}, (4, 5, 3), (60, 190)),
     "RandomColorJitter": ({"brightness_factor": 0.1, "contrast_factor": 0.1,
@@ -159,3 +161,29 @@ def test_bad_arguments_are_named(name, kwargs, match):
 def test_bad_rank_is_rejected():
     with pytest.raises(ValueError, match="rank 3"):
         _cls("RandomRotation")(0.1)(np.zeros((2, 3, 4, 5, 1), "float32"))
+
+
+def test_pipeline_chains_layers_and_round_trips():
+    from pipeseq.layers import Pipeline
+    x = _images((6, 5, 3), (0, 255)).astype("float32")
+    pipe = Pipeline([_cls("AutoContrast")(), _cls("RandomRotation")(0.2, seed=1),
+                     _cls("RandomCrop")(4, 3, seed=1)], name="augment")
+    assert pipe(x, training=False).shape == (2, 4, 3, 3)
+    assert pipe.compute_output_shape((None, 6, 5, 3)) == (None, 4, 3, 3)
+    clone = Pipeline.from_config(pipe.get_config())
+    assert clone.get_config() == pipe.get_config() and clone.name == "augment"
+    np.testing.assert_allclose(clone(x, training=False), pipe(x, training=False))
+    assert pipe(x).shape == (2, 4, 3, 3)          # direct call: training
+    y, cache = pipe.forward(x.astype("float64"), training=True)
+    dx, grads = pipe.backward(cache, np.ones_like(y))
+    assert dx.shape == x.shape and grads == []
+    with pytest.raises(ValueError, match="list of layers"):
+        Pipeline("not layers")
+
+
+def test_r_layer_functions_build_the_layers():
+    import pipeseq
+    pipe = pipeseq.layer_pipeline([pipeseq.layer_random_flip(), pipeseq.layer_random_zoom(0.2)])
+    assert type(pipe).__name__ == "Pipeline" and len(pipe.layers) == 2
+    layer = pipeseq.layer_random_rotation(factor=0.1, fill_mode="constant")
+    assert layer.get_config()["fill_mode"] == "constant"

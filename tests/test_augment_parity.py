@@ -24,11 +24,19 @@ def _layer(cls, kwargs):
     return layers_base.get_layer_class(cls)(**kw)
 
 
+def _decode(v):
+    if isinstance(v, dict):
+        return REF[v["__array__"]] if "__array__" in v else {k: _decode(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_decode(x) for x in v]
+    return v
+
+
 def _transformation(case, spec):
     t = spec["transformation"]
     if not isinstance(t, dict):
         return tuple(t) if isinstance(t, list) else t
-    return {k: (REF[f"{case}__t__{k}"] if v == "array" else v) for k, v in t.items()}
+    return {k: (REF[f"{case}__t__{k}"] if v == "array" else _decode(v)) for k, v in t.items()}
 
 
 @pytest.mark.parametrize("case", sorted(META["cases"]))

@@ -150,6 +150,15 @@ CASES = {
     "clahe_inference": ("ContrastLimitedAdaptiveHistogramEqualization",
                         {"tile_grid_size": (3, 2), "value_range": (0, 1),
                          "data_format": "channels_first"}, "inference", (2, 3, 8, 6)),
+    "rand_augment": ("RandAugment", {"num_ops": 3, "factor": 0.4}, "transform",
+                     (2, 8, 7, 3)),
+    "rand_augment_channels_first": ("RandAugment", {"num_ops": 4, "factor": 0.6,
+                                                    "data_format": "channels_first"},
+                                    "transform", (2, 3, 8, 7)),
+    "aug_mix": ("AugMix", {"factor": 0.4, "num_chains": 3, "chain_depth": 3}, "transform",
+                (2, 8, 7, 3)),
+    "aug_mix_few_ops": ("AugMix", {"all_ops": False, "alpha": 0.5, "chain_depth": 4},
+                        "transform", (2, 8, 7, 3)),
 }
 
 # layer -> (kwargs, transformation key(s) whose ranges are recorded)
@@ -197,6 +206,21 @@ def jsonable(v):
     return v
 
 
+def encode(t, prefix, arrays):
+    """A (nested) transformation as JSON; arrays go to ``arrays`` under their key path
+    (top-level keys as ``"array"``, nested ones as ``{"__array__": key}``)."""
+    def enc(v, path, top):
+        if isinstance(v, dict):
+            return {k: enc(x, f"{path}__{k}", False) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [enc(x, f"{path}__{i}", False) for i, x in enumerate(v)]
+        if hasattr(v, "shape") and (len(v.shape) > 0 or not top):
+            arrays[path] = np.asarray(v)
+            return "array" if top else {"__array__": path}
+        return jsonable(v)
+    return {k: enc(v, f"{prefix}__{k}", True) for k, v in t.items()}
+
+
 def main():
     import keras
     import tensorflow as tf
@@ -215,14 +239,7 @@ def main():
             t = layer.get_random_transformation(x, training=True, seed=None)
             y = layer.transform_images(tf.constant(x), t, training=True)
             if isinstance(t, dict):
-                tr = {}
-                for k, v in t.items():
-                    if hasattr(v, "shape") and len(getattr(v, "shape", ())) > 0:
-                        arrays[f"{case}__t__{k}"] = np.asarray(v)
-                        tr[k] = "array"
-                    else:
-                        tr[k] = jsonable(v)
-                entry["transformation"] = tr
+                entry["transformation"] = encode(t, f"{case}__t", arrays)
             else:
                 entry["transformation"] = jsonable(t)
         elif mode == "call":

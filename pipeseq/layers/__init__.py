@@ -48,6 +48,7 @@ from .augment_color import (RandomBrightness, RandomColorDegeneration,  # noqa: 
 from .augment_hsv import (RandomColorJitter, RandomGaussianBlur, RandomHue,  # noqa: F401
                           RandomSaturation)
 from .augment_mixing import CutMix, MixUp, RandomErasing  # noqa: F401
+from .augment_policies import AugMix, Pipeline, RandAugment  # noqa: F401
 from .augment_histogram import (AutoContrast,  # noqa: F401
                                 ContrastLimitedAdaptiveHistogramEqualization, Equalization,
                                 MaxNumBoundingBoxes)

@@ -125,11 +125,13 @@ R_LAYERS = {
     # preprocessing
     "layer_resizing": ("Resizing", "height=32, width=32"),
     "layer_center_crop": ("CenterCrop", "height=24, width=24"),
+    "layer_aug_mix": ("AugMix", "factor=0.3"),
     "layer_auto_contrast": ("AutoContrast", "value_range=(0, 255)"),
     "layer_cut_mix": ("CutMix", "factor=1.0"),
     "layer_equalization": ("Equalization", "value_range=(0, 255)"),
     "layer_max_num_bounding_boxes": ("MaxNumBoundingBoxes", "max_number=10"),
     "layer_mix_up": ("MixUp", "alpha=0.2"),
+    "layer_rand_augment": ("RandAugment", "num_ops=2, factor=0.5"),
     "layer_random_brightness": ("RandomBrightness", "factor=0.2"),
     "layer_random_color_degeneration": ("RandomColorDegeneration", "factor=0.5"),
     "layer_random_color_jitter": ("RandomColorJitter", "brightness_factor=0.2"),
@@ -176,10 +178,11 @@ R_WRAPPERS = {
     "layer_time_distributed": ("TimeDistributed", "layer=layer_dense(units=8)"),
     "bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
     "layer_bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
+    "layer_pipeline": ("Pipeline", "layers=[layer_random_flip(), layer_random_zoom(0.2)]"),
     "layer_rnn": ("RNN", "cell=rnn_cell_lstm(units=8)"),
 }
 # The wrapped argument, when not ``layer`` (R keras3's layer_rnn(object, cell, ...)).
-_WRAPPED_ARG = {"RNN": "cell"}
+_WRAPPED_ARG = {"Pipeline": "layers", "RNN": "cell"}
 
 
 # --------------------------------------------------------------- helpers
@@ -369,7 +372,8 @@ def _make_wrapper_fn(r_name, class_name, example):
         key = _WRAPPED_ARG.get(class_name, "layer")
         if key not in kwargs:
             first = args[0] if args else None
-            if not (isinstance(first, Layer) or (key == "cell" and isinstance(first, list))):
+            if not (isinstance(first, Layer) or (key in ("cell", "layers")
+                                                 and isinstance(first, list))):
                 raise TypeError(f"{r_name}(): needs the {key} to wrap, e.g. "
                                 f"{r_name}({example}).")
             kwargs[key] = args.pop(0)
