@@ -187,3 +187,29 @@ def test_r_layer_functions_build_the_layers():
     assert type(pipe).__name__ == "Pipeline" and len(pipe.layers) == 2
     layer = pipeseq.layer_random_rotation(factor=0.1, fill_mode="constant")
     assert layer.get_config()["fill_mode"] == "constant"
+
+
+@pytest.mark.parametrize("name,axis", [("RandomHeight", 1), ("RandomWidth", 2)])
+def test_random_height_and_width(name, axis):
+    layer = _cls(name)(factor=(-0.5, 0.5), seed=4)
+    x = _images((8, 6, 3), (0, 255)).astype("float32")
+    sizes = {layer(x).shape[axis] for _ in range(20)}
+    full = x.shape[axis]
+    assert len(sizes) > 2 and all(full // 2 <= s <= full * 3 // 2 for s in sizes)
+    np.testing.assert_array_equal(layer(x, training=False), x)
+    shape = layer.compute_output_shape((None, 8, 6, 3))
+    assert shape[axis] is None and shape[3 - axis] == (8, 6)[2 - axis]
+    config = layer.get_config()
+    assert _cls(name).from_config(config).get_config() == config
+    fixed = layer.get_random_transformation(x.astype("float64"), training=True)
+    layer.get_random_transformation = lambda *a, **k: fixed
+    old = backend.floatx()
+    backend.set_floatx("float64")
+    try:
+        gradient_check(layer, x.astype("float64"), training=True)
+    finally:
+        backend.set_floatx(old)
+    with pytest.raises(ValueError, match="lesser than"):
+        _cls(name)(factor=(0.5, 0.1))
+    with pytest.raises(NotImplementedError, match="bicubic"):
+        _cls(name)(factor=0.1, interpolation="bicubic")

@@ -112,3 +112,13 @@ def test_random_draws_cover_keras_ranges(cls):
         # both samples fill the same interval: ends agree within 5 % of its width
         np.testing.assert_allclose(v.min(axis=0), lo, atol=0.05 * width.max())
         np.testing.assert_allclose(v.max(axis=0), hi, atol=0.05 * width.max())
+
+
+@pytest.mark.parametrize("case", sorted(META["tf_keras_cases"]))
+def test_tf_keras_random_height_and_width(case):
+    spec = META["tf_keras_cases"][case]
+    layer = _layer(spec["class"], spec["kwargs"])
+    y = layer(REF[f"{case}__x"], training=True)
+    np.testing.assert_allclose(y, REF[f"{case}__y"], rtol=1e-5, atol=1e-5 * 255)
+    config = {k: v for k, v in layer.get_config().items() if k not in ("name", "dtype")}
+    assert json.loads(json.dumps(config)) == spec["config"]

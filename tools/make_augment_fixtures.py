@@ -161,6 +161,15 @@ CASES = {
                         "transform", (2, 8, 7, 3)),
 }
 
+# tf.keras layers (not in Keras 3), with degenerate factors: case -> (class, kwargs, shape)
+TF_KERAS_CASES = {
+    "height_up": ("RandomHeight", {"factor": (0.5, 0.5)}, (2, 6, 5, 3)),
+    "height_down_nearest": ("RandomHeight", {"factor": (-0.4, -0.4),
+                                             "interpolation": "nearest"}, (2, 7, 5, 3)),
+    "width_up": ("RandomWidth", {"factor": (0.3, 0.3)}, (2, 5, 7, 3)),
+    "width_down": ("RandomWidth", {"factor": (-0.5, -0.5)}, (2, 5, 8, 3)),
+}
+
 # layer -> (kwargs, transformation key(s) whose ranges are recorded)
 DRAWS = {
     "RandomRotation": ({"factor": (-0.2, 0.3)}, ["angle"]),
@@ -226,7 +235,7 @@ def main():
     import tensorflow as tf
     keras.utils.set_random_seed(1234)
     arrays, meta = {}, {"versions": {"keras": keras.__version__, "tensorflow": tf.__version__},
-                        "cases": {}, "draws": {}}
+                        "cases": {}, "draws": {}, "tf_keras_cases": {}}
     for i, (case, (cls, kw, mode, shape)) in enumerate(sorted(CASES.items())):
         layer = getattr(keras.layers, cls)(**kw)
         vr = kw.get("value_range", (0, 255))
@@ -260,6 +269,14 @@ def main():
             v = np.asarray(t[k])
             v = v.reshape(len(v), -1)
             meta["draws"][cls]["ranges"][k] = [v.min(axis=0).tolist(), v.max(axis=0).tolist()]
+    import tf_keras
+    for case, (cls, kw, shape) in sorted(TF_KERAS_CASES.items()):
+        x = images(shape, len(case))
+        arrays[f"{case}__x"] = x
+        layer = getattr(tf_keras.layers, cls)(**kw)
+        arrays[f"{case}__y"] = np.asarray(layer(x, training=True))
+        meta["tf_keras_cases"][case] = {"class": cls, "kwargs": jsonable(kw), "config": jsonable(
+            {k: v for k, v in layer.get_config().items() if k not in ("dtype", "name")})}
     layer = keras.layers.MaxNumBoundingBoxes(max_number=3, fill_value=-2,
                                              bounding_box_format="xyxy")
     for n_boxes in (2, 5):
