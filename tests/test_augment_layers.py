@@ -26,6 +26,8 @@ LAYERS = {
                           (4, 5, 3), (80, 170)),
     "RandomContrast": ({"factor": 0.2, "seed": 1}, (5, 4, 3), (90, 160)),
     "RandomCrop": ({"height": 3, "width": 2, "seed": 1}, (5, 4, 3), (0, 255)),
+    "RandomElasticTransform": ({"factor": (1.0, 1.0), "scale": 0.8, "seed": 1}, (10, 8, 2),
+                               (0, 255)),
     "RandomErasing": ({"factor": (1.0, 1.0), "seed": 1, "fill_value": 9.0}, (6, 5, 3), (20, 230)),
     "RandomGaussianBlur": ({"factor": 1.0, "kernel_size": 3, "sigma": (0.5, 1.0), "seed": 1},
                            (5, 4, 3), (60, 190)),

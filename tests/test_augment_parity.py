@@ -122,3 +122,16 @@ def test_tf_keras_random_height_and_width(case):
     np.testing.assert_allclose(y, REF[f"{case}__y"], rtol=1e-5, atol=1e-5 * 255)
     config = {k: v for k, v in layer.get_config().items() if k not in ("name", "dtype")}
     assert json.loads(json.dumps(config)) == spec["config"]
+
+
+@pytest.mark.parametrize("case", sorted(META["elastic"]))
+def test_elastic_transform_replays_keras_on_a_recorded_field(case):
+    spec = META["elastic"][case]
+    layer = _layer("RandomElasticTransform", spec["kwargs"])
+    t = {"apply_transform": REF[f"{case}__apply"], "noise": REF[f"{case}__noise"],
+         "distortion_factor": spec["distortion_factor"]}
+    y = layer.transform_images(REF[f"{case}__x"], t, training=True)
+    np.testing.assert_allclose(y, REF[f"{case}__y"], rtol=1e-4, atol=1e-4 * 255)
+    config = {k: v for k, v in layer.get_config().items() if k not in ("name", "dtype")}
+    assert json.loads(json.dumps(config)) == {k: v for k, v in spec["config"].items()
+                                              if k != "trainable"} | {"trainable": True}

@@ -319,6 +319,7 @@ LAYER_TABLE = {
                            "value_range": (0, 1)}, (4, 4, 3)),
     "RandomContrast": ({"factor": 0.3, "seed": 3}, (4, 4, 3)),
     "RandomCrop": ({"height": 3, "width": 2, "seed": 3}, (5, 4, 2)),
+    "RandomElasticTransform": ({"scale": 0.5, "fill_mode": "constant"}, (6, 5, 2)),
     "RandomErasing": ({"scale": (0.1, 0.4), "fill_value": (1, 2, 3)}, (4, 4, 3)),
     "RandomFlip": ({"mode": "horizontal", "seed": 3}, (4, 4, 2)),
     "RandomGaussianBlur": ({"kernel_size": 5, "sigma": (0.5, 0.8)}, (4, 4, 3)),

@@ -230,6 +230,47 @@ def encode(t, prefix, arrays):
     return {k: enc(v, f"{prefix}__{k}", True) for k, v in t.items()}
 
 
+# RandomElasticTransform draws its noise inside TensorFlow; these cases replay Keras's
+# algorithm (the backend ops its elastic_transform calls) on a recorded noise field.
+ELASTIC_CASES = {
+    "elastic_reflect": ({"factor": 1.0, "scale": (0.6, 0.9)}, (2, 24, 20, 3), 0.8),
+    "elastic_constant_nearest": ({"fill_mode": "constant", "fill_value": 5.0,
+                                  "interpolation": "nearest"}, (2, 20, 22, 2), 1.0),
+    "elastic_wrap": ({"fill_mode": "wrap"}, (2, 21, 20, 1), 0.7),
+    "elastic_nearest_small": ({"fill_mode": "nearest"}, (2, 9, 8, 3), 1.0),
+}
+
+
+def elastic_cases(keras, arrays, meta):
+    from keras import ops
+    meta["elastic"] = {}
+    for i, (case, (kw, shape, d)) in enumerate(sorted(ELASTIC_CASES.items())):
+        layer = keras.layers.RandomElasticTransform(**kw)
+        x = images(shape, 100 + i)
+        rng = np.random.default_rng(200 + i)
+        noise = rng.normal(size=shape[:3]).astype("float32")
+        apply = np.array([True, False] * (shape[0] // 2))
+        n, h, w, c = shape
+        alpha, sigma = layer.get_elastic_transform_params(h, w, np.float32(d))
+        k = 6 * int(sigma) | 1
+        field = np.asarray(ops.image.gaussian_blur(noise[..., None] * np.float32(sigma),
+                                                   kernel_size=(k, k), sigma=(sigma, sigma)))
+        field = np.float32(alpha) * field[..., 0]
+        gx, gy = np.meshgrid(np.arange(w, dtype="float32"), np.arange(h, dtype="float32"))
+        order = 0 if layer.interpolation == "nearest" else 1
+        out = np.stack([np.stack([np.asarray(ops.image.map_coordinates(
+            x[b, ..., ch], [gy + field[b], gx + field[b]], order=order,
+            fill_mode=layer.fill_mode, fill_value=layer.fill_value)) for ch in range(c)],
+            axis=-1) for b in range(n)])
+        out = np.clip(np.where(apply[:, None, None, None], out, x), *layer.value_range)
+        arrays.update({f"{case}__x": x, f"{case}__noise": noise, f"{case}__apply": apply,
+                       f"{case}__y": out.astype("float32")})
+        meta["elastic"][case] = {"kwargs": jsonable(kw), "distortion_factor": d,
+                                 "config": jsonable({k2: v for k2, v in
+                                                     layer.get_config().items()
+                                                     if k2 not in ("dtype", "name")})}
+
+
 def main():
     import keras
     import tensorflow as tf
@@ -269,6 +310,7 @@ def main():
             v = np.asarray(t[k])
             v = v.reshape(len(v), -1)
             meta["draws"][cls]["ranges"][k] = [v.min(axis=0).tolist(), v.max(axis=0).tolist()]
+    elastic_cases(keras, arrays, meta)
     import tf_keras
     for case, (cls, kw, shape) in sorted(TF_KERAS_CASES.items()):
         x = images(shape, len(case))

@@ -23,6 +23,7 @@ Example
 """
 import math
 
+import autograd.numpy as anp
 import numpy as np
 from autograd.extend import defvjp, primitive
 
@@ -181,3 +182,50 @@ def homography(start_points, end_points):
     a = np.stack(rows, axis=1)
     b = s.reshape(len(s), 8, 1)
     return np.linalg.solve(a, b).reshape(-1, 8).astype(np.float32)
+
+
+def _fix_index(index, size, fill_mode):
+    """Keras's ``map_coordinates`` index handling (per neighbour): the index to read and
+    whether it lies inside (only ``constant`` mode reads ``fill_value`` outside)."""
+    valid = (index >= 0) & (index < size)
+    if fill_mode == "constant":
+        return np.clip(index, 0, size - 1), valid
+    if fill_mode == "nearest":
+        return np.clip(index, 0, size - 1), np.ones_like(valid)
+    if fill_mode == "wrap":
+        return np.mod(index, size), np.ones_like(valid)
+    a = np.abs(index)
+    if fill_mode == "mirror":      # (d c b | a b c d | c b a); Keras 3.15 reads past the end
+        period = max(2 * size - 2, 1)
+        m = np.mod(a, period)
+        return np.where(m < size, m, period - m), np.ones_like(valid)
+    m = np.mod(a, 2 * size)
+    return np.where(m < size, m, 2 * size - m - 1), np.ones_like(valid)
+
+
+def map_coordinates(images, ys, xs, interpolation="bilinear", fill_mode="constant",
+                    fill_value=0.0):
+    """Read channels_last ``images (N, H, W, C)`` at float coordinates ``ys``, ``xs``
+    ``(N, H', W')`` as Keras's ``ops.image.map_coordinates`` (order 0: round half to even;
+    order 1: linear), every neighbour index mapped by ``fill_mode``
+    (constant/nearest/wrap/mirror/reflect). Autograd-aware in ``images``."""
+    n, h, w = images.shape[0], images.shape[1], images.shape[2]
+    if interpolation == "nearest":
+        ny = [(np.round(ys).astype(np.int64), 1.0)]
+        nx = [(np.round(xs).astype(np.int64), 1.0)]
+    else:
+        y0, x0 = np.floor(ys), np.floor(xs)
+        ny = [(y0.astype(np.int64), 1 - (ys - y0)), (y0.astype(np.int64) + 1, ys - y0)]
+        nx = [(x0.astype(np.int64), 1 - (xs - x0)), (x0.astype(np.int64) + 1, xs - x0)]
+    b = np.arange(n).reshape((n,) + (1,) * (np.ndim(ys) - 1))
+    out = 0.0
+    for yi, wy in ny:
+        yi, vy = _fix_index(yi, h, fill_mode)
+        for xi, wx in nx:
+            xi, vx = _fix_index(xi, w, fill_mode)
+            vals = images[b, yi, xi]
+            if fill_mode == "constant":
+                vals = anp.where((vy & vx)[..., None], vals, fill_value)
+            weight = np.asarray(wy * wx, np.float32)
+            out = out + vals * weight[..., None]
+    return out

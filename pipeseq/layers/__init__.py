@@ -50,6 +50,7 @@ from .augment_hsv import (RandomColorJitter, RandomGaussianBlur, RandomHue,  # n
 from .augment_mixing import CutMix, MixUp, RandomErasing  # noqa: F401
 from .augment_policies import AugMix, Pipeline, RandAugment  # noqa: F401
 from .augment_resize import RandomHeight, RandomWidth  # noqa: F401
+from .augment_elastic import RandomElasticTransform  # noqa: F401
 from .augment_histogram import (AutoContrast,  # noqa: F401
                                 ContrastLimitedAdaptiveHistogramEqualization, Equalization,
                                 MaxNumBoundingBoxes)

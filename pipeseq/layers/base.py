@@ -64,7 +64,7 @@ def _import_all_layers():
                 "activation_legacy", "preprocessing_image", "preprocessing_categorical",
                 "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
                 "augment_histogram", "augment_policies",
-                "augment_resize"):
+                "augment_resize", "augment_elastic"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet

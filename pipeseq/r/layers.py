@@ -137,6 +137,7 @@ R_LAYERS = {
     "layer_random_color_jitter": ("RandomColorJitter", "brightness_factor=0.2"),
     "layer_random_contrast": ("RandomContrast", "factor=0.2"),
     "layer_random_crop": ("RandomCrop", "height=24, width=24"),
+    "layer_random_elastic_transform": ("RandomElasticTransform", "factor=0.5, scale=0.5"),
     "layer_random_erasing": ("RandomErasing", "factor=0.5"),
     "layer_random_flip": ("RandomFlip", "mode='horizontal'"),
     "layer_random_gaussian_blur": ("RandomGaussianBlur", "factor=0.5, sigma=1.0"),
