@@ -12,7 +12,8 @@ deterministically. Both are public, as in Keras, so a transformation can be repl
   is sorted), ``value_range`` conversion and ``data_format`` are here.
 * Inputs: a batch ``(N, H, W, C)`` (or channels first) or one image ``(H, W, C)``; a dict
   ``{"images": ..., "labels": ..., "segmentation_masks": ...}`` (Keras's format) is transformed
-  key by key when the layer is called on it. Bounding boxes are not supported.
+  key by key when the layer is called on it. Bounding boxes are transformed by
+  ``MaxNumBoundingBoxes`` only; the other layers refuse them (``NotImplementedError``).
 * Gradients: ``transform_images`` is written with autograd-aware operations, so the layer's
   backward pass is the exact vector-Jacobian product of the transformation it applied (the
   geometric resampling has a hand-written one in :mod:`pipeseq.kernels.affine`).
