@@ -73,7 +73,8 @@ class Equalization(BaseImagePreprocessingLayer):
 
     def _equalize(self, channel):
         lo, hi = np.float32(self.value_range[0]), np.float32(self.value_range[1])
-        channel = channel * (np.float32(255) / (hi - lo)) + (0 - lo * (np.float32(255) / (hi - lo)))
+        scale = np.float32(255) / (hi - lo)           # value_range -> 0..255, as Keras
+        channel = channel * scale - lo * scale
         idx = np.clip(((channel - 0) * (self.bins - 1) / np.float32(255)).astype(np.int32), 0,
                       self.bins - 1)
         hist = np.bincount(idx.reshape(-1), minlength=self.bins)
@@ -87,8 +88,7 @@ class Equalization(BaseImagePreprocessingLayer):
             lut = np.clip(np.round((cdf - cdf_min) * 255 / den), 0, 255)
             scaled = channel / np.float32(255.0) * (self.bins - 1)
             out = lut[np.clip(scaled, 0, self.bins - 1).astype(np.int32)]
-        back = (hi - lo) / np.float32(255)
-        return out * back + (lo - 0 * back)
+        return out * ((hi - lo) / np.float32(255)) + lo
 
     def transform_images(self, images, transformation=None, training=True):
         if not training:
