@@ -38,6 +38,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .conv_fft import _dilate, fft_forward, fft_grads  # noqa: F401  (_dilate: used by the tests)
 from .conv_threads import run_groups, set_num_threads  # noqa: F401  (set_num_threads: public)
+from .fold import epilogue_apply
 
 METHODS = ("auto", "im2col", "fft")
 _DEFAULT_METHOD = "auto"
@@ -212,7 +213,7 @@ def _cols(xp, ksize, strides, dilation, out_hw, groups):
     return win.reshape(m, kh * kw, groups, cg).transpose(2, 0, 1, 3).reshape(groups, m, kh * kw * cg)
 
 
-def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False):
+def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False, epilogue=None):
     """Ungrouped convolution of the padded input ``xp``: ``(N, oh, ow, O)``, chunk by chunk.
 
     ``bias`` and ``relu`` are applied to each chunk while it is in cache. Returns ``(y, kept)``
@@ -226,20 +227,24 @@ def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False):
     keep = n * per_sample <= _KEEP_BYTES
 
     def work(group):
-        kept = []
-        for s, e in group:
+        kept = {}
+        for t, (s, e) in group:
             cols = _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
             if keep:
-                kept.append(cols)
+                kept[t] = cols
             yc = y[s:e].reshape(-1, o)
             np.matmul(cols, k2, out=yc)
             if bias is not None:
                 yc += bias
             if relu:
                 np.maximum(yc, 0, out=yc)
+            elif epilogue is not None:
+                epilogue_apply(yc, epilogue)
         return kept
 
-    kept = [cols for part in run_groups(work, _chunks(n, per_sample)) for cols in part]
+    kept = {}
+    for part in run_groups(work, list(enumerate(_chunks(n, per_sample)))):
+        kept.update(part)
     return y.reshape(n, oh, ow, o), (kept if keep else None)
 
 
@@ -349,7 +354,7 @@ def _as_2d(x, kernel, strides, dilation, pads):
 
 
 def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto", bias=None,
-                 relu=False):
+                 relu=False, epilogue=None):
     """N-D (1 or 2 spatial axes) convolution, channels_last, Keras/TF padding.
 
     Parameters
@@ -362,6 +367,8 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto",
     method : "auto", "im2col" or "fft"
     bias : ndarray ``(O,)`` or None, added to the output (fused into the im2col chunks)
     relu : bool, apply ``max(., 0)`` after the bias (fused likewise)
+    epilogue : inference only (no backward): an in-place activation applied like ``relu``
+        (:func:`pipeseq.kernels.fold.epilogue_apply`)
 
     Returns
     -------
@@ -383,7 +390,7 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto",
     if method == "auto":
         method = choose_method(x2.shape, k2.shape, s2, d2)
     if method == "im2col" and groups == 1:          # big patch matrices rebuilt in backward
-        y, kept = _im2col_conv(xp, k2, s2, d2, out_hw, bias, relu)
+        y, kept = _im2col_conv(xp, k2, s2, d2, out_hw, bias, relu, epilogue)
         aux = (xp, kept)
     else:
         if method == "im2col":
@@ -398,8 +405,10 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto",
             y += bias
         if relu:
             np.maximum(y, 0, out=y)
-    epilogue = (y if relu else None, bias is not None)
-    cache = (method, aux, k2, xp.shape, s2, d2, pads2, x2.shape[1:3], groups, one_d, out_hw, epilogue)
+        elif epilogue is not None:
+            epilogue_apply(y, epilogue)
+    epi = (y if relu else None, bias is not None)
+    cache = (method, aux, k2, xp.shape, s2, d2, pads2, x2.shape[1:3], groups, one_d, out_hw, epi)
     return (y[:, 0] if one_d else y), cache
 
 
