@@ -4,6 +4,7 @@ Usage::
 
     python -m benchmarks [--quick] [--only W1,W4] [--repeats N] [--threads 2]
                          [--contention | --mode idle|contention|both] [--contention-repeats N]
+                         [--contention-only W1,W3]
                          [--no-peers] [--json FILE] [--write-docs]
 
 Each implementation runs in its own worker process (see
@@ -19,7 +20,8 @@ intra/inter-op pools).
 process (a Python busy loop pinned to the last core) runs beside it, the same
 competitor for all, started after the idle measurements of the machine;
 ``--mode both`` runs the idle pass and then the contention pass with the same
-workers. ``--write-docs`` runs both unless ``--mode`` says otherwise. ``--write-docs`` writes ``docs/performance.md``; it
+workers (by default W1-W6, 2 repeats: the whole run stays within about 15 minutes on
+2 cores). ``--write-docs`` runs both unless ``--mode`` says otherwise. ``--write-docs`` writes ``docs/performance.md``; it
 runs with ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` removed from the
 environment (a machine-wide override that forces an older BLAS kernel).
 """
@@ -55,7 +57,11 @@ def parse_args(argv):
                         "both with --write-docs)")
     p.add_argument("--contention", action="store_true", help="same as --mode contention")
     p.add_argument("--contention-repeats", type=int, default=None,
-                   help="repeats of the contention pass (default: --repeats)")
+                   help="repeats of the contention pass (default: 2 with --mode both, else "
+                        "--repeats)")
+    p.add_argument("--contention-only", default=None,
+                   help="workloads of the contention pass (default with --mode both: W1-W6 "
+                        "among those selected; W7 and W8 are timed idle only)")
     p.add_argument("--no-peers", action="store_true", help="time pipeseq only")
     p.add_argument("--json", default=None, help="also write the raw results to this JSON file")
     p.add_argument("--write-docs", action="store_true", help="write docs/performance.md")
@@ -75,7 +81,18 @@ def parse_args(argv):
     if args.mode is None:
         args.mode = "both" if args.write_docs else "idle"
     if args.contention_repeats is None:
-        args.contention_repeats = args.repeats
+        args.contention_repeats = min(2, args.repeats) if args.mode == "both" else args.repeats
+    if args.contention_only:
+        args.contention_wids = [w.strip().upper() for w in args.contention_only.split(",")
+                                if w.strip()]
+        bad = [w for w in args.contention_wids if w not in WORKLOADS]
+        if bad:
+            p.error(f"--contention-only: unknown workload {bad[0]!r}")
+    elif args.mode == "both":
+        args.contention_wids = [w for w in wids if w in ("W1", "W2", "W3", "W4", "W5", "W6")] \
+            or wids
+    else:
+        args.contention_wids = wids
     if args.repeats < 1 or args.contention_repeats < 1:
         p.error("--repeats must be at least 1")
     return args
@@ -234,7 +251,8 @@ def run_suite(args, log=print):
                 log(f"contention pass: a busy loop on CPU {competitor.cpu}")
                 results["competitor_cpu"] = competitor.cpu
             try:
-                results[key] = _time_workloads(args, workers, env, repeats, log,
+                wids = args.wids if mode == "idle" else args.contention_wids
+                results[key] = _time_workloads(args, wids, workers, env, repeats, log,
                                                results["impls"])
                 results[key + "_load"] = os.getloadavg() if hasattr(os, "getloadavg") else None
             finally:
@@ -246,11 +264,11 @@ def run_suite(args, log=print):
     return results
 
 
-def _time_workloads(args, workers, env, repeats, log, impls):
+def _time_workloads(args, wids, workers, env, repeats, log, impls):
     """Every workload, ``repeats`` times, implementations alternating; ``{wid: entry}``."""
     out = {}
     order = list(workers)
-    for wid in args.wids:
+    for wid in wids:
         log(f"{wid} {WORKLOADS[wid][0]} ...")
         samples = {impl: [] for impl in IMPLS}
         for r in range(repeats):

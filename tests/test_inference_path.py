@@ -13,7 +13,7 @@ from pipeseq.kernels import conv as conv_ops
 from pipeseq.kernels import conv_depthwise as dw_ops
 from pipeseq.kernels import conv_threads, fold
 from pipeseq.layers import (Activation, Add, BatchNormalization, Conv1D, Conv2D, DepthwiseConv2D,
-                            Dropout, Input, ReLU, SeparableConv2D)
+                            Dropout, Input, MaxPooling2D, ReLU, SeparableConv2D)
 from pipeseq.models import Model, Sequential
 
 
@@ -213,3 +213,40 @@ def test_caller_blas_nests_and_restores():
             assert blas[1]() == 1
         assert blas[1]() == 1
     assert blas[1]() == before
+
+
+@pytest.mark.parametrize("shape,pool,strides,padding", [
+    ((2, 9, 9, 3), (3, 3), (2, 2), "same"), ((2, 8, 7, 2), (3, 3), (2, 2), "valid"),
+    ((1, 6, 6, 4), (2, 2), (2, 2), "valid"), ((3, 5, 8, 2), (2, 3), (1, 2), "same")])
+def test_inference_max_pool_matches_the_training_kernel(monkeypatch, shape, pool, strides,
+                                                        padding):
+    from pipeseq.kernels import pooling
+    monkeypatch.setattr(pooling, "_INFER_BLOCK_BYTES", 32)          # several row blocks
+    x = np.random.default_rng(0).normal(size=shape).astype("float32")
+    ref = pooling.pool_forward(x, pool, strides, padding, "max")[0]
+    np.testing.assert_array_equal(pooling.max_pool_infer(x, pool, strides, padding), ref)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_inference_chunks_of_the_conv_match(monkeypatch, workers):
+    monkeypatch.setattr(conv_ops, "_MIN_ROWS", 7)
+    rng = np.random.default_rng(4)
+    x, k, b = rng.normal(size=(5, 6, 7, 3)), rng.normal(size=(3, 3, 3, 4)), rng.normal(size=4)
+    conv_threads.set_num_threads(workers)
+    try:
+        ref, _ = conv_ops.conv_forward(x, k, (1, 1), "same", (1, 1), bias=b, relu=True)
+        got, _ = conv_ops.conv_forward(x, k, (1, 1), "same", (1, 1), bias=b, relu=True,
+                                       for_backward=False)
+    finally:
+        conv_threads.set_num_threads(None)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+    assert len(conv_ops._chunks(5, 1, 42)) in (1, 2, 4, 5)
+
+
+def test_max_pooling_layer_in_predict(float64):
+    inp = Input((11, 11, 3))
+    y = Conv2D(4, 3, padding="same")(inp)
+    y = BatchNormalization()(y)
+    y = MaxPooling2D(3, strides=2, padding="same")(y)
+    model = randomize_bn(Model(inp, y))
+    check_same(model, np.random.default_rng(6).normal(size=(2, 11, 11, 3)))

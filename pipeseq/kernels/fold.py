@@ -5,9 +5,9 @@ At inference a BatchNormalization is the affine map ``y = z * s + t`` with
 ``s = gamma / sqrt(moving_variance + epsilon)`` and ``t = beta - moving_mean * s``. When
 ``z = conv(x, K) + b``, then ``y = conv(x, K * s) + (b * s + t)``: the scale goes into the
 kernel's output channels and the shift into the bias, so the normalisation costs no pass over
-the activations at all. ``s`` and ``t`` are computed in float64 and the folded weights cast
-back to the kernel's dtype, so the folded convolution equals the unfolded pair within the
-rounding of that dtype.
+the activations at all. ``s`` and ``t`` are computed in float64, then rounded to the kernel's
+dtype (one pass over the kernel in its own dtype), so the folded convolution equals the
+unfolded pair within the rounding of that dtype.
 
 Example
 -------
@@ -36,7 +36,7 @@ def bn_scale_shift(gamma, beta, mean, var, epsilon):
 def fold_kernel(kernel, bias, s, t):
     """``(kernel * s, bias * s + t)`` over the kernel's last (output-channel) axis, in the
     kernel's dtype; ``bias`` None means a zero bias."""
-    k = (kernel * s.reshape((1,) * (kernel.ndim - 1) + (-1,))).astype(kernel.dtype)
+    k = kernel * s.astype(kernel.dtype).reshape((1,) * (kernel.ndim - 1) + (-1,))
     b = t if bias is None else np.asarray(bias, np.float64) * s + t
     return k, b.astype(kernel.dtype)
 
@@ -45,7 +45,7 @@ def fold_depthwise_kernel(kernel, bias, s, t):
     """As :func:`fold_kernel` for a depthwise kernel ``(*k, C, m)`` whose output channel
     ``c*m + j`` is ``kernel[..., c, j]``."""
     c, m = kernel.shape[-2:]
-    k = (kernel * s.reshape(c, m)).astype(kernel.dtype)
+    k = kernel * s.astype(kernel.dtype).reshape(c, m)
     b = t if bias is None else np.asarray(bias, np.float64) * s + t
     return k, b.astype(kernel.dtype)
 

@@ -14,6 +14,8 @@ rewrite two patterns that the big convolutional networks (Keras Applications) ar
   (:mod:`pipeseq.kernels.fold`); a following ``Activation``/``ReLU`` that is the
   normalisation's only consumer (ReLU, ReLU with a cap, relu6, swish) is applied inside the
   convolution (plain ReLU, per cache-sized chunk) or in place on its fresh output.
+* **MaxPooling2D** without the argmax bookkeeping of the backward pass
+  (:func:`pipeseq.kernels.pooling.max_pool_infer`).
 * **in place on dead values**: ``Add`` and those activations write into an input that this
   pass produced itself, that no later layer reads and that shares memory with no live value.
 
@@ -28,6 +30,7 @@ import numpy as np
 from ..kernels import conv as conv_ops
 from ..kernels import conv_depthwise as dw_ops
 from ..kernels import fold
+from ..kernels import pooling as pool_ops
 from ..kernels.conv_threads import caller_blas_during  # noqa: F401  (used by the models)
 from ..kernels import activations as act_ops
 from ..layers.activation import ReLU
@@ -37,6 +40,7 @@ from ..layers.conv_depthwise import DepthwiseConv2D, SeparableConv2D
 from ..layers.core import Activation
 from ..layers.merge import Add
 from ..layers.normalization import BatchNormalization
+from ..layers.pooling import MaxPooling2D
 
 _HEADS = (Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D)
 
@@ -98,7 +102,7 @@ def run_fused(head, bn, epilogue, x):
         relu = epilogue == ("relu", None)
         y, _ = conv_ops.conv_forward(x, k, head.strides, head.padding, head.dilation_rate,
                                      head.groups, method=head.method, bias=b, relu=relu,
-                                     epilogue=None if relu else epilogue)
+                                     epilogue=None if relu else epilogue, for_backward=False)
         return y.astype(x.dtype, copy=False)
     if head.rank != 2:
         return None
@@ -112,7 +116,7 @@ def run_fused(head, bn, epilogue, x):
     pw = head.pointwise_kernel.value.reshape(head.pointwise_kernel.shape[-2:])
     k, b = fold.fold_kernel(pw, bias, s, t)
     y, _ = conv_ops.conv_forward(h, k[None, None], (1, 1), "valid", (1, 1), bias=b,
-                                 relu=epilogue == ("relu", None),
+                                 relu=epilogue == ("relu", None), for_backward=False,
                                  epilogue=None if epilogue == ("relu", None) else epilogue)
     return y.astype(x.dtype, copy=False)
 
@@ -129,6 +133,9 @@ def _run_layer(layer, args, kwargs, mask=None):
     from .model import Model
     if isinstance(layer, Model) and mask is None and not kwargs and hasattr(layer, "_infer"):
         return layer._infer(args)
+    if type(layer) is MaxPooling2D and layer.data_format == "channels_last" and mask is None \
+            and not kwargs and isinstance(args, np.ndarray) and args.ndim == 4:
+        return pool_ops.max_pool_infer(args, layer.pool_size, layer.strides, layer.padding)
     if mask is not None and layer.accepts_mask:
         return layer.forward(args, training=False, mask=mask, **kwargs)[0]
     return layer.forward(args, training=False, **kwargs)[0]
