@@ -18,7 +18,8 @@ worker whose core is taken by another process simply does fewer), and idle worke
 a lock instead of spinning. ``k`` is also capped by the cores other processes leave free
 (:func:`free_cores`: the kernel's count of runnable tasks in ``/proc/loadavg``, sampled at
 most every 50 ms, minus the calling thread), so a busy machine gets fewer, not slower,
-threads. :func:`set_adaptive` turns the cap off; :func:`set_num_threads` fixes the count.
+threads -- except for a feed of at least four items per worker, where a worker on a shared
+core still adds throughput (it pulls fewer items) and costs at most about one item's wait. :func:`set_adaptive` turns the cap off; :func:`set_num_threads` fixes the count.
 
 Example
 -------
@@ -206,7 +207,11 @@ def run_groups(fn, items, workers=None):
     """``[fn(feed) ...]``, one call per worker thread, the workers sharing one feed of ``items``
     (each item is handed to exactly one worker, in order, as it asks for the next); one call
     with all items, in the caller, when serial. ``fn`` must iterate its argument once."""
-    k = min(workers_now(workers), len(items))
+    k = workers_now(workers)
+    wanted = num_workers() if workers is None else workers
+    if k < wanted and len(items) >= 4 * wanted:
+        k = wanted          # a fine-grained feed absorbs a shared core: the slower worker pulls less
+    k = min(k, len(items))
     if k <= 1 or _openblas() is None:
         with caller_blas():
             return [fn(items)]
