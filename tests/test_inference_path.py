@@ -207,6 +207,7 @@ def test_caller_blas_nests_and_restores():
     blas = conv_threads._openblas()
     if blas is None or blas[1] is None:
         pytest.skip("no OpenBLAS with a thread-local setting")
+    blas[0](0)                                   # this thread follows the process-wide count
     before = blas[1]()
     with conv_threads.caller_blas():
         with conv_threads.caller_blas():

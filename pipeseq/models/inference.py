@@ -31,11 +31,9 @@ from ..kernels import conv as conv_ops
 from ..kernels import conv_depthwise as dw_ops
 from ..kernels import fold
 from ..kernels import pooling as pool_ops
-from ..kernels.conv_threads import caller_blas_during  # noqa: F401  (used by the models)
 from ..kernels import activations as act_ops
 from ..layers.activation import ReLU
 from ..layers.conv import Conv1D, Conv2D
-from ..layers.conv_base import to_channels_last
 from ..layers.conv_depthwise import DepthwiseConv2D, SeparableConv2D
 from ..layers.core import Activation
 from ..layers.merge import Add
@@ -90,7 +88,6 @@ def run_fused(head, bn, epilogue, x):
     """``epilogue(bn(head(x)))`` with the normalisation folded into ``head``; None when the
     shapes do not allow it (the caller then runs the layers one by one)."""
     head._check_input(x, _in_channels(head))
-    x = to_channels_last(x, "channels_last")
     if bn._ax != x.ndim - 1:
         return None
     s, t = fold.bn_scale_shift(bn.gamma.value if bn.scale else None,
