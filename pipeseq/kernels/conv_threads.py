@@ -17,7 +17,7 @@ Graceful on a shared machine: the workers *pull* items one at a time from a shar
 worker whose core is taken by another process simply does fewer), and idle workers sleep on
 a lock instead of spinning. ``k`` is also capped by the cores other processes leave free
 (:func:`free_cores`: the kernel's count of runnable tasks in ``/proc/loadavg``, sampled at
-most every 50 ms, minus the calling thread), so a busy machine gets fewer, not slower,
+most every 50 ms, minus this process's own running threads), so a busy machine gets fewer, not slower,
 threads -- except for a feed of at least four items per worker, where a worker on a shared
 core still adds throughput (it pulls fewer items) and costs at most about one item's wait. :func:`set_adaptive` turns the cap off; :func:`set_num_threads` fixes the count.
 
@@ -47,9 +47,26 @@ def set_adaptive(on):
     _ADAPT["free"] = None
 
 
+def _own_running():
+    """Threads of this process that are running or runnable now (at least 1: the caller)."""
+    count = 0
+    try:
+        for tid in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{tid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if stat[stat.rfind(")") + 2:][:1] == "R":
+                count += 1
+    except OSError:
+        pass
+    return max(1, count)
+
+
 def free_cores():
-    """Cores not used by other processes right now: ``cpu_count - (runnable tasks - 1)``
-    from ``/proc/loadavg`` (the calling thread is the 1); ``cpu_count`` where unreadable."""
+    """Cores not used by other processes right now: ``cpu_count`` minus the runnable tasks of
+    ``/proc/loadavg`` that are not this process's own threads; ``cpu_count`` where unreadable."""
     import time
     n = os.cpu_count() or 1
     now = time.monotonic()
@@ -58,7 +75,7 @@ def free_cores():
     try:
         with open("/proc/loadavg") as f:
             running = int(f.read().split()[3].split("/")[0])
-        free = max(1, min(n, n - (running - 1)))
+        free = max(1, min(n, n - (running - _own_running())))
     except (OSError, ValueError, IndexError):
         free = n
     _ADAPT["t"], _ADAPT["free"] = now, free
