@@ -122,3 +122,13 @@ def test_compat_cudnn_names_make_lstm_and_gru():
     assert gru.reset_after and gru.recurrent_activation.name == "sigmoid"
     with pytest.raises(TypeError, match="reset_after"):
         CuDNNGRU(3, reset_after=False)
+
+
+def test_tf_keras_legacy_model_with_cells_and_conv_lstm():
+    """A tf_keras .h5 (its own configs: RNN of a cell list, StackedRNNCells, ConvLSTM2D)."""
+    data = np.load(os.path.join(FIX, "tfk_rnn.npz"))
+    model = api.load_model(os.path.join(FIX, "tfk_rnn.tfk_model.h5"), compile=False)
+    out = model.predict([data["x0"], data["x1"]], verbose=0)
+    assert len(out) == 3
+    for i, a in enumerate(out):
+        _close(a, data[f"y{i}"], f"tf_keras model: output {i}")
