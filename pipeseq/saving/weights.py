@@ -206,7 +206,8 @@ def read_optimizer_keras3(model, optimizer, f):
             return ds
         it = h5io.read_checked(dataset(0), (), "int64", "Optimizer", "iteration")
         arrays = [h5io.read_checked(dataset(head + i), shape,
-                                    "float32" if v is None else v.dtype, "Optimizer",
+                                    v.dtype if v is not None else
+                                    "int64" if group == "iteration" else "float32", "Optimizer",
                                     group if v is None else f"{v.path}_{group}")
                   for i, (v, group, shape) in enumerate(layout)]
     except WeightMismatchError as e:

@@ -243,10 +243,11 @@ class Optimizer:
             lr = self.learning_rate
             self._before_step()
             for g, v in zip(grads, variables):
+                slots = self._slots_for(v)        # built before any change, as Keras's build()
                 wd = self._weight_decay_for(v)
                 if wd:
                     v.value -= v.value * (lr * wd)
-                self._update(v, g, lr, self._slots_for(v))
+                self._update(v, g, lr, slots)
         if self.use_ema:
             self._update_ema(variables)
         for v in variables:
