@@ -15,7 +15,6 @@ Example
 >>> K.conv2d(x, np.ones((2, 2, 1, 1), "float32"))[0, 0, :, 0].tolist()
 [10.0, 14.0, 18.0]
 """
-import contextlib
 import itertools
 
 from pipeseq import ops as _ops
@@ -241,20 +240,6 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, co
     return prev, stacked, states
 
 
-@contextlib.contextmanager
-def learning_phase_scope(value):
-    """``with K.learning_phase_scope(1):`` — the learning phase inside the block (0 or 1)."""
-    from . import backend as K
-    if value not in (0, 1):
-        raise ValueError(f"Expected learning phase to be 0 or 1. Received: value={value!r}")
-    before = K.learning_phase()
-    K.set_learning_phase(value)
-    try:
-        yield value
-    finally:
-        K.set_learning_phase(before)
-
-
 def reset_uids():
     """Restart ``K.get_uid`` counters and automatic layer names (tf_keras's ``reset_uids``)."""
     from pipeseq.layers.base import reset_uids as reset_layer_names
@@ -266,4 +251,4 @@ def reset_uids():
 __all__ = ["conv1d", "conv2d", "conv3d", "conv2d_transpose", "depthwise_conv2d",
            "separable_conv2d", "separable_conv1d", "pool2d", "pool3d", "resize_images",
            "resize_volumes", "batch_normalization", "normalize_batch_in_training", "local_conv1d",
-           "local_conv2d", "rnn", "learning_phase_scope", "reset_uids"]
+           "local_conv2d", "rnn", "reset_uids"]
