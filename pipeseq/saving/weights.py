@@ -84,6 +84,11 @@ def write_keras3(model, f, optimizer=None):
             g.attrs["name"] = optimizer.name
             for i, a in enumerate(values):
                 h5io.write_array(g, str(i), a)
+            # a MultiOptimizer: Keras also writes each inner optimizer's variables on their own
+            for name, inner in optimizer.inner_state_values(model.trainable_weights):
+                g = f.create_group(f"optimizer/optimizers/{name}/vars")
+                for i, a in enumerate(inner):
+                    h5io.write_array(g, str(i), a)
 
 
 def _vars_group(f, path):

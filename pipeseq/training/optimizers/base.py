@@ -361,6 +361,10 @@ class Optimizer:
                     self._slot_order.append(v)
                 self._slots[id(v)].append(arr)
 
+    def inner_state_values(self, trainable):
+        """``[(name, values)]`` of wrapped optimizers saved on their own (MultiOptimizer)."""
+        return []
+
     @property
     def variables(self):
         """Keras 3 order: iteration, learning_rate, EMA, accumulators, each variable's slots."""

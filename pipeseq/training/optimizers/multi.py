@@ -212,6 +212,17 @@ class MultiOptimizer(Optimizer):
             out += head + rest[len(head):]
         return out
 
+    def inner_state_values(self, trainable):
+        values = self.state_values(trainable)
+        if values is None:
+            return []
+        out, pos = [], 2
+        for opt, (vs,) in zip(self._inner, self._split(trainable)):
+            n = len(self._inner_head(opt)) + len(opt.state_layout(vs))
+            out.append((opt.name, values[pos:pos + n]))
+            pos += n
+        return out
+
     def set_state_values(self, trainable, iterations, arrays):
         self._iterations = int(iterations)
         pos = 0
