@@ -33,9 +33,13 @@ _TOP_LEVEL = {"Sequential": "models", "Model": "models", "Input": "layers",
               "Layer": "pipeseq.layers.base", "Loss": "pipeseq.training.losses",
               "Metric": "pipeseq.training.metrics", "Optimizer": "pipeseq.training.optimizers",
               "Variable": "pipeseq.variables", "Initializer": "pipeseq.initializers",
-              "Regularizer": "pipeseq.regularizers", "KerasTensor": "pipeseq.graph"}
+              "Regularizer": "pipeseq.regularizers", "KerasTensor": "pipeseq.graph",
+              "InputSpec": "pipeseq.layers", "DTypePolicy": "pipeseq.backend",
+              "FloatDTypePolicy": "pipeseq.backend", "SymbolicScope": "pipeseq.graph",
+              "Operation": "pipeseq.ops.operation", "Function": "pipeseq.models.function"}
 
-__all__ = list(_SUBMODULES) + list(_TOP_LEVEL) + ["version", "name_scope", "device"]
+__all__ = list(_SUBMODULES) + list(_TOP_LEVEL) + ["version", "name_scope", "device", "remat",
+                                                  "RematScope"]
 
 
 def version():
@@ -58,6 +62,52 @@ class name_scope:
 
 class device(name_scope):
     """``with keras.device("cpu:0"):`` — accepted; pipeseq always computes on the CPU."""
+
+
+_REMAT_MESSAGE = ("Rematerialization memory optimization is not supported by pipeseq (NumPy): "
+                  "activations are kept and results are unchanged.")
+
+
+def remat(f):
+    """``keras.remat(f)``: as on Keras's own NumPy backend, warns that rematerialization
+    (recomputing activations to save memory) is not supported and returns ``f`` unchanged."""
+    import warnings
+    warnings.warn(_REMAT_MESSAGE, stacklevel=2)
+    return f
+
+
+class RematScope:
+    """``with keras.RematScope(mode="full"):`` — Keras's arguments, checked as Keras checks
+    them; the active scope is ``get_current_remat_mode()``. A mode other than None warns, as
+    :func:`remat` does: pipeseq keeps activations (no memory saving; same results)."""
+
+    _stack = []
+
+    def __init__(self, mode="full", output_size_threshold=1024, layer_names=None):
+        if mode not in ("full", "activations", "larger_than", "list_of_layers", None):
+            raise ValueError(f"Invalid mode '{mode}'. Supported modes are: 'full', "
+                             "'activations', 'larger_than', 'list_of_layers', or None.")
+        self.mode, self.output_size_threshold = mode, output_size_threshold
+        self.layer_names = list(layer_names or [])
+
+    def __enter__(self):
+        if self.mode is not None:
+            import warnings
+            warnings.warn(_REMAT_MESSAGE, stacklevel=2)
+        RematScope._stack.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        RematScope._stack.pop()
+        return False
+
+
+def get_current_remat_mode():
+    """``(mode, output_size_threshold, layer_names)`` of the innermost RematScope, or None."""
+    if not RematScope._stack:
+        return None
+    s = RematScope._stack[-1]
+    return (s.mode, s.output_size_threshold, s.layer_names)
 
 
 def __getattr__(name):

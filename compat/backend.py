@@ -15,14 +15,18 @@ Example
 >>> K.image_data_format()
 'channels_last'
 """
+import contextlib
+
 from pipeseq import backend as _backend
 from pipeseq.r.array_ops import *  # noqa: F401,F403
 from pipeseq.r.array_ops import __all__ as _ops_all
 
 from . import backend_keras2 as _k2
-for _n in _k2.__all__:
-    if _n not in _ops_all:
-        globals()[_n] = getattr(_k2, _n)
+from . import backend_nn as _nn
+for _mod in (_k2, _nn):
+    for _n in _mod.__all__:
+        if _n not in _ops_all:
+            globals()[_n] = getattr(_mod, _n)
 
 from ._legacy import warn_once
 from pipeseq.layers.base import reset_uids as _reset_uids
@@ -109,6 +113,19 @@ def set_learning_phase(value):
 _LEARNING_PHASE = [0]
 
 
+@contextlib.contextmanager
+def learning_phase_scope(value):
+    """``with K.learning_phase_scope(1):`` — the learning phase inside the block (0 or 1)."""
+    if value not in (0, 1):
+        raise ValueError(f"Expected learning phase to be 0 or 1. Received: value={value!r}")
+    before = learning_phase()
+    set_learning_phase(value)
+    try:
+        yield value
+    finally:
+        set_learning_phase(before)
+
+
 def in_train_phase(x, alt, training=None):
     """``x`` in the training phase, ``alt`` otherwise (callables are called)."""
     training = learning_phase() if training is None else training
@@ -181,7 +198,10 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
     return out, scores
 
 
-__all__ = list(_ops_all) + [n for n in _k2.__all__ if n not in _ops_all] + ["gradients", "function", "placeholder", "learning_phase",
+from . import name_scope  # noqa: E402,F401  (tf_keras: K.name_scope is tf.name_scope)
+
+__all__ = list(_ops_all) + [n for m in (_k2, _nn) for n in m.__all__ if n not in _ops_all] + [
+                            "name_scope", "learning_phase_scope", "gradients", "function", "placeholder", "learning_phase",
                             "set_learning_phase", "in_train_phase", "in_test_phase", "set_value",
                             "batch_get_value", "batch_set_value", "ctc_batch_cost", "ctc_decode",
                             "backend", "image_data_format", "set_image_data_format",

@@ -74,8 +74,9 @@ def is_nnx_enabled():
 
 
 def dtype_policy():
-    """The global dtype policy's name (``"float32"``; mixed precision is not implemented)."""
-    return _STATE["dtype_policy"]
+    """The global dtype policy, a ``DTypePolicy`` (``<DTypePolicy "float32">`` by default)."""
+    from pipeseq.backend import DTypePolicy
+    return DTypePolicy(_STATE["dtype_policy"])
 
 
 def set_dtype_policy(policy):

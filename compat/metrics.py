@@ -28,8 +28,16 @@ for _n in _LOSS_FUNCTIONS:
     globals()[_n] = globals().get(_n) or getattr(_losses, _n)
 for _n in public_names(_engine, _EXCLUDE):
     globals()[_n] = getattr(_engine, _n)
-__all__ = sorted(set(public_names(_engine, _EXCLUDE)) | set(_LOSS_FUNCTIONS) | {"deserialize"})
+__all__ = sorted(set(public_names(_engine, _EXCLUDE)) | set(_LOSS_FUNCTIONS)
+                 | {"deserialize", "serialize"})
 __getattr__ = module_getattr(__name__, _engine, _EXCLUDE)
+
+
+def serialize(metric):
+    """A metric's Keras 3 config (``{"module": "keras.metrics", "class_name": ...}``), or a
+    metric function's name."""
+    from pipeseq.saving.objects import serialize_keras_object
+    return serialize_keras_object(metric)
 
 
 def deserialize(config, custom_objects=None):

@@ -106,3 +106,78 @@ def max_steps_per_epoch():
 def set_max_steps_per_epoch(max_steps_per_epoch):
     """Make every epoch of ``fit`` stop after at most this many steps (None: no cap)."""
     _CAPS["max_steps_per_epoch"] = None if max_steps_per_epoch is None else int(max_steps_per_epoch)
+
+
+class DTypePolicy:
+    """A layer's dtype policy (Keras 3's ``keras.DTypePolicy``): the dtype it computes in
+    (``compute_dtype``) and keeps its weights in (``variable_dtype``).
+
+    ``DTypePolicy()`` follows ``floatx()``. pipeseq computes each layer in one dtype, so
+    the policies are the float ones (``"float16"``, ``"float32"``, ``"float64"``); Keras's
+    mixed (``"mixed_float16"``, ``"mixed_bfloat16"``) and quantized policies are refused
+    with a ``ValueError``, as is ``bfloat16`` (NumPy has no such type). A layer accepts a
+    policy as its ``dtype`` (``Dense(4, dtype=DTypePolicy("float64"))``).
+
+    Example
+    -------
+    >>> p = DTypePolicy("float64")
+    >>> p.name, p.compute_dtype, p.variable_dtype, p.get_config()
+    ('float64', 'float64', 'float64', {'name': 'float64'})
+    """
+
+    def __init__(self, name=None):
+        name = floatx() if name is None else name
+        if not isinstance(name, str):
+            raise TypeError(f"'name' must be a string, such as 'float32'. Received: name={name!r}")
+        if name not in ("float16", "float32", "float64"):
+            why = ("mixed precision (float16/bfloat16 compute with float32 weights) is not "
+                   "implemented" if name.startswith("mixed_") else
+                   "NumPy has no bfloat16 type" if name == "bfloat16" else
+                   "quantized policies are not implemented" if "int" in name or "float8" in name
+                   else "unknown policy")
+            raise ValueError(f"Unsupported dtype policy {name!r}: {why}. pipeseq computes each "
+                             "layer in one of 'float16', 'float32', 'float64'. "
+                             f"Received: name={name!r}")
+        self._name = name
+
+    @property
+    def name(self):
+        return self._name
+
+    @property
+    def compute_dtype(self):
+        return self._name
+
+    @property
+    def variable_dtype(self):
+        return self._name
+
+    @property
+    def quantization_mode(self):
+        return None
+
+    def convert_input(self, x, autocast=True, dtype=None):
+        """``x`` cast to ``dtype`` (default: the compute dtype) when it is a float array."""
+        x = np.asarray(x)
+        dtype = dtype or self.compute_dtype
+        return x.astype(dtype) if autocast and x.dtype.kind == "f" and x.dtype != dtype else x
+
+    def get_config(self):
+        return {"name": self._name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __eq__(self, other):
+        return isinstance(other, DTypePolicy) and other.name == self.name
+
+    def __hash__(self):
+        return hash(("DTypePolicy", self._name))
+
+    def __repr__(self):
+        return f'<DTypePolicy "{self._name}">'
+
+
+class FloatDTypePolicy(DTypePolicy):
+    """Keras 3's older name for a float :class:`DTypePolicy` (kept for old code)."""

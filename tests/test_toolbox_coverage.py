@@ -3,7 +3,6 @@ pipeseq (name lists recorded by tools/record_keras_names.py in fixtures/keras_na
 
 Each module must reach 90 %; ``MISSING_OK`` documents what is deliberately left out."""
 import importlib
-import importlib.util
 import json
 import os
 
@@ -32,15 +31,8 @@ def test_keras3_module_coverage(mod):
     module = importlib.import_module("compat." + mod)
     cov, missing = _coverage(module, NAMES["keras"][mod])
     print(f"compat.{mod}: {cov:.0%}; missing: {missing}")
-    if mod in ("utils", "saving") and importlib.util.find_spec("pipeseq.custom_objects") is None:
-        pytest.xfail("the custom-object registry (register_keras_serializable, "
-                     "custom_object_scope, serialize_keras_object...) is pipeseq.custom_objects, "
-                     f"not in this tree yet; missing: {missing}")
-    # not implemented: optimizers' ScheduleFreeAdamW, MultiOptimizer, OptimizerMap; utils'
-    # FeatureSpace, Config, audio_dataset_from_directory; saving's KerasFileEditor
-    if mod in ("optimizers", "utils", "saving"):
-        assert cov >= 0.85, missing
-        return
+    # left: callbacks' OrbaxCheckpoint (JAX's checkpoint library); utils' FeatureSpace and
+    # audio_dataset_from_directory; saving's KerasFileEditor
     assert cov >= THRESHOLD, (mod, missing)
 
 
@@ -51,18 +43,17 @@ def test_keras3_top_level_coverage():
                                            "losses", "optimizers", "callbacks", "activations")]
     cov, missing = _coverage(compat, names)
     print(f"compat: {cov:.0%}; missing: {missing}")
-    # the missing ones are JAX/TF execution machinery: Function, Operation, RematScope,
-    # StatelessScope, SymbolicScope, remat, Quantizer, DTypePolicy/FloatDTypePolicy
-    assert cov >= 0.60, missing
+    # left: Quantizer (int8/float8 quantization) and StatelessScope (JAX-style stateless calls)
+    assert cov >= THRESHOLD, missing
 
 
 def test_tf_keras_backend_coverage():
     from compat import backend as K
     cov, missing = _coverage(K, NAMES["tf_keras"]["backend"])
     print(f"compat.backend: {cov:.0%}; missing: {missing}")
-    # left: convolution/pooling/rnn/resize K.* (conv2d, pool2d, rnn, resize_images...), local
-    # convolutions, learning_phase_scope, name_scope, manual_variable_initialization
-    assert cov >= 0.85, missing
+    # left: ctc_label_dense_to_sparse (TF sparse tensors), manual_variable_initialization (TF 1
+    # graph sessions)
+    assert cov >= THRESHOLD, missing
 
 
 @pytest.mark.parametrize("prefix", ["metric_", "optimizer_", "callback_", "loss_", "activation_",

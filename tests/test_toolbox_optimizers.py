@@ -1,6 +1,7 @@
 """Optimizers and learning-rate schedules against real Keras (fixtures from
 tools/make_toolbox_fixtures.py): 2-epoch training parity within 1e-4, schedule values
-at chosen steps exactly (float32), state saved/restored in .keras files."""
+at chosen steps exactly (float32), state saved/restored in .keras files; MultiOptimizer
+and OptimizerMap routing, configs and saved state."""
 import json
 import os
 import warnings
@@ -13,6 +14,8 @@ from pipeseq.training.optimizers import schedules as S
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "toolbox")
 OPT = json.load(open(os.path.join(HERE, "optimizers.json")))
+# ScheduleFreeAdamW's runs come from Keras's JAX backend (see tools/make_toolbox_fixtures.py)
+OPT["runs"] += json.load(open(os.path.join(HERE, "optimizers_jax.json")))["runs"]
 SCH = json.load(open(os.path.join(HERE, "schedules.json")))
 
 
@@ -90,6 +93,12 @@ def test_state_saved_and_restored_in_keras_file(tmp_path, name):
     model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     path = str(tmp_path / "m.keras")
     model.save(path)
+    import h5py, io, zipfile
+    with zipfile.ZipFile(path) as z, h5py.File(io.BytesIO(z.read("model.weights.h5")), "r") as f:
+        # Keras's layout: every variable in optimizer/vars, each inner optimizer's again apart
+        assert len(f["optimizer/vars"]) == len(opt.variables) == 12
+        assert sorted(f["optimizer/optimizers"]) == ["adam", "sgd"]
+        assert len(f["optimizer/optimizers/adam/vars"]) == 6
     from pipeseq.saving.api import load_model
     with warnings.catch_warnings():
         warnings.simplefilter("error")       # no "Skipping optimizer state"
@@ -130,3 +139,58 @@ def test_exclude_from_weight_decay():
     opt.apply([np.zeros(2, "float32")] * 2, [a, b])
     np.testing.assert_allclose(a.value, [0.95, 0.95])
     assert b.value.tolist() == [1.0, 1.0]
+
+
+def _multi():
+    return O.MultiOptimizer(O.OptimizerMap(O.SGD(learning_rate=0.05, momentum=0.9),
+                                           {".*dense_1/.*": O.Adam(learning_rate=0.01)}))
+
+
+def test_multi_optimizer_routes_and_round_trips(tmp_path):
+    model = _model()
+    opt = _multi()
+    model.compile(optimizer=opt, loss="mse")
+    x, y = np.array(OPT["x"], "float32"), np.array(OPT["y"], "float32")
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    adam, sgd = opt.optimizers
+    assert (type(adam).__name__, adam.iterations, type(sgd).__name__, sgd.iterations) == \
+        ("Adam", 3, "SGD", 3)
+    with pytest.raises(AttributeError, match="sub-optimizers"):
+        opt.learning_rate
+    back = O.get(json.loads(json.dumps(O.serialize(opt))))
+    assert [type(o).__name__ for o in back.optimizers] == ["Adam", "SGD"]
+    # state saved and restored in a .keras file: training on continues identically
+    path = str(tmp_path / "m.keras")
+    model.save(path)
+    import h5py, io, zipfile
+    with zipfile.ZipFile(path) as z, h5py.File(io.BytesIO(z.read("model.weights.h5")), "r") as f:
+        # Keras's layout: every variable in optimizer/vars, each inner optimizer's again apart
+        assert len(f["optimizer/vars"]) == len(opt.variables) == 12
+        assert sorted(f["optimizer/optimizers"]) == ["adam", "sgd"]
+        assert len(f["optimizer/optimizers/adam/vars"]) == 6
+    from pipeseq.saving.api import load_model
+    again = load_model(path)
+    assert [np.asarray(v).tolist() for v in again.optimizer.variables] == \
+        [np.asarray(v).tolist() for v in opt.variables]
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    again.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_optimizer_map_lookup_rules():
+    sgd, adam, rms = O.SGD(), O.Adam(), O.RMSprop()
+    m = O.OptimizerMap(default_optimizer=rms)
+    m["encoder/layer_0/dense"] = adam
+    m["encoder/.*"] = sgd
+    assert m["encoder/layer_0/dense"] is adam and m["encoder/layer_0/attention/query"] is sgd
+    assert m["decoder/dense"] is rms
+    m["enc.*"] = adam
+    with pytest.raises(ValueError, match="Multiple optimizers"):
+        m["encoder/x"]
+    with pytest.raises(ValueError, match="already exists"):
+        m["enc.*"] = sgd
+    with pytest.raises(ValueError, match="MultiOptimizer"):
+        m["other"] = O.MultiOptimizer(O.OptimizerMap(O.SGD()))
+    with pytest.raises(TypeError, match="selector function is code"):
+        O.serialize(O.MultiOptimizer(lambda v: sgd))

@@ -11,6 +11,10 @@ Parts (default: all) and the files they write under tests/fixtures/toolbox/:
 * ``optimizers`` -> optimizers.json: a small Dense model trained 2 epochs per optimizer
   (initial weights, data and final weights stored).
 * ``schedules``  -> schedules.json: learning rate at chosen steps, and each config.
+* ``optimizers_jax`` -> optimizers_jax.json: the ScheduleFreeAdamW runs, made on Keras's JAX
+  backend (Keras 3.15.1 with jax, no TensorFlow needed)::
+
+      KERAS_BACKEND=jax python tools/make_toolbox_fixtures.py optimizers_jax
 
 Inputs are small and stored in the JSON itself, so the tests need no RNG agreement.
 """
@@ -151,6 +155,7 @@ def make_metrics():
 
 # ---------------------------------------------------------------- optimizers
 def optimizer_cases():
+    from keras.src.optimizers.multi_optimizer import OptimizerMap
     S = keras.optimizers.schedules
     O = keras.optimizers
     return [
@@ -182,6 +187,17 @@ def optimizer_cases():
         ("sgd_cosine_restarts", lambda: O.SGD(learning_rate=S.CosineDecayRestarts(0.1, 2, t_mul=2.0,
                                                                                    m_mul=0.8))),
         ("loss_scale_adam", lambda: O.LossScaleOptimizer(O.Adam(learning_rate=0.01))),
+        # ScheduleFreeAdamW runs on Keras's JAX backend (part optimizers_jax, see the module
+        # docstring): on TensorFlow, Keras's fit builds the optimizer symbolically and loses
+        # the "momentum = copy of the weights" start, and reads the momentum after updating it
+        # (a tf.Variable, not a snapshot); JAX runs the published algorithm pipeseq follows.
+        ("schedule_free_adamw", lambda: O.ScheduleFreeAdamW(learning_rate=0.01)),
+        ("schedule_free_adamw_warmup", lambda: O.ScheduleFreeAdamW(
+            learning_rate=0.02, beta_1=0.8, warmup_steps=4, weight_decay=0.01)),
+        # Keras names a Sequential's variables "sequential/dense_1/kernel", pipeseq
+        # "dense_1/kernel": the pattern matches both
+        ("multi_adam_sgd", lambda: O.MultiOptimizer(OptimizerMap(
+            O.SGD(learning_rate=0.05, momentum=0.9), {".*dense_1/.*": O.Adam(learning_rate=0.01)}))),
     ]
 
 
@@ -193,6 +209,8 @@ def make_optimizers():
     w0 = [r4(rng.normal(size=s) * 0.5) for s in shapes]
     runs = []
     for name, make in optimizer_cases():
+        if name.startswith("schedule_free") != (keras.backend.backend() == "jax"):
+            continue
         keras.utils.clear_session()
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(5, activation="tanh"),
                                   keras.layers.Dense(2)])
@@ -301,11 +319,17 @@ def make_losses():
                                          **dec}}
 
 
-PARTS = {"metrics": make_metrics, "losses": make_losses, "optimizers": make_optimizers, "schedules": make_schedules}
+PARTS = {"metrics": make_metrics, "losses": make_losses, "optimizers": make_optimizers,
+         "schedules": make_schedules, "optimizers_jax": make_optimizers}
 
 
 def main(argv):
-    parts = argv or list(PARTS)
+    jax = keras.backend.backend() == "jax"
+    parts = argv or ([p for p in PARTS if p != "optimizers_jax"] if not jax else ["optimizers_jax"])
+    if jax != (parts == ["optimizers_jax"]):
+        sys.exit("part optimizers_jax needs KERAS_BACKEND=jax (and only it); the other parts "
+                 f"need KERAS_BACKEND=tensorflow. Received: parts={parts}, "
+                 f"backend={keras.backend.backend()}")
     os.makedirs(OUT, exist_ok=True)
     for p in parts:
         data = PARTS[p]()

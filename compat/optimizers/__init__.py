@@ -1,5 +1,6 @@
 """``keras.optimizers``: SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam, AdamW, Lion,
-Lamb, Ftrl, Adafactor, Muon, LossScaleOptimizer; ``keras.optimizers.schedules``.
+Lamb, Ftrl, Adafactor, Muon, ScheduleFreeAdamW, LossScaleOptimizer, MultiOptimizer,
+OptimizerMap; ``keras.optimizers.schedules``.
 
 Each name is a thin wrapper over pipeseq's optimizer: calling it returns the
 engine optimizer. Keras 1/2 spellings are accepted with a one-time
@@ -19,7 +20,8 @@ Example
 """
 from pipeseq.training import optimizers as _engine
 from pipeseq.training.optimizers import (AdamW, Adafactor, Ftrl, Lamb, Lion,  # noqa: F401
-                                         LossScaleOptimizer, Muon, Optimizer, get, serialize)
+                                         LossScaleOptimizer, Muon, MultiOptimizer, Optimizer,
+                                         OptimizerMap, ScheduleFreeAdamW, get, serialize)
 
 from . import schedules  # noqa: F401
 
@@ -50,7 +52,7 @@ def deserialize(config, custom_objects=None):
 
 __all__ = ["Optimizer", "SGD", "RMSprop", "Adam", "Adagrad", "Adadelta", "Adamax", "Nadam",
            "AdamW", "Adafactor", "Ftrl", "Lamb", "Lion", "LossScaleOptimizer", "Muon",
-           "get", "serialize", "deserialize", "schedules", "legacy"]
+           "MultiOptimizer", "OptimizerMap", "ScheduleFreeAdamW", "get", "serialize", "deserialize", "schedules", "legacy"]
 
 
 class _Legacy:

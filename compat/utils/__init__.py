@@ -28,7 +28,7 @@ from pipeseq.preprocessing.sequence import pad_sequences  # noqa: F401
 from pipeseq.training.data_adapters import PyDataset, Sequence  # noqa: F401
 from pipeseq.models.plot import model_to_dot, plot_model  # noqa: F401
 from pipeseq.training.progbar import Progbar  # noqa: F401
-from pipeseq.utils import (disable_interactive_logging, enable_interactive_logging,  # noqa: F401
+from pipeseq.utils import (Config, disable_interactive_logging, enable_interactive_logging,  # noqa: F401
                            get_source_inputs, is_interactive_logging_enabled, normalize,
                            pack_x_y_sample_weight, to_categorical, to_ordinal,
                            unpack_x_y_sample_weight)
@@ -36,7 +36,7 @@ from pipeseq.backend import standardize_dtype  # noqa: F401
 
 from . import data_utils, np_utils  # noqa: F401
 
-__all__ = ["to_categorical", "normalize", "set_random_seed", "Sequence", "PyDataset",
+__all__ = ["Config", "to_categorical", "normalize", "set_random_seed", "Sequence", "PyDataset",
            "get_file", "pad_sequences", "image_dataset_from_directory",
            "text_dataset_from_directory", "timeseries_dataset_from_array", "split_dataset",
            "load_img", "img_to_array", "array_to_img", "save_img", "np_utils", "data_utils",

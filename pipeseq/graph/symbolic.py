@@ -66,3 +66,35 @@ def layer_node_tensors(layer, attr):
     if node.is_input:
         return node.outputs[0]
     return node.inputs
+
+
+_SYMBOLIC_SCOPES = []
+
+
+class SymbolicScope:
+    """Marks the symbolic stage (Keras 3's ``keras.SymbolicScope``): inside it
+    :func:`in_symbolic_scope` is true. pipeseq enters one while it runs a layer's ``call``
+    on placeholder zeros to infer output shapes, so ``call`` can skip side effects meant
+    for real data (printing, counting, caching).
+
+    Example
+    -------
+    >>> with SymbolicScope():
+    ...     in_symbolic_scope()
+    True
+    >>> in_symbolic_scope()
+    False
+    """
+
+    def __enter__(self):
+        _SYMBOLIC_SCOPES.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _SYMBOLIC_SCOPES.remove(self)
+        return False
+
+
+def in_symbolic_scope():
+    """True inside a :class:`SymbolicScope` (shape inference), false when computing on data."""
+    return bool(_SYMBOLIC_SCOPES)

@@ -42,6 +42,7 @@ from autograd.extend import defvjp_argnums, primitive
 
 from ..ops.autodiff import cast_like, vjp
 from ..ops.dispatch import is_traced, value as unbox
+from ..graph import SymbolicScope
 
 _COLLECTING = []          # stack of lists receiving add_loss values during a traced call
 
@@ -274,7 +275,8 @@ def traced_output_shape(layer, input_shape):
             _COLLECTING.append([])
             variables = layer.gradient_variables
             try:
-                with substituted(variables, [v.value for v in variables], layer):
+                with substituted(variables, [v.value for v in variables], layer), \
+                        SymbolicScope():
                     y = layer.call(xs if multi else xs[0],
                                    **_call_kwargs(layer, False, None, {}))
             finally:

@@ -147,6 +147,8 @@ class Layer:
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         check_name(self.name)
         self._trainable = bool(trainable)
+        if isinstance(dtype, backend.DTypePolicy):
+            dtype = dtype.name
         self.dtype = str(np.dtype(dtype)) if dtype is not None and not isinstance(dtype, dict) \
             else (dtype.get("config", {}).get("name") if isinstance(dtype, dict) else backend.floatx())
         self.built = False

@@ -84,6 +84,11 @@ def write_keras3(model, f, optimizer=None):
             g.attrs["name"] = optimizer.name
             for i, a in enumerate(values):
                 h5io.write_array(g, str(i), a)
+            # a MultiOptimizer: Keras also writes each inner optimizer's variables on their own
+            for name, inner in optimizer.inner_state_values(model.trainable_weights):
+                g = f.create_group(f"optimizer/optimizers/{name}/vars")
+                for i, a in enumerate(inner):
+                    h5io.write_array(g, str(i), a)
 
 
 def _vars_group(f, path):
@@ -206,7 +211,8 @@ def read_optimizer_keras3(model, optimizer, f):
             return ds
         it = h5io.read_checked(dataset(0), (), "int64", "Optimizer", "iteration")
         arrays = [h5io.read_checked(dataset(head + i), shape,
-                                    "float32" if v is None else v.dtype, "Optimizer",
+                                    v.dtype if v is not None else
+                                    "int64" if group == "iteration" else "float32", "Optimizer",
                                     group if v is None else f"{v.path}_{group}")
                   for i, (v, group, shape) in enumerate(layout)]
     except WeightMismatchError as e:

@@ -117,7 +117,7 @@ class TensorBoard(Callback):
         val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
         opt = getattr(self.model, "optimizer", None)
         opt = getattr(opt, "inner_optimizer", opt)
-        if opt is not None:
+        if opt is not None and hasattr(opt, "learning_rate"):   # a MultiOptimizer has none
             train["learning_rate"] = float(opt.learning_rate)
         if self.write_steps_per_second:
             secs = max(time.time() - self._epoch_start, 1e-9)

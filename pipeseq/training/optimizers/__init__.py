@@ -3,7 +3,9 @@
 * :mod:`.base` — the ``Optimizer`` base (clipping, weight decay, EMA, gradient
   accumulation, Keras-ordered state), ``get`` and ``serialize``;
 * :mod:`.classic` — SGD, RMSprop, Adam, Adagrad, Adadelta, Adamax, Nadam;
-* :mod:`.modern` — AdamW, Lion, Lamb, Ftrl, Adafactor, Muon, LossScaleOptimizer;
+* :mod:`.modern` — AdamW, ScheduleFreeAdamW, Lion, Lamb, Ftrl, Adafactor, Muon,
+  LossScaleOptimizer;
+* :mod:`.multi` — MultiOptimizer and OptimizerMap (an optimizer per group of variables);
 * :mod:`.schedules` — ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay,
   InverseTimeDecay, CosineDecay (with warmup), CosineDecayRestarts.
 
@@ -19,5 +21,7 @@ from . import schedules  # noqa: F401
 from .base import (CLASSES, DENORMAL_FLUSH_EVERY, OPTIMIZERS, Optimizer, get,  # noqa: F401
                    register, serialize)
 from .classic import SGD, Adadelta, Adagrad, Adam, Adamax, Nadam, RMSprop  # noqa: F401
-from .modern import AdamW, Adafactor, Ftrl, Lamb, Lion, LossScaleOptimizer, Muon  # noqa: F401
+from .modern import (AdamW, Adafactor, Ftrl, Lamb, Lion, LossScaleOptimizer, Muon,  # noqa: F401
+                     ScheduleFreeAdamW)
+from .multi import MultiOptimizer, OptimizerMap  # noqa: F401
 from .schedules import LearningRateSchedule  # noqa: F401

@@ -243,10 +243,11 @@ class Optimizer:
             lr = self.learning_rate
             self._before_step()
             for g, v in zip(grads, variables):
+                slots = self._slots_for(v)        # built before any change, as Keras's build()
                 wd = self._weight_decay_for(v)
                 if wd:
                     v.value -= v.value * (lr * wd)
-                self._update(v, g, lr, self._slots_for(v))
+                self._update(v, g, lr, slots)
         if self.use_ema:
             self._update_ema(variables)
         for v in variables:
@@ -359,6 +360,10 @@ class Optimizer:
                     self._slots[id(v)] = []
                     self._slot_order.append(v)
                 self._slots[id(v)].append(arr)
+
+    def inner_state_values(self, trainable):
+        """``[(name, values)]`` of wrapped optimizers saved on their own (MultiOptimizer)."""
+        return []
 
     @property
     def variables(self):

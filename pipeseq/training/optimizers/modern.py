@@ -1,5 +1,5 @@
-"""Keras 3's newer optimizers: AdamW, Lion, Lamb, Ftrl, Adafactor, Muon, and
-LossScaleOptimizer (a pass-through on NumPy: float32 gradients need no loss scaling).
+"""Keras 3's newer optimizers: AdamW, ScheduleFreeAdamW, Lion, Lamb, Ftrl, Adafactor, Muon,
+and LossScaleOptimizer (a pass-through on NumPy: float32 gradients need no loss scaling).
 
 Example
 -------
@@ -27,6 +27,47 @@ class AdamW(Adam):
                          amsgrad=amsgrad, weight_decay=weight_decay, **kwargs)
         if self.weight_decay is None:
             raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
+
+
+@register
+class ScheduleFreeAdamW(Optimizer):
+    """Schedule-Free AdamW (Defazio et al., 2024): no learning-rate schedule needed.
+
+    The variable holds ``y``, an interpolation between the gradient sequence ``z`` (the
+    ``momentum`` slot, started at the variable's value) and its running average ``x``:
+    ``v = b2 v + (1 - b2) g^2``; ``z -= lr g / (sqrt(v / (1 - b2^t)) + eps)``;
+    ``x = (1 - 1/t) x + z / t`` with ``x`` recovered from ``y``; ``y = (1 - b1) z + b1 x``.
+    ``warmup_steps`` ramps the learning rate linearly from 0.
+    """
+
+    _defaults = {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8, "warmup_steps": 0}
+    _slot_names = ("momentum", "velocity")
+
+    def __init__(self, learning_rate=0.0025, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 warmup_steps=0, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.warmup_steps = warmup_steps
+
+    def _init_slots(self, var, slots):
+        slots[0][...] = var.value                 # z starts at the initial parameters
+
+    def _update(self, var, g, lr, slots):
+        f = np.float32
+        z, v = slots
+        t = f(self.iterations + 1)
+        b1, b2 = f(self.beta_1), f(self.beta_2)
+        lr = f(lr)
+        if self.warmup_steps > 0:
+            lr = lr * min(t / f(self.warmup_steps), f(1))
+        z_old = z.copy()
+        v += (g * g - v) * (f(1) - b2)
+        denom = np.sqrt(v / (f(1) - np.power(b2, t))) + f(self.epsilon)
+        z -= lr * g / denom
+        weight = f(1) / t
+        x_old = (var.value - (f(1) - b1) * z_old) / b1
+        x_new = (f(1) - weight) * x_old + weight * z
+        var.value[...] = (f(1) - b1) * z + b1 * x_new
 
 
 @register
