@@ -1,5 +1,6 @@
 """Keras 3's definitions, written with :mod:`pipeseq.ops`, of the recurrent layers
-(``SimpleRNN``, ``LSTM``, ``GRU`` with ``reset_after`` both ways, ``Bidirectional``):
+(``SimpleRNN``, ``LSTM``, ``GRU`` with ``reset_after`` both ways, ``RNN`` over their cells
+or a stack of them, ``Bidirectional``):
 one cell step at a time, as ``keras.layers.*Cell.call`` and ``keras.backend.rnn`` do it
 (see tests/autograd_refs_core.py for the calling convention).
 
@@ -76,22 +77,48 @@ def _gru_cell(layer, w):
 _CELLS = {"SimpleRNN": (_simple_rnn_cell, 1), "LSTM": (_lstm_cell, 2), "GRU": (_gru_cell, 1)}
 
 
+def _cell_step(cell, w):
+    """``(step, state_units)`` of a layer's or cell's math; a stack (Keras's
+    ``StackedRNNCells``) feeds each cell's output to the next, its states flat."""
+    name = type(cell).__name__
+    if name == "StackedRNNCells":
+        steps, sizes, i = [], [], 0
+        for c in cell.cells:
+            n = len(c.gradient_variables)
+            step, units = _cell_step(c, w[i:i + n])
+            steps.append((step, len(units)))
+            sizes.extend(units)
+            i += n
+
+        def stacked(x, states):
+            new, j = [], 0
+            for step, k in steps:
+                x, s = step(x, states[j:j + k])
+                new.extend(s)
+                j += k
+            return x, new
+        return stacked, sizes
+    make, n_states = _CELLS[name[:-4] if name.endswith("Cell") else name]
+    return make(cell, w), [cell.units] * n_states
+
+
 def _rnn(layer, x, w, mask=None, initial_state=None, call_slots=None, call_npos=None):
     if call_slots is not None:               # [sequences, *initial_state], all differentiated
         x, initial_state = x[0], list(x[1:])
-    make, n_states = _CELLS[type(layer).__name__]
-    step = make(layer, w)
+    step, sizes = _cell_step(layer.cell if type(layer).__name__ == "RNN" else layer, w)
     batch, steps = x.shape[0], x.shape[1]
-    zeros = ops.zeros((batch, layer.units), dtype=x.dtype)
-    states = list(initial_state) if initial_state is not None else [zeros] * n_states
+    states = list(initial_state) if initial_state is not None else \
+        [ops.zeros((batch, n), dtype=x.dtype) for n in sizes]
     order = range(steps - 1, -1, -1) if layer.go_backwards else range(steps)
-    out_prev, outputs = zeros, []
+    out_prev, outputs = None, []
     for t in order:
         out, new = step(x[:, t], states)
         if mask is not None:
             keep = ops.convert_to_tensor(mask[:, t:t + 1])
             new = [ops.where(keep, a, b) for a, b in zip(new, states)]
-            out = ops.where(keep, out, zeros if layer.zero_output_for_mask else out_prev)
+            zeros = ops.zeros_like(out)
+            out = ops.where(keep, out, zeros if layer.zero_output_for_mask or out_prev is None
+                            else out_prev)
         states, out_prev = new, out
         outputs.append(out)
     y = ops.stack(outputs, axis=1) if layer.return_sequences else outputs[-1]
@@ -128,5 +155,6 @@ REFERENCES = {
     "Bidirectional": _bidirectional,
     "GRU": _rnn,
     "LSTM": _rnn,
+    "RNN": _rnn,
     "SimpleRNN": _rnn,
 }

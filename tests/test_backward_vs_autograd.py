@@ -7,20 +7,23 @@ merge mode, causal attention and returned scores, strides/dilation/``output_padd
 ``channels_first``, interpolations, ``activity_regularizer``). Each is checked against
 autograd's gradient of its own forward when autograd can trace it, else of its Keras
 definition written with ``pipeseq.ops`` (tests/autograd_check.py and the
-tests/autograd_refs_*.py modules). The classes not checked, and why, are in
+tests/autograd_refs_*.py modules). Cells are checked as ``RNN(cell)``. The classes not checked, and why, are in
 ``NOT_CHECKED``.
 """
 import numpy as np
 import pytest
 
 from pipeseq import backend
-from pipeseq.layers import GRU, LSTM, SimpleRNN
+from pipeseq.layers import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell, \
+    StackedRNNCells
 from pipeseq.layers import base as layers_base
 from tests.autograd_check import OPS_FORWARD, check_backward_against_autograd
-from tests.test_saving import LAYER_TABLE
+from tests.test_saving import LAYER_TABLE, RNN_CELL_CLASSES
 
 # class -> why it is not checked here
 NOT_CHECKED = {
+    "AbstractRNNCell": "the base of user-written cells: RNN over one is differentiated by "
+                       "autograd itself (like Lambda)",
     "CategoryEncoding": "integer class ids in, counts out: no gradient and no weights",
     "Functional": "a container (its layers are checked)",
     "InputLayer": "no computation",
@@ -114,6 +117,16 @@ VARIANTS = [
     ("Resizing", {"height": 2, "width": 6, "data_format": "channels_first"}, (2, 3, 4), {}),
     ("Resizing", {"height": 4, "width": 2, "crop_to_aspect_ratio": True,
                   "interpolation": "nearest"}, (5, 5, 1), {}),
+    ("RNN", lambda: {"cell": SimpleRNNCell(3), "return_state": True}, (4, 2),
+     {"mask": STEPS_MASK}),
+    ("RNN", lambda: {"cell": GRUCell(2), "go_backwards": True, "return_sequences": True}, (4, 2),
+     {"mask": STEPS_MASK}),
+    ("RNN", lambda: {"cell": [GRUCell(2, reset_after=False), LSTMCell(3)], "return_state": True},
+     [(4, 2), (2,), (3,), (3,)],
+     {"call_slots": SEQUENCE_AND_STATE + [["initial_state", 1], ["initial_state", 2]]}),
+    ("RNN", lambda: {"cell": StackedRNNCells([LSTMCell(2), SimpleRNNCell(3)]),
+                     "zero_output_for_mask": True, "return_sequences": True}, (4, 2),
+     {"mask": STEPS_MASK}),
     ("SeparableConv1D", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same",
                          "use_bias": False}, (6, 2), {}),
     ("SeparableConv2D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2,
@@ -149,6 +162,8 @@ def test_backward_equals_autograd(name, kwargs, shape, call_kwargs):
     backend.set_floatx("float64")
     try:
         layer = layers_base.get_layer_class(name)(**kwargs)
+        if name in RNN_CELL_CLASSES:            # a cell is checked as the RNN running it
+            layer = RNN(layer, return_sequences=True)
         rng = np.random.default_rng(len(name))
         shapes = shape if isinstance(shape, list) else [shape]
         if name == "Embedding":
