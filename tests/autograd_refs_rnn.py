@@ -1,6 +1,7 @@
 """Keras 3's definitions, written with :mod:`pipeseq.ops`, of the recurrent layers
 (``SimpleRNN``, ``LSTM``, ``GRU`` with ``reset_after`` both ways, ``RNN`` over their cells
-or a stack of them, ``Bidirectional``):
+(or a user-written cell, differentiated through its own ``call``) or a stack of them,
+``ConvLSTM1D/2D/3D``, ``Bidirectional``):
 one cell step at a time, as ``keras.layers.*Cell.call`` and ``keras.backend.rnn`` do it
 (see tests/autograd_refs_core.py for the calling convention).
 
@@ -9,6 +10,7 @@ previous output (zeros with ``zero_output_for_mask``); ``go_backwards`` walks th
 sequence from its end and returns the outputs in that order.
 """
 from pipeseq import ops
+from pipeseq.layers.autodiff import substituted
 
 
 def _fn(activation):
@@ -98,7 +100,15 @@ def _cell_step(cell, w):
                 j += k
             return x, new
         return stacked, sizes
-    make, n_states = _CELLS[name[:-4] if name.endswith("Cell") else name]
+    base = name[:-4] if name.endswith("Cell") else name
+    if base not in _CELLS:                   # a user-written cell: its own call is its definition
+        def user(x, states):
+            with substituted(cell.gradient_variables, w, cell):
+                out, new = cell.call(x, list(states))
+            return out, list(new) if isinstance(new, (list, tuple)) else [new]
+        size = cell.state_size
+        return user, list(size) if isinstance(size, (list, tuple)) else [size]
+    make, n_states = _CELLS[base]
     return make(cell, w), [cell.units] * n_states
 
 
@@ -123,6 +133,31 @@ def _rnn(layer, x, w, mask=None, initial_state=None, call_slots=None, call_npos=
         outputs.append(out)
     y = ops.stack(outputs, axis=1) if layer.return_sequences else outputs[-1]
     return [y] + states if layer.return_state else y
+
+
+def _conv_lstm(layer, x, w):
+    """Keras's ``ConvLSTMCell``: gates ``i, f, c, o`` from ``conv(x_t, kernel) + bias +
+    conv(h, recurrent_kernel, padding="same")``, looped as ``keras.backend.rnn``."""
+    fmt, channels = layer.data_format, (1 if layer.data_format == "channels_first" else -1)
+    kernel, rec = w[0], w[1]
+    act, ract = _fn(layer.activation), _fn(layer.recurrent_activation)
+    steps = x.shape[1]
+    h = c = None
+    outputs = []
+    for t in (range(steps - 1, -1, -1) if layer.go_backwards else range(steps)):
+        z = ops.conv(x[:, t], kernel, strides=layer.strides, padding=layer.padding,
+                     data_format=fmt, dilation_rate=layer.dilation_rate)
+        if layer.use_bias:
+            z = z + (ops.reshape(w[2], (1, -1) + (1,) * (z.ndim - 2)) if channels == 1 else w[2])
+        if h is None:
+            h = c = ops.zeros_like(ops.split(z, 4, axis=channels)[0])
+        z = z + ops.conv(h, rec, padding="same", data_format=fmt)
+        zi, zf, zc, zo = ops.split(z, 4, axis=channels)
+        c = ract(zf) * c + ract(zi) * act(zc)
+        h = ract(zo) * act(c)
+        outputs.append(h)
+    y = ops.stack(outputs, axis=1) if layer.return_sequences else outputs[-1]
+    return [y, h, c] if layer.return_state else y
 
 
 def _bidirectional(layer, x, w, mask=None):
@@ -153,6 +188,7 @@ def _bidirectional(layer, x, w, mask=None):
 
 REFERENCES = {
     "Bidirectional": _bidirectional,
+    "ConvLSTM1D": _conv_lstm, "ConvLSTM2D": _conv_lstm, "ConvLSTM3D": _conv_lstm,
     "GRU": _rnn,
     "LSTM": _rnn,
     "RNN": _rnn,

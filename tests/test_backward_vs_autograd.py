@@ -7,7 +7,8 @@ merge mode, causal attention and returned scores, strides/dilation/``output_padd
 ``channels_first``, interpolations, ``activity_regularizer``). Each is checked against
 autograd's gradient of its own forward when autograd can trace it, else of its Keras
 definition written with ``pipeseq.ops`` (tests/autograd_check.py and the
-tests/autograd_refs_*.py modules). Cells are checked as ``RNN(cell)``. The classes not checked, and why, are in
+tests/autograd_refs_*.py modules). Cells are checked as ``RNN(cell)``
+(``AbstractRNNCell`` as RNN over a user-written cell subclassing it). The classes not checked, and why, are in
 ``NOT_CHECKED``.
 """
 import numpy as np
@@ -18,12 +19,10 @@ from pipeseq.layers import GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN, SimpleR
     StackedRNNCells
 from pipeseq.layers import base as layers_base
 from tests.autograd_check import OPS_FORWARD, check_backward_against_autograd
-from tests.test_saving import LAYER_TABLE, RNN_CELL_CLASSES
+from tests.test_saving import LAYER_TABLE, RNN_CELL_CLASSES, TwoStateCell
 
 # class -> why it is not checked here
 NOT_CHECKED = {
-    "AbstractRNNCell": "the base of user-written cells: RNN over one is differentiated by "
-                       "autograd itself (like Lambda)",
     "CategoryEncoding": "integer class ids in, counts out: no gradient and no weights",
     "Functional": "a container (its layers are checked)",
     "InputLayer": "no computation",
@@ -68,16 +67,20 @@ VARIANTS = [
     ("Conv1D", {"filters": 4, "kernel_size": 3, "groups": 2, "strides": 2,
                 "data_format": "channels_first"}, (4, 7), {}),
     ("Conv1D", {"filters": 2, "kernel_size": 2, "activity_regularizer": "l2"}, (5, 3), {}),
-    ("Conv2D", {"filters": 4, "kernel_size": (3, 2), "groups": 2, "dilation_rate": (1, 2),
-                "padding": "same", "activation": "sigmoid"}, (4, 5, 2), {}),
     ("Conv1DTranspose", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same",
                          "output_padding": 1}, (4, 3), {}),
+    ("Conv2D", {"filters": 4, "kernel_size": (3, 2), "groups": 2, "dilation_rate": (1, 2),
+                "padding": "same", "activation": "sigmoid"}, (4, 5, 2), {}),
     ("Conv2DTranspose", {"filters": 2, "kernel_size": (3, 2), "dilation_rate": 2,
                          "data_format": "channels_first", "activation": "tanh"}, (2, 3, 3), {}),
     ("Conv3D", {"filters": 2, "kernel_size": (2, 1, 2), "dilation_rate": (1, 1, 2),
                 "data_format": "channels_first"}, (2, 3, 3, 4), {}),
     ("Conv3DTranspose", {"filters": 1, "kernel_size": 3, "strides": (1, 2, 1), "padding": "same",
                          "use_bias": False}, (2, 2, 2, 2), {}),
+    ("ConvLSTM1D", {"filters": 2, "kernel_size": 3, "padding": "same", "strides": 1,
+                    "return_state": True, "recurrent_activation": "hard_sigmoid"}, (3, 5, 2), {}),
+    ("ConvLSTM2D", {"filters": 1, "kernel_size": 2, "strides": 2, "use_bias": False,
+                    "return_sequences": True, "data_format": "channels_first"}, (2, 2, 4, 4), {}),
     ("Dense", {"units": 3, "activity_regularizer": "l1_l2"}, (4,), {}),
     ("DepthwiseConv1D", {"kernel_size": 2, "dilation_rate": 2, "padding": "same",
                          "data_format": "channels_first"}, (2, 5), {}),
@@ -113,10 +116,6 @@ VARIANTS = [
      {"use_causal_mask": True}),
     ("MultiHeadAttention", {"num_heads": 2, "key_dim": 2}, [(2, 3, 4), (3, 2, 4)],
      {"return_attention_scores": True}),
-    ("Resizing", {"height": 5, "width": 3, "interpolation": "nearest"}, (3, 4, 2), {}),
-    ("Resizing", {"height": 2, "width": 6, "data_format": "channels_first"}, (2, 3, 4), {}),
-    ("Resizing", {"height": 4, "width": 2, "crop_to_aspect_ratio": True,
-                  "interpolation": "nearest"}, (5, 5, 1), {}),
     ("RNN", lambda: {"cell": SimpleRNNCell(3), "return_state": True}, (4, 2),
      {"mask": STEPS_MASK}),
     ("RNN", lambda: {"cell": GRUCell(2), "go_backwards": True, "return_sequences": True}, (4, 2),
@@ -127,6 +126,10 @@ VARIANTS = [
     ("RNN", lambda: {"cell": StackedRNNCells([LSTMCell(2), SimpleRNNCell(3)]),
                      "zero_output_for_mask": True, "return_sequences": True}, (4, 2),
      {"mask": STEPS_MASK}),
+    ("Resizing", {"height": 5, "width": 3, "interpolation": "nearest"}, (3, 4, 2), {}),
+    ("Resizing", {"height": 2, "width": 6, "data_format": "channels_first"}, (2, 3, 4), {}),
+    ("Resizing", {"height": 4, "width": 2, "crop_to_aspect_ratio": True,
+                  "interpolation": "nearest"}, (5, 5, 1), {}),
     ("SeparableConv1D", {"filters": 2, "kernel_size": 3, "strides": 2, "padding": "same",
                          "use_bias": False}, (6, 2), {}),
     ("SeparableConv2D", {"filters": 2, "kernel_size": 2, "dilation_rate": 2,
@@ -161,9 +164,12 @@ def test_backward_equals_autograd(name, kwargs, shape, call_kwargs):
     kwargs = kwargs() if callable(kwargs) else dict(kwargs)
     backend.set_floatx("float64")
     try:
-        layer = layers_base.get_layer_class(name)(**kwargs)
+        cls = layers_base.get_layer_class(name)
         if name in RNN_CELL_CLASSES:            # a cell is checked as the RNN running it
-            layer = RNN(layer, return_sequences=True)
+            layer = RNN((TwoStateCell if name == "AbstractRNNCell" else cls)(**kwargs),
+                        return_sequences=True)
+        else:
+            layer = cls(**kwargs)
         rng = np.random.default_rng(len(name))
         shapes = shape if isinstance(shape, list) else [shape]
         if name == "Embedding":
