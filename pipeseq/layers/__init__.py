@@ -38,6 +38,9 @@ from .pooling_adaptive import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2
 from .activation_legacy import ThresholdedReLU  # noqa: F401
 from .preprocessing_image import CenterCrop, RandomFlip, Resizing  # noqa: F401
 from .preprocessing_categorical import CategoryEncoding, Discretization  # noqa: F401
+from .preprocessing_lookup import (HashedCrossing, Hashing, IntegerLookup,  # noqa: F401
+                                   StringLookup)
+from .preprocessing_text import TextVectorization  # noqa: F401
 from .input_spec import InputSpec  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
 from .op_layer import OpLayer  # noqa: F401
