@@ -144,8 +144,10 @@ class Layer:
         self.name = name or unique_name(to_snake_case(type(self).__name__))
         check_name(self.name)
         self._trainable = bool(trainable)
-        self.dtype = str(np.dtype(dtype)) if dtype is not None and not isinstance(dtype, dict) \
-            else (dtype.get("config", {}).get("name") if isinstance(dtype, dict) else backend.floatx())
+        if isinstance(dtype, dict):
+            dtype = dtype.get("config", {}).get("name")
+        self.dtype = backend.floatx() if dtype is None else \
+            "string" if dtype in ("string", "str", str) else str(np.dtype(dtype))
         self.built = False
         self._own_variables = []
         self._initial_weights = weights

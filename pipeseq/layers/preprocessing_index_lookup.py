@@ -345,6 +345,9 @@ class IndexLookup(_NoGradient):
         return self.encode(ids), None
 
     # ----------------------------------------------------------- config
+    def keras_build_config(self):
+        return {}                       # what Keras writes for the lookup layers
+
     def get_config(self):
         def listify(v):
             return v.tolist() if isinstance(v, np.ndarray) else v

@@ -60,9 +60,54 @@ def write_keras_zip(model, path, overwrite=True, include_optimizer=True):
                 zf.writestr("metadata.json", json.dumps(metadata))
                 zf.writestr("config.json", json.dumps(config))
                 zf.write(wtmp, "model.weights.h5")
+                for name, data in _asset_members(model):
+                    zf.writestr(name, data)
         finally:
             if os.path.exists(wtmp):
                 os.remove(wtmp)
+
+
+def _asset_nodes(model):
+    """``(path, layer)`` for each layer with Keras's ``save_assets``/``load_assets``."""
+    from .tree import keras3_nodes
+    seen = set()
+    for node in keras3_nodes(model):
+        layer = node.layer
+        if layer is not None and id(layer) not in seen and callable(getattr(layer, "save_assets",
+                                                                           None)):
+            seen.add(id(layer))
+            yield node.path, layer
+
+
+def _asset_members(model):
+    """``(zip member name, bytes)`` of every asset file (``assets/<path>/<file>``)."""
+    out = []
+    for path, layer in _asset_nodes(model):
+        with tempfile.TemporaryDirectory() as d:
+            layer.save_assets(d)
+            for fname in sorted(os.listdir(d)):
+                with open(os.path.join(d, fname), "rb") as fh:
+                    out.append((f"assets/{path}/{fname}" if path else f"assets/{fname}",
+                                fh.read()))
+    return out
+
+
+def load_assets(model, assets):
+    """Give each layer with ``load_assets`` the files saved under its path (``assets``:
+    member name -> bytes, as :func:`read_members` returns them)."""
+    for path, layer in _asset_nodes(model):
+        prefix = f"assets/{path}/" if path else "assets/"
+        files = {name[len(prefix):]: data for name, data in assets.items()
+                 if name.startswith(prefix) and "/" not in name[len(prefix):]}
+        if not files or not callable(getattr(layer, "load_assets", None)):
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            for fname, data in files.items():
+                if fname in ("", ".", ".."):
+                    continue
+                with open(os.path.join(d, fname), "wb") as fh:
+                    fh.write(data)
+            layer.load_assets(d)
 
 
 _COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
@@ -160,6 +205,12 @@ def read_members(path):
                 f"'config.json' in '{path}'")
             out["weights"] = _read_bounded(zf, infos["model.weights.h5"],
                                            limits.MAX_WEIGHTS_BYTES, "the weights")
+            out["assets"], total = {}, 0
+            for name, info in infos.items():
+                if name.startswith("assets/") and not name.endswith("/"):
+                    data = _read_bounded(zf, info, limits.MAX_WEIGHTS_BYTES - total, "assets")
+                    total += len(data)
+                    out["assets"][name] = data
             return out
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError,
             RuntimeError, OverflowError, zlib.error, lzma.LZMAError) as e:
