@@ -22,6 +22,11 @@ NOT_CHECKED = {
     "Merge": "a container of models (its modes are Add/Concatenate/... checked here)",
     "Lambda": "its backward is autograd itself",
     "CategoryEncoding": "integer class ids in, counts out: no gradient and no weights",
+    "HashedCrossing": "strings or integers in, bins out: no gradient and no weights",
+    "Hashing": "strings or integers in, bins out: no gradient and no weights",
+    "IntegerLookup": "integers in, indices out: no gradient and no weights",
+    "StringLookup": "strings in, indices out: no gradient and no weights",
+    "TextVectorization": "strings in, indices out: no gradient and no weights",
 }
 # Hand-written forwards autograd cannot trace (kernels write in place or convert with
 # np.asarray) and with no ops re-expression written yet: their backward is checked by

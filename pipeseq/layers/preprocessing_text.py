@@ -18,6 +18,7 @@ Example
 """
 import numpy as np
 
+from .. import backend
 from ..kernels import text
 from .base import register
 from .preprocessing_categorical import _NoGradient
@@ -70,6 +71,8 @@ class TextVectorization(_NoGradient):
         has_input = kwargs.pop("has_input_vocabulary", vocabulary is not None)
         vocabulary_size = kwargs.pop("vocabulary_size", None)
         super().__init__(name=name, **kwargs)
+        if self.dtype == "string":          # tf_keras's configs say so; Keras 3 keeps floatx
+            self.dtype = backend.floatx()
         self._sparse(sparse)
         if ragged:
             raise NotImplementedError(f"TextVectorization '{self.name}': ragged outputs are not "

@@ -126,6 +126,11 @@ R_LAYERS = {
     "layer_random_flip": ("RandomFlip", "mode='horizontal'"),
     "layer_discretization": ("Discretization", "bin_boundaries=[0.0, 1.0]"),
     "layer_category_encoding": ("CategoryEncoding", "num_tokens=10"),
+    "layer_hashed_crossing": ("HashedCrossing", "num_bins=32"),
+    "layer_hashing": ("Hashing", "num_bins=16"),
+    "layer_integer_lookup": ("IntegerLookup", "vocabulary=[12, 36, 1138]"),
+    "layer_string_lookup": ("StringLookup", "vocabulary=['a', 'b', 'c']"),
+    "layer_text_vectorization": ("TextVectorization", "max_tokens=100, output_sequence_length=8"),
 }
 
 # Merging layers take ``inputs`` (a list of tensors) first, as in R keras3.
