@@ -26,10 +26,9 @@ REASONS = [
       "layer_conv_lstm_2d", "layer_conv_lstm_3d"}),
     ("user code as a layer: comes with automatic differentiation (a separate issue)",
      {"Lambda", "layer_lambda"}),
-    ("string and hashing preprocessing (vocabularies, FarmHash): not done yet",
-     {"StringLookup", "IntegerLookup", "TextVectorization", "Hashing", "HashedCrossing",
-      "layer_string_lookup", "layer_integer_lookup", "layer_text_vectorization",
-      "layer_hashing", "layer_hashed_crossing", "layer_feature_space"}),
+    ("FeatureSpace (keras.utils.FeatureSpace, a preprocessing model built over the lookup, "
+     "hashing and normalization layers): not done yet",
+     {"layer_feature_space"}),
     ("random image augmentation beyond flips (geometric resampling with fill modes, colour "
      "transforms, mixing): not done yet",
      {"RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",
