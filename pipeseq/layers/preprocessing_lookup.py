@@ -12,7 +12,7 @@ Example
 >>> layer(np.array([["a", "b", "zz"]])).tolist()
 [[3, 1, 0]]
 >>> IntegerLookup(vocabulary=[12, 36], output_mode="multi_hot")(np.array([[36, 7]])).tolist()
-[[1.0, 0.0, 1.0]]
+[[1, 0, 1]]
 """
 import numpy as np
 

@@ -1,7 +1,9 @@
-"""The Keras 3 ``.keras`` zip: ``metadata.json``, ``config.json``, ``model.weights.h5``.
+"""The Keras 3 ``.keras`` zip: ``metadata.json``, ``config.json``, ``model.weights.h5`` and
+``assets/<layer path>/<file>`` (a lookup layer's ``vocabulary.txt``).
 
-Reading never uses member names as paths on disk (everything is read into
-memory by name), refuses archives tools could read differently (duplicate
+Reading never uses member names as paths on disk (everything is read into memory by
+name; a layer's asset files are handed to its ``load_assets`` in a fresh temporary folder,
+under their base name only), refuses archives tools could read differently (duplicate
 members, encryption, unknown compression, absurd member counts) and bounds
 every member's size before decompressing it with fixed limits
 (:mod:`pipeseq.limits`): JSON members to 16 MB, the weights to 20x the bytes
@@ -15,8 +17,8 @@ Example
 >>> m = Sequential([Dense(2, input_shape=(3,))])
 >>> path = os.path.join(tempfile.mkdtemp(), "m.keras")
 >>> write_keras_zip(m, path)
->>> sorted(read_members(path))[:2]
-['config', 'metadata']
+>>> sorted(read_members(path))
+['assets', 'config', 'metadata', 'weights']
 """
 import datetime
 import json
