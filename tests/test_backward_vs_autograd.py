@@ -25,6 +25,7 @@ NOT_CHECKED = {
     "HashedCrossing": "strings or integers in, bins out: no gradient and no weights",
     "Hashing": "strings or integers in, bins out: no gradient and no weights",
     "IntegerLookup": "integers in, indices out: no gradient and no weights",
+    "MelSpectrogram": "audio in, mel spectrogram out: a data layer, no gradient (as Keras's)",
     "StringLookup": "strings in, indices out: no gradient and no weights",
     "TextVectorization": "strings in, indices out: no gradient and no weights",
 }
@@ -36,7 +37,7 @@ NOT_TRACEABLE = {
     "AdaptiveMaxPooling3D", "AdditiveAttention", "Attention", "AveragePooling3D",
     "Bidirectional", "Conv1DTranspose", "Conv2DTranspose", "Conv3D", "Conv3DTranspose",
     "DepthwiseConv1D", "DepthwiseConv2D", "Dot", "EinsumDense", "Embedding", "GRU", "LSTM",
-    "MaxPooling3D", "MultiHeadAttention", "Resizing", "SeparableConv1D", "SeparableConv2D", "SimpleRNN",
+    "MaxPooling3D", "MultiHeadAttention", "STFTSpectrogram", "Resizing", "SeparableConv1D", "SeparableConv2D", "SimpleRNN",
 }
 
 

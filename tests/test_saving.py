@@ -308,6 +308,8 @@ LAYER_TABLE = {
     "HashedCrossing": ({"num_bins": 8}, [(1,), (1,)]),
     "Hashing": ({"num_bins": 5, "salt": 3, "output_mode": "multi_hot"}, (4,)),
     "IntegerLookup": ({"vocabulary": [1, 3, 5], "num_oov_indices": 2}, (4,)),
+    "MelSpectrogram": ({"fft_length": 16, "sequence_stride": 4, "num_mel_bins": 5}, (30,)),
+    "STFTSpectrogram": ({"frame_length": 8, "frame_step": 4, "mode": "psd"}, (24, 2)),
     "StringLookup": ({"vocabulary": ["a", "b", "c"], "output_mode": "count"}, (4,)),
     "TextVectorization": ({"vocabulary": ["a", "b"], "output_sequence_length": 3}, (1,)),
     "Merge": (lambda: {"layers": [Sequential([Dense(3, input_dim=4)]),

@@ -48,8 +48,6 @@ REASONS = [
       "layer_random_invert", "layer_random_perspective", "layer_random_posterization",
       "layer_random_saturation", "layer_random_sharpness", "layer_random_shear",
       "layer_solarization", "layer_max_num_bounding_boxes", "layer_pipeline"}),
-    ("audio front ends (STFT, mel filter banks): not done yet",
-     {"MelSpectrogram", "STFTSpectrogram", "layer_mel_spectrogram", "layer_stft_spectrogram"}),
     ("not done yet: grouped-query attention, spectral normalization, reversible embedding, "
      "locally connected layers, feature columns",
      {"GroupQueryAttention", "SpectralNormalization", "ReversibleEmbedding",
