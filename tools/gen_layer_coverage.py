@@ -26,9 +26,6 @@ REASONS = [
       "layer_conv_lstm_2d", "layer_conv_lstm_3d"}),
     ("user code as a layer: comes with automatic differentiation (a separate issue)",
      {"Lambda", "layer_lambda"}),
-    ("FeatureSpace (keras.utils.FeatureSpace, a preprocessing model built over the lookup, "
-     "hashing and normalization layers): not done yet",
-     {"layer_feature_space"}),
     ("random image augmentation beyond flips (geometric resampling with fill modes, colour "
      "transforms, mixing): not done yet",
      {"RandomRotation", "RandomZoom", "RandomTranslation", "RandomContrast",

@@ -8,7 +8,8 @@ arguments, the data given to ``adapt`` (if any), the input, and what Keras 3 ans
 output, ``get_vocabulary()``, the IDF weights and ``get_config()``. Also writes two tiny
 ``.keras`` files made by Keras (an adapted ``TextVectorization`` in front of an
 ``Embedding``; an adapted ``StringLookup`` in ``tf_idf`` mode) with their outputs, so that the
-tests read Keras's own archive layout (``assets/.../vocabulary.txt``).
+tests read Keras's own archive layout (``assets/.../vocabulary.txt``), and ``FeatureSpace``
+encodings of seeded structured data (``feature_space`` in ``cases.json``).
 """
 import json
 import os
@@ -94,6 +95,45 @@ CROSS_CASES = {
                          [[["a"], ["b"]], [[4], [5]]]),
 }
 
+FS_FEATURES = {"age": "float_normalized", "sex": "string_categorical",
+               "thal": "string_categorical", "cp": "integer_categorical",
+               "chol": "float_discretized", "slope": "float_rescaled", "ca": "integer_hashed",
+               "city": "string_hashed", "raw": "float"}
+FS_CASES = {
+    "feature_space_concat": {"features": FS_FEATURES, "crosses": [["sex", "chol"], ["thal", "ca"]],
+                             "crossing_dim": 16, "hashing_dim": 8,
+                             "num_discretization_bins": 4},
+    "feature_space_dict": {"features": {"sex": "string_categorical", "age": "float_discretized",
+                                        "cp": "integer_categorical"},
+                           "output_mode": "dict", "num_discretization_bins": 3},
+}
+
+
+def feature_space_data(rng, n):
+    return {"age": rng.normal(50, 10, n).round(1), "sex": rng.choice(["m", "f"], n),
+            "thal": rng.choice(["normal", "fixed", "reversible", "1"], n),
+            "cp": rng.integers(0, 5, n), "chol": rng.normal(240, 40, n).round(),
+            "slope": rng.uniform(0, 3, n).round(2), "ca": rng.integers(0, 4, n),
+            "city": rng.choice(["paris", "lyon", "nice", "lille", "brest"], n),
+            "raw": rng.normal(size=n).round(3)}
+
+
+def feature_space_cases(keras):
+    rng = np.random.default_rng(7)
+    adapt, query = feature_space_data(rng, 70), feature_space_data(rng, 5)
+    out = {}
+    for name, kwargs in FS_CASES.items():
+        fs = keras.utils.FeatureSpace(**kwargs)
+        cols = {k: v for k, v in adapt.items() if k in kwargs["features"]}
+        fs.adapt(cols)
+        result = fs({k: v for k, v in query.items() if k in kwargs["features"]})
+        out[name] = {"kwargs": kwargs, "adapt": {k: v.tolist() for k, v in cols.items()},
+                     "input": {k: v.tolist() for k, v in query.items()
+                               if k in kwargs["features"]},
+                     "output": {k: _plain(v) for k, v in result.items()}
+                     if isinstance(result, dict) else _plain(result)}
+    return out
+
 
 def _plain(x):
     if isinstance(x, np.generic):
@@ -157,13 +197,15 @@ def main():
     sl.adapt(WORDS)
     lookup_model = keras.Sequential([keras.Input(shape=(3,), dtype="string"), sl])
     lookup_model.save(os.path.join(OUT, "string_lookup_tf_idf.keras"))
+    feature_spaces = feature_space_cases(keras)
     files = {"text_vectorization.keras": {"input": [[t] for t in TQUERY],
                                           "output": _plain(model(np.array([[t] for t in TQUERY])))},
              "string_lookup_tf_idf.keras": {"input": QUERY[:1] + [["b", "b", "d"]],
                                             "output": _plain(lookup_model(
                                                 np.array(QUERY[:1] + [["b", "b", "d"]])))}}
     with open(os.path.join(OUT, "cases.json"), "w") as f:
-        json.dump({"keras_version": keras.__version__, "cases": cases, "files": files}, f,
+        json.dump({"keras_version": keras.__version__, "cases": cases, "files": files,
+                   "feature_space": feature_spaces}, f,
                   indent=1, ensure_ascii=False, default=_plain)
     print(f"wrote {len(cases)} cases and {len(files)} model files to {OUT}")
 

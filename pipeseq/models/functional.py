@@ -289,7 +289,7 @@ class Functional(Model):
             else:
                 layer_grads[key] = list(g)
             dxs = dx if isinstance(node.inputs, list) else [dx]
-            for t, d in zip(node.input_tensors, dxs):
+            for t, d in zip(node.input_tensors, dxs or []):   # None: data layers pass none
                 accumulate(t, d)
         dx_in = []
         for t, (shape, dtype) in zip(self._inputs, in_info):

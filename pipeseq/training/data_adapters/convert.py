@@ -137,6 +137,20 @@ def check_finite(xs, what="x"):
                              "Clean or impute the data before training.")
 
 
+def adjust_input_ranks(xs, expected_shapes):
+    """Keras 3's one-axis leniency: ``(n,)`` data for an input of shape ``(None, 1)`` gains
+    the axis, ``(n, ..., 1)`` data for an input one rank lower loses it."""
+    out = []
+    for x, shape in zip(xs, expected_shapes):
+        if shape is not None and hasattr(x, "ndim"):
+            if x.ndim + 1 == len(shape) and shape[-1] == 1:
+                x = x[..., None]
+            elif x.ndim == len(shape) + 1 and x.shape[-1] == 1:
+                x = x[..., 0]
+        out.append(x)
+    return out
+
+
 def check_input_shapes(xs, expected_shapes, input_names):
     for x, shape, name in zip(xs, expected_shapes, input_names):
         if shape is None:
