@@ -342,7 +342,8 @@ def _build_model(name):
         cell = (TwoStateCell if name == "AbstractRNNCell" else cls)(**kwargs)
         return Sequential([RNN(cell, input_shape=shape, return_sequences=True)])
     if isinstance(shape, list):
-        ins = [Input(shape=s) for s in shape]
+        dtype = "string" if getattr(cls, "input_dtype_kind", None) == "string" else None
+        ins = [Input(shape=s, dtype=dtype) for s in shape]
         if getattr(cls, "call_args", None):          # mha(query, value, key)
             return Model(ins, cls(**kwargs)(*ins))
         return Model(ins, cls(**kwargs)(ins))

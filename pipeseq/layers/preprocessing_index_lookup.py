@@ -35,6 +35,7 @@ class IndexLookup(_NoGradient):
         frozen = kwargs.pop("vocabulary_size", None)
         has_input = kwargs.pop("has_input_vocabulary", None)
         kwargs.pop("vocabulary_dtype", None)
+        kwargs.pop("dtype", None)              # Keras ignores it (tf_keras writes int64 here)
         super().__init__(**kwargs)
         self._sparse(sparse)
         if max_tokens is not None and max_tokens <= 1:

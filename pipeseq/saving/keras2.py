@@ -114,7 +114,8 @@ def _layer_config(e):
                 (k in _KERAS3_ONLY_ANY_VALUE or v == _KERAS3_ONLY[k]):
             continue
         if k == "dtype":
-            v = "string" if cls == "TextVectorization" else _dtype(v)   # as tf_keras writes it
+            v = {"TextVectorization": "string", "IntegerLookup": "int64"}.get(cls) or \
+                _dtype(v)                                       # as tf_keras writes them
         elif k in ("activation", "recurrent_activation") and isinstance(v, str):
             v = _ACTIVATIONS.get(v, v)
         elif k == "negative_slope" and cls == "LeakyReLU":
