@@ -188,3 +188,13 @@ def test_vocabulary_file(tmp_path):
     assert layer.get_vocabulary() == ["[UNK]", "éa", "b"]
     assert layer.get_config()["vocabulary"] is None          # saved as an asset, as Keras does
     assert layer(np.array(["b", "éa", "c"])).tolist() == [2, 1, 0]
+
+
+def test_old_import_paths():
+    from compat.layers.experimental.preprocessing import StringLookup, TextVectorization
+    from compat.layers import StringLookup as current
+    from compat.utils import FeatureSpace
+    from pipeseq.layers.feature_space import FeatureSpace as engine
+    assert StringLookup is current and FeatureSpace is engine
+    assert TextVectorization(output_sequence_length=2, vocabulary=["a"])(
+        np.array(["a b"])).tolist() == [[2, 1]]
