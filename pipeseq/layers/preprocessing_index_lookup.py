@@ -197,7 +197,7 @@ class IndexLookup(_NoGradient):
                                f"after the layer is called. Old vocab size is "
                                f"{self._frozen_vocab_size}, new vocab size is {size}")
         start = self._token_start_index()
-        self._tokens = list(tokens)
+        self._tokens = [str(t) if isinstance(t, str) else int(t) for t in tokens]
         self._index = {t: start + i for i, t in enumerate(self._tokens)}
         if idf_weights is not None:
             self.idf_weights = np.asarray(idf_weights, "float32")
