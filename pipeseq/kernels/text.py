@@ -142,3 +142,12 @@ def encode_dense(indices, depth, mode, dtype="float32"):
     flat = indices.reshape(-1, indices.shape[-1])
     out = encode_rows(list(flat), depth, mode, dtype)
     return out.reshape(indices.shape[:-1] + (depth,))
+
+
+def encoded_shape(input_shape, mode, depth):
+    """Output shape of an encoding mode over the last axis (Keras's lookup shapes)."""
+    if mode == "one_hot":
+        if len(input_shape) > 1 and input_shape[-1] == 1:
+            return input_shape[:-1] + (depth,)
+        return input_shape + (depth,)
+    return input_shape[:-1] + (depth,)

@@ -12,6 +12,7 @@ Saved as Keras saves them: the adapted vocabulary goes to ``assets/.../vocabular
 in a ``.keras`` file (the IDF weights to the ``idf_weights`` variable), and into the
 layer's config in a legacy ``.h5`` file.
 """
+import collections
 import os
 
 import numpy as np
@@ -150,11 +151,8 @@ class IndexLookup(_NoGradient):
             [self.oov_token] * self.num_oov_indices
         found_special = not from_file and vocabulary[:token_start] == special
         tokens = vocabulary[token_start:] if found_special else vocabulary
-        seen, repeated = set(), []
-        for t in tokens:
-            if t in seen and t not in repeated:
-                repeated.append(t)
-            seen.add(t)
+        seen = set(tokens)
+        repeated = [t for t, n in collections.Counter(tokens).items() if n > 1]
         if repeated:
             raise ValueError("The passed vocabulary has at least one repeated term. Please "
                              f"uniquify your dataset. The repeated terms are: {repeated}")
@@ -265,7 +263,7 @@ class IndexLookup(_NoGradient):
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":
             return tuple(input_shape)
-        return text_encoded_shape(tuple(input_shape), self.output_mode, self._depth())
+        return text.encoded_shape(tuple(input_shape), self.output_mode, self._depth())
 
     def _oov_buckets(self, values):
         n = self.num_oov_indices
@@ -406,11 +404,3 @@ class IndexLookup(_NoGradient):
         else:
             self.set_vocabulary(values)
 
-
-def text_encoded_shape(input_shape, mode, depth):
-    """Output shape of an encoding mode over the last axis (Keras's lookup shapes)."""
-    if mode == "one_hot":
-        if len(input_shape) > 1 and input_shape[-1] == 1:
-            return input_shape[:-1] + (depth,)
-        return input_shape + (depth,)
-    return input_shape[:-1] + (depth,)
