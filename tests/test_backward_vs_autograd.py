@@ -29,6 +29,14 @@ NOT_CHECKED = {
     "Lambda": "its backward is autograd itself",
     "Merge": "a container of models (its modes are Add/Concatenate/... checked here)",
     "Sequential": "a container (its layers are checked)",
+    "HashedCrossing": "strings or integers in, bins out: no gradient and no weights",
+    "Hashing": "strings or integers in, bins out: no gradient and no weights",
+    "IntegerLookup": "integers in, indices out: no gradient and no weights",
+    "MelSpectrogram": "audio in, mel spectrogram out: a data layer, no gradient (as Keras's)",
+    "StringLookup": "strings in, indices out: no gradient and no weights",
+    "TextVectorization": "strings in, indices out: no gradient and no weights",
+    "STFTSpectrogram": "hand-written forward with no ops reference yet: its backward is "
+                       "checked by central differences in its own tests",
 }
 
 T, F = True, False

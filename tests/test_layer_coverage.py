@@ -25,8 +25,9 @@ def _compat_has(name):
 
 
 def _r_has(name):
+    import pipeseq.r
     from pipeseq.r import layers as r_layers
-    fn = getattr(r_layers, name, None)
+    fn = getattr(pipeseq.r, name, None)
     if fn is None:
         return False
     class_name = getattr(fn, "keras_class_name", None)

@@ -345,6 +345,13 @@ LAYER_TABLE = {
     "Solarization": ({"addition_factor": 0.1, "threshold_factor": (0.2, 0.5)}, (4, 4, 3)),
     "Discretization": ({"bin_boundaries": [-0.5, 0.0, 0.5]}, (4,)),
     "CategoryEncoding": ({"num_tokens": 7, "output_mode": "count"}, (4,)),
+    "HashedCrossing": ({"num_bins": 8}, [(1,), (1,)]),
+    "Hashing": ({"num_bins": 5, "salt": 3, "output_mode": "multi_hot"}, (4,)),
+    "IntegerLookup": ({"vocabulary": [1, 3, 5], "num_oov_indices": 2}, (4,)),
+    "MelSpectrogram": ({"fft_length": 16, "sequence_stride": 4, "num_mel_bins": 5}, (30,)),
+    "STFTSpectrogram": ({"frame_length": 8, "frame_step": 4, "mode": "psd"}, (24, 2)),
+    "StringLookup": ({"vocabulary": ["a", "b", "c"], "output_mode": "count"}, (4,)),
+    "TextVectorization": ({"vocabulary": ["a", "b"], "output_sequence_length": 3}, (1,)),
     "Merge": (lambda: {"layers": [Sequential([Dense(3, input_dim=4)]),
                                   Sequential([Dense(3, input_dim=2)])], "mode": "concat"},
               [(4,), (2,)]),
@@ -375,7 +382,8 @@ def _build_model(name):
         cell = (TwoStateCell if name == "AbstractRNNCell" else cls)(**kwargs)
         return Sequential([RNN(cell, input_shape=shape, return_sequences=True)])
     if isinstance(shape, list):
-        ins = [Input(shape=s) for s in shape]
+        dtype = "string" if getattr(cls, "input_dtype_kind", None) == "string" else None
+        ins = [Input(shape=s, dtype=dtype) for s in shape]
         if getattr(cls, "call_args", None):          # mha(query, value, key)
             return Model(ins, cls(**kwargs)(*ins))
         return Model(ins, cls(**kwargs)(ins))
@@ -402,8 +410,12 @@ def _random_weights(model, rng):
 def _inputs_for(name, model, rng):
     _, shape = LAYER_TABLE[name]
     shapes = shape if isinstance(shape, list) else [shape]
-    if name in ("Embedding", "CategoryEncoding"):
+    if name in ("Embedding", "CategoryEncoding", "IntegerLookup"):
         xs = [rng.integers(0, 7, size=(3, *shapes[0]))]
+    elif name in ("StringLookup", "Hashing", "HashedCrossing"):
+        xs = [rng.choice(np.array(["a", "b", "c", "zz"]), size=(3, *s)) for s in shapes]
+    elif name == "TextVectorization":
+        xs = [np.array([["a b c"], ["b, B!"], [""]])]
     else:
         xs = [rng.normal(size=(3, *s)).astype("float32") for s in shapes]
         if name == "Masking":

@@ -20,12 +20,6 @@ REASONS = [
       "layer_jax_model_wrapper", "layer_torch_module_wrapper", "layer_tfsm"}),
     ("user code as a layer: comes with automatic differentiation (a separate issue)",
      {"Lambda", "layer_lambda"}),
-    ("string and hashing preprocessing (vocabularies, FarmHash): not done yet",
-     {"StringLookup", "IntegerLookup", "TextVectorization", "Hashing", "HashedCrossing",
-      "layer_string_lookup", "layer_integer_lookup", "layer_text_vectorization",
-      "layer_hashing", "layer_hashed_crossing", "layer_feature_space"}),
-    ("audio front ends (STFT, mel filter banks): not done yet",
-     {"MelSpectrogram", "STFTSpectrogram", "layer_mel_spectrogram", "layer_stft_spectrogram"}),
     ("not done yet: grouped-query attention, spectral normalization, reversible embedding, "
      "locally connected layers, feature columns",
      {"GroupQueryAttention", "SpectralNormalization", "ReversibleEmbedding",

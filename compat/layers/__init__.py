@@ -217,3 +217,7 @@ def _alias_module(sub):
 for _sub in _SUBMODULES:
     globals()[_sub] = _alias_module(_sub)
 del _sub
+# TF 2.1-2.5's ``tf.keras.layers.experimental.preprocessing.TextVectorization`` (and the other
+# preprocessing layers there before they moved to ``keras.layers``).
+experimental = _alias_module("experimental")
+experimental.preprocessing = _alias_module("experimental.preprocessing")

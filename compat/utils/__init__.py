@@ -1,5 +1,5 @@
 """``keras.utils``: ``to_categorical``, ``normalize``, ``set_random_seed``, ``Sequence``,
-``PyDataset``, ``get_file``, ``pad_sequences``, the dataset utilities
+``PyDataset``, ``get_file``, ``pad_sequences``, ``FeatureSpace``, the dataset utilities
 (``image_dataset_from_directory``, ``text_dataset_from_directory``,
 ``timeseries_dataset_from_array``, ``split_dataset``) and the image helpers (``load_img``,
 ``img_to_array``, ``array_to_img``, ``save_img``), and Keras 2's custom-object helpers
@@ -19,6 +19,7 @@ from pipeseq.custom_objects import (CustomObjectScope, custom_object_scope,  # n
                                     get_custom_objects, get_registered_name,
                                     get_registered_object, register_keras_serializable)
 from pipeseq.datasets.cache import get_file  # noqa: F401
+from pipeseq.layers.feature_space import FeatureSpace  # noqa: F401
 from pipeseq.preprocessing.dataset_utils import (image_dataset_from_directory,  # noqa: F401
                                                  split_dataset, text_dataset_from_directory,
                                                  timeseries_dataset_from_array)
@@ -36,7 +37,8 @@ from pipeseq.backend import standardize_dtype  # noqa: F401
 
 from . import data_utils, np_utils  # noqa: F401
 
-__all__ = ["Config", "to_categorical", "normalize", "set_random_seed", "Sequence", "PyDataset",
+__all__ = ["Config", "FeatureSpace", "to_categorical", "normalize", "set_random_seed", "Sequence",
+           "PyDataset",
            "get_file", "pad_sequences", "image_dataset_from_directory",
            "text_dataset_from_directory", "timeseries_dataset_from_array", "split_dataset",
            "load_img", "img_to_array", "array_to_img", "save_img", "np_utils", "data_utils",

@@ -43,7 +43,9 @@ def call_symbolic(layer, inputs, **kwargs):
     layer._maybe_build(shapes)
     shape_fn = getattr(layer, "output_shape_for_call", None)    # layers with call arguments
     out_shape = shape_fn(shapes, **kwargs) if shape_fn else layer.compute_output_shape(shapes)
-    dtype = layer.dtype if layer.dtype and np.dtype(layer.dtype).kind == "f" else "float32"
+    dtype = getattr(layer, "output_dtype", None) or (
+        layer.dtype if layer.dtype and layer.dtype != "string" and np.dtype(layer.dtype).kind == "f"
+        else "float32")
     out_shapes = [tuple(s) for s in out_shape] if is_shape_list(out_shape) else [tuple(out_shape)]
     outputs = [KerasTensor(s, dtype, index=i) for i, s in enumerate(out_shapes)]
     node = Node(layer, inputs, outputs, kwargs)

@@ -56,6 +56,10 @@ from .augment_histogram import (AutoContrast,  # noqa: F401
                                 ContrastLimitedAdaptiveHistogramEqualization, Equalization,
                                 MaxNumBoundingBoxes)
 from .preprocessing_categorical import CategoryEncoding, Discretization  # noqa: F401
+from .preprocessing_lookup import (HashedCrossing, Hashing, IntegerLookup,  # noqa: F401
+                                   StringLookup)
+from .preprocessing_text import TextVectorization  # noqa: F401
+from .preprocessing_audio import MelSpectrogram, STFTSpectrogram  # noqa: F401
 from .input_spec import InputSpec  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
 from .op_layer import OpLayer  # noqa: F401

@@ -62,6 +62,7 @@ def _import_all_layers():
                 "einsum_dense", "attention", "multi_head_attention", "volumetric",
                 "normalization_group", "regularization", "lambda_layer", "pooling_adaptive",
                 "activation_legacy", "preprocessing_image", "preprocessing_categorical",
+                "preprocessing_lookup", "preprocessing_text", "preprocessing_audio",
                 "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
                 "augment_histogram", "augment_policies",
                 "augment_resize", "augment_elastic"):
@@ -149,8 +150,10 @@ class Layer:
         self._trainable = bool(trainable)
         if isinstance(dtype, backend.DTypePolicy):
             dtype = dtype.name
-        self.dtype = str(np.dtype(dtype)) if dtype is not None and not isinstance(dtype, dict) \
-            else (dtype.get("config", {}).get("name") if isinstance(dtype, dict) else backend.floatx())
+        if isinstance(dtype, dict):
+            dtype = dtype.get("config", {}).get("name")
+        self.dtype = backend.floatx() if dtype is None else \
+            "string" if dtype in ("string", "str", str) else str(np.dtype(dtype))
         self.built = False
         self._own_variables = []
         self._initial_weights = weights

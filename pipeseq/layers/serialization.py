@@ -21,6 +21,9 @@ Example
 >>> deserialize_layer(e).units
 2
 """
+import contextlib
+import contextvars
+
 from ..errors import FileFormatError, UnsafeConfigError, WeightMismatchError
 from .base import get_layer_class
 
@@ -61,10 +64,25 @@ def dtype_policy(name):
 
 
 # ------------------------------------------------------------------- writing
+_INLINE_STATE = contextvars.ContextVar("inline_state", default=False)
+
+
+@contextlib.contextmanager
+def inline_state():
+    """Serialise layers for a format without assets (legacy ``.h5``): layers that keep state
+    outside their weights (a vocabulary) put it in their config (``legacy_h5_config``)."""
+    token = _INLINE_STATE.set(True)
+    try:
+        yield
+    finally:
+        _INLINE_STATE.reset(token)
+
+
 def serialize_layer(layer):
     """Keras 3 entry of ``layer`` (what ``keras.saving.serialize_keras_object`` writes)."""
     cls = type(layer).__name__
-    config = _keras3_config(layer.get_config(), cls)
+    inline = getattr(layer, "legacy_h5_config", None) if _INLINE_STATE.get() else None
+    config = _keras3_config(inline() if inline else layer.get_config(), cls)
     entry = {"module": _MODULES.get(cls, "keras.layers"), "class_name": cls, "config": config,
              "registered_name": _REGISTERED.get(cls)}
     if get_layer_class(cls) is not type(layer) and cls not in _MODULES:   # your own class

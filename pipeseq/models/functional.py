@@ -141,8 +141,11 @@ class Functional(Model):
         kinds = []
         for t in self._inputs:
             consumers = [n.layer for n in self._nodes if any(x is t for x in n.input_tensors)]
-            is_int = np.dtype(t.dtype).kind in "iub" or any(
-                getattr(l, "input_dtype_kind", "float") == "int" for l in consumers)
+            used = {getattr(l, "input_dtype_kind", "float") for l in consumers}
+            if t.dtype == "string" or "string" in used:
+                kinds.append("string")
+                continue
+            is_int = np.dtype(t.dtype).kind in "iub" or "int" in used
             kinds.append("int" if is_int else "float")
         return kinds
 
@@ -219,7 +222,7 @@ class Functional(Model):
         out = []
         for a, kind in zip(xs, self._input_kinds()):
             a = np.asarray(a)
-            if kind == "float" and a.dtype != np.dtype(self.dtype):
+            if kind == "float" and a.dtype != np.dtype(self.dtype) and a.dtype.kind in "biuf":
                 a = a.astype(self.dtype)
             out.append(a)
         return out if len(out) > 1 else out[0]
@@ -292,7 +295,7 @@ class Functional(Model):
             else:
                 layer_grads[key] = list(g)
             dxs = dx if isinstance(node.inputs, list) else [dx]
-            for t, d in zip(node.input_tensors, dxs):
+            for t, d in zip(node.input_tensors, dxs or []):   # None: data layers pass none
                 accumulate(t, d)
         dx_in = []
         for t, (shape, dtype) in zip(self._inputs, in_info):

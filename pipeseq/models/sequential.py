@@ -72,7 +72,9 @@ class Sequential(Model):
             first_shape = layer._input_layer.batch_shape      # a nested model with a known input
         if not self._layers and self._input_layer is None and first_shape is not None:
             self._input_layer = InputLayer(batch_shape=first_shape,
-                                           dtype=layer.dtype if layer.input_dtype_kind == "float" else None)
+                                           dtype=layer.dtype if layer.input_dtype_kind == "float"
+                                           else "string" if layer.input_dtype_kind == "string"
+                                           else None)
             created_input = True
         else:
             created_input = False

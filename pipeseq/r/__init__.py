@@ -24,7 +24,8 @@ import importlib as _importlib
 from .matching import wrap_namespace as _wrap_namespace
 
 _MODULES = ["verbs", "layers", "cells", "vocab", "vocab_training", "vocab_functions", "ops", "datasets",
-            "text_data", "image_data", "applications", "keras2", "generators", "classes"]
+            "text_data", "image_data", "applications", "keras2", "generators", "classes",
+            "feature_space"]
 
 __all__ = []
 for _name in _MODULES:

@@ -158,6 +158,13 @@ R_LAYERS = {
     "layer_solarization": ("Solarization", "addition_factor=0.2"),
     "layer_discretization": ("Discretization", "bin_boundaries=[0.0, 1.0]"),
     "layer_category_encoding": ("CategoryEncoding", "num_tokens=10"),
+    "layer_hashed_crossing": ("HashedCrossing", "num_bins=32"),
+    "layer_hashing": ("Hashing", "num_bins=16"),
+    "layer_integer_lookup": ("IntegerLookup", "vocabulary=[12, 36, 1138]"),
+    "layer_mel_spectrogram": ("MelSpectrogram", "num_mel_bins=64, sampling_rate=16000"),
+    "layer_stft_spectrogram": ("STFTSpectrogram", "frame_length=256, frame_step=128"),
+    "layer_string_lookup": ("StringLookup", "vocabulary=['a', 'b', 'c']"),
+    "layer_text_vectorization": ("TextVectorization", "max_tokens=100, output_sequence_length=8"),
 }
 
 # Merging layers take ``inputs`` (a list of tensors) first, as in R keras3.

@@ -240,6 +240,11 @@ def _load_keras_zip(filepath, custom_objects, compile):
         if compile and cc:
             _compile_from(model, cc, filepath, custom_objects)
         _load_keras3(model, f, filepath, False, False, scan)
+    try:
+        keras_zip.load_assets(model, members.get("assets", {}))
+    except (ValueError, TypeError, UnicodeDecodeError, OSError) as e:
+        raise FileFormatError(f"Cannot load model from '{filepath}': a layer's assets are "
+                              f"invalid ({type(e).__name__}: {cap(e, 500)})") from None
     return model
 
 

@@ -25,13 +25,14 @@ Example
 >>> cfg["config"]["layers"][0]["config"]["batch_input_shape"], cfg["config"]["layers"][1]["config"]["dtype"]
 ([None, 3], 'float32')
 """
-from ..layers.serialization import serialize_layer
+from ..layers.serialization import inline_state, serialize_layer
 
 # Keras-3-only config keys tf_keras refuses, with the value at which they can be left out.
 _KERAS3_ONLY = {"quantization_config": None, "lora_rank": None, "lora_alpha": None,
                 "zero_output_for_mask": None, "seed": None, "rms_scaling": False,
                 "synchronized": False, "data_format": "channels_last", "noise_shape": None,
-                "use_gate": False, "sliding_window": None}
+                "use_gate": False, "sliding_window": None, "oov_method": "floormod",
+                "salt": None}
 _KERAS3_ONLY_ANY_VALUE = {"zero_output_for_mask"}
 # Keys tf_keras writes but Keras 3 refuses (never written; tf_keras defaults apply).
 _NOT_FOR_KERAS3 = {"time_major"}
@@ -43,14 +44,17 @@ _CLASS_KEYS = {"seed": {"LSTM", "GRU", "SimpleRNN", "MultiHeadAttention", "ConvL
                "data_format": {"ZeroPadding1D", "Cropping1D", "UpSampling1D", "SpatialDropout1D",
                                "SpatialDropout2D"},
                "noise_shape": {"AlphaDropout"}, "rms_scaling": {"LayerNormalization"},
-               "synchronized": {"BatchNormalization"}}
+               "synchronized": {"BatchNormalization"},
+               "oov_method": {"StringLookup", "IntegerLookup"},
+               "salt": {"StringLookup", "IntegerLookup"}}
 _ACTIVATIONS = {"silu": "swish"}
 _INITIALIZER_KEYS3 = ("input_axes", "output_axes")
 
 
 def model_config(model):
     """``{"class_name", "config"}`` of ``model`` in the Keras 2 form (see the module doc)."""
-    entry = serialize_layer(model)
+    with inline_state():
+        entry = serialize_layer(model)
     return _model(entry, top=True)
 
 
@@ -111,7 +115,8 @@ def _layer_config(e):
                 (k in _KERAS3_ONLY_ANY_VALUE or v == _KERAS3_ONLY[k]):
             continue
         if k == "dtype":
-            v = _dtype(v)
+            v = {"TextVectorization": "string", "IntegerLookup": "int64"}.get(cls) or \
+                _dtype(v)                                       # as tf_keras writes them
         elif k in ("activation", "recurrent_activation") and isinstance(v, str):
             v = _ACTIVATIONS.get(v, v)
         elif k == "negative_slope" and cls == "LeakyReLU":

@@ -1,7 +1,9 @@
-"""The Keras 3 ``.keras`` zip: ``metadata.json``, ``config.json``, ``model.weights.h5``.
+"""The Keras 3 ``.keras`` zip: ``metadata.json``, ``config.json``, ``model.weights.h5`` and
+``assets/<layer path>/<file>`` (a lookup layer's ``vocabulary.txt``).
 
-Reading never uses member names as paths on disk (everything is read into
-memory by name), refuses archives tools could read differently (duplicate
+Reading never uses member names as paths on disk (everything is read into memory by
+name; a layer's asset files are handed to its ``load_assets`` in a fresh temporary folder,
+under their base name only), refuses archives tools could read differently (duplicate
 members, encryption, unknown compression, absurd member counts) and bounds
 every member's size before decompressing it with fixed limits
 (:mod:`pipeseq.limits`): JSON members to 16 MB, the weights to 20x the bytes
@@ -15,8 +17,8 @@ Example
 >>> m = Sequential([Dense(2, input_shape=(3,))])
 >>> path = os.path.join(tempfile.mkdtemp(), "m.keras")
 >>> write_keras_zip(m, path)
->>> sorted(read_members(path))[:2]
-['config', 'metadata']
+>>> sorted(read_members(path))
+['assets', 'config', 'metadata', 'weights']
 """
 import datetime
 import json
@@ -60,9 +62,54 @@ def write_keras_zip(model, path, overwrite=True, include_optimizer=True):
                 zf.writestr("metadata.json", json.dumps(metadata))
                 zf.writestr("config.json", json.dumps(config))
                 zf.write(wtmp, "model.weights.h5")
+                for name, data in _asset_members(model):
+                    zf.writestr(name, data)
         finally:
             if os.path.exists(wtmp):
                 os.remove(wtmp)
+
+
+def _asset_nodes(model):
+    """``(path, layer)`` for each layer with Keras's ``save_assets``/``load_assets``."""
+    from .tree import keras3_nodes
+    seen = set()
+    for node in keras3_nodes(model):
+        layer = node.layer
+        if layer is not None and id(layer) not in seen and callable(getattr(layer, "save_assets",
+                                                                           None)):
+            seen.add(id(layer))
+            yield node.path, layer
+
+
+def _asset_members(model):
+    """``(zip member name, bytes)`` of every asset file (``assets/<path>/<file>``)."""
+    out = []
+    for path, layer in _asset_nodes(model):
+        with tempfile.TemporaryDirectory() as d:
+            layer.save_assets(d)
+            for fname in sorted(os.listdir(d)):
+                with open(os.path.join(d, fname), "rb") as fh:
+                    out.append((f"assets/{path}/{fname}" if path else f"assets/{fname}",
+                                fh.read()))
+    return out
+
+
+def load_assets(model, assets):
+    """Give each layer with ``load_assets`` the files saved under its path (``assets``:
+    member name -> bytes, as :func:`read_members` returns them)."""
+    for path, layer in _asset_nodes(model):
+        prefix = f"assets/{path}/" if path else "assets/"
+        files = {name[len(prefix):]: data for name, data in assets.items()
+                 if name.startswith(prefix) and "/" not in name[len(prefix):]}
+        if not files or not callable(getattr(layer, "load_assets", None)):
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            for fname, data in files.items():
+                if fname in ("", ".", ".."):
+                    continue
+                with open(os.path.join(d, fname), "wb") as fh:
+                    fh.write(data)
+            layer.load_assets(d)
 
 
 _COMPRESSIONS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate",
@@ -160,6 +207,12 @@ def read_members(path):
                 f"'config.json' in '{path}'")
             out["weights"] = _read_bounded(zf, infos["model.weights.h5"],
                                            limits.MAX_WEIGHTS_BYTES, "the weights")
+            out["assets"], total = {}, 0
+            for name, info in infos.items():
+                if name.startswith("assets/") and not name.endswith("/"):
+                    data = _read_bounded(zf, info, limits.MAX_WEIGHTS_BYTES - total, "assets")
+                    total += len(data)
+                    out["assets"][name] = data
             return out
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError,
             RuntimeError, OverflowError, zlib.error, lzma.LZMAError) as e:

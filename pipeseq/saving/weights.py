@@ -60,7 +60,11 @@ def check_file(f, label, skip=()):
 
 def assign_all(pending):
     """Apply ``[(Variable, array)]``: every array was checked already, so this cannot fail."""
-    for var, arr in pending:
+    for item in pending:
+        if callable(item):                 # a layer's load_own_variables(store)
+            item()
+            continue
+        var, arr = item
         var.value = np.array(arr, dtype=var.value.dtype, copy=True)
 
 
@@ -75,6 +79,11 @@ def write_keras3(model, f, optimizer=None):
     for node in keras3_nodes(model):
         g = f.create_group(f"{node.path}/vars" if node.path else "vars")
         g.attrs["name"] = node.name
+        store = _own_store(node)
+        if store is not None:
+            for key, value in store.items():
+                h5io.write_array(g, str(key), np.asarray(value))
+            continue
         for i, v in enumerate(node.variables):
             h5io.write_array(g, str(i), v.value)
     if optimizer is not None:
@@ -91,6 +100,30 @@ def write_keras3(model, f, optimizer=None):
                     h5io.write_array(g, str(i), a)
 
 
+def _own_store(node):
+    """The ``{key: array}`` a layer with Keras's ``save_own_variables`` writes, or None."""
+    layer = node.layer
+    if layer is None or not callable(getattr(layer, "save_own_variables", None)) or \
+            node.variables:
+        return None
+    store = {}
+    layer.save_own_variables(store)
+    return store
+
+
+def _read_own_store(node, g, where):
+    """A deferred ``load_own_variables`` call with the arrays of ``g`` (1-D, bounded)."""
+    store = {}
+    for key in (h5safe.members(g) if g is not None else []):
+        ds = h5safe.get(g, key)
+        shape = getattr(ds, "shape", None)
+        if shape is None or len(shape) != 1:
+            raise WeightMismatchError(f"{where}: '{key}' must be a 1-D array. Received shape "
+                                      f"{shape}.")
+        store[key] = h5io.read_checked(ds, shape, np.dtype("float32"), where, key)
+    return lambda: node.layer.load_own_variables(store)
+
+
 def _vars_group(f, path):
     return h5safe.get(f, f"{path}/vars" if path else "vars", "group")
 
@@ -102,6 +135,11 @@ def read_keras3(model, f, skip_mismatch=False, by_name=False, scan=None):
     remap = _by_name_map(model, f) if by_name else {}
     pending, used = [], set()
     for node in nodes:
+        if _own_store(node) is not None and not by_name:
+            where = f"Layer '{node.layer.name}' (weights at '{node.path}/vars')"
+            pending.append(_read_own_store(node, _vars_group(f, node.path), where))
+            used.add(node.path)
+            continue
         if not node.variables:
             continue
         path = node.path

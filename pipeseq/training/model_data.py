@@ -42,6 +42,7 @@ class ModelData:
             if not self.built:
                 self.build([(None,) + a.shape[1:] for a in xs] if self.n_inputs > 1
                            else (None,) + xs[0].shape[1:])
+            xs = convert.adjust_input_ranks(xs, self._expected_input_shapes())
             convert.check_input_shapes(xs, self._expected_input_shapes(), self.input_names)
             xs = convert.cast_inputs(xs, self._input_kinds())
             if ys is not None and check_y:

@@ -33,6 +33,9 @@ from .training import *  # noqa: F401,F403
 from .training import __all__ as _training_all
 from .saving import *  # noqa: F401,F403
 from .saving import __all__ as _saving_all
+from .preprocessing import *  # noqa: F401,F403
+from .preprocessing import __all__ as _preprocessing_all
 
-__all__ = ["PipeVerb"] + list(_model_all) + list(_training_all) + list(_saving_all)
+__all__ = ["PipeVerb"] + list(_model_all) + list(_training_all) + list(_saving_all) + \
+    list(_preprocessing_all)
 del _model_all, _training_all, _saving_all

@@ -43,15 +43,16 @@ def num_rows(a):
     return a.shape[0] if hasattr(a, "shape") else len(a)
 
 
-def to_array(a, what="x"):
-    """Convert lists, NumPy arrays and pandas objects; reject non-numeric data clearly."""
+def to_array(a, what="x", text_ok=False):
+    """Convert lists, NumPy arrays and pandas objects; reject non-numeric data clearly
+    (``text_ok``: strings pass, for models that start with a string layer)."""
     if hasattr(a, "to_numpy"):          # pandas DataFrame / Series, without importing pandas
         a = a.to_numpy()
     try:
         arr = np.asarray(a)
     except ValueError as e:
         raise ValueError(f"Could not convert {what} to an array (ragged nested lists?): {e}") from None
-    if arr.dtype.kind not in "biuf":
+    if arr.dtype.kind not in "biuf" and not (text_ok and arr.dtype.kind in "USO"):
         raise TypeError(f"{what} must be numeric. Received an array of dtype {arr.dtype}"
                         + (f", e.g. {arr.ravel()[0]!r}" if arr.size else "") + ".")
     return arr
@@ -62,9 +63,10 @@ def as_list(data, n, what, names=None):
     items = structure(data, n, what, names)
     if items is None:
         return None
+    text_ok = what.startswith("x")
     if n == 1:
-        return [to_array(items[0], what)]
-    return [to_array(d, f"{what}[{i}]") for i, d in enumerate(items)]
+        return [to_array(items[0], what, text_ok)]
+    return [to_array(d, f"{what}[{i}]", text_ok) for i, d in enumerate(items)]
 
 
 def structure(data, n, what, names=None):
@@ -101,7 +103,7 @@ def cast_inputs(xs, kinds):
     """float inputs -> floatx; integer-index inputs (Embedding) stay integers."""
     out = []
     for x, kind in zip(xs, kinds):
-        if kind == "float" and x.dtype != np.dtype(backend.floatx()):
+        if kind == "float" and x.dtype != np.dtype(backend.floatx()) and x.dtype.kind in "biuf":
             x = x.astype(backend.floatx())
         out.append(x)
     return out
@@ -133,6 +135,20 @@ def check_finite(xs, what="x"):
             raise ValueError(f"{what} contains NaN or infinite values (first at index "
                              f"{tuple(int(b) for b in bad)}{part}). "
                              "Clean or impute the data before training.")
+
+
+def adjust_input_ranks(xs, expected_shapes):
+    """Keras 3's one-axis leniency: ``(n,)`` data for an input of shape ``(None, 1)`` gains
+    the axis, ``(n, ..., 1)`` data for an input one rank lower loses it."""
+    out = []
+    for x, shape in zip(xs, expected_shapes):
+        if shape is not None and hasattr(x, "ndim"):
+            if x.ndim + 1 == len(shape) and shape[-1] == 1:
+                x = x[..., None]
+            elif x.ndim == len(shape) + 1 and x.shape[-1] == 1:
+                x = x[..., 0]
+        out.append(x)
+    return out
 
 
 def check_input_shapes(xs, expected_shapes, input_names):
