@@ -1,4 +1,5 @@
-"""Parity with Keras-made fixtures of the layer catalogue (tools/make_layer_fixtures.py).
+"""Parity with Keras-made fixtures of the layer catalogue (tools/make_layer_fixtures.py, and
+tools/make_tf_keras_layer_fixtures.py for the Keras 2 layers Keras 3 dropped).
 
 Each case's model is rebuilt from Keras's own JSON, given Keras's weights, and must
 reproduce Keras's outputs; cases with trainable weights are trained as Keras trained
@@ -14,8 +15,10 @@ from pipeseq.saving import api
 from pipeseq.training.optimizers import SGD
 
 FIX = os.path.join(os.path.dirname(__file__), "fixtures", "layers")
-with open(os.path.join(FIX, "MANIFEST.json")) as _f:
-    MANIFEST = json.load(_f)["cases"]
+MANIFEST = {}
+for _name in ("MANIFEST.json", "MANIFEST_tf_keras.json"):     # Keras 3 cases, tf_keras cases
+    with open(os.path.join(FIX, _name)) as _f:
+        MANIFEST.update(json.load(_f)["cases"])
 
 
 def _load(name):

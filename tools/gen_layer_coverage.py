@@ -51,14 +51,9 @@ REASONS = [
       "layer_solarization", "layer_max_num_bounding_boxes", "layer_pipeline"}),
     ("audio front ends (STFT, mel filter banks): not done yet",
      {"MelSpectrogram", "STFTSpectrogram", "layer_mel_spectrogram", "layer_stft_spectrogram"}),
-    ("not done yet: grouped-query attention, spectral normalization, reversible embedding, "
-     "locally connected layers, feature columns",
-     {"GroupQueryAttention", "SpectralNormalization", "ReversibleEmbedding",
-      "LocallyConnected1D", "LocallyConnected2D", "DenseFeatures", "layer_group_query_attention",
-      "layer_spectral_normalization"}),
+    ("TensorFlow feature columns (`tf.feature_column` objects are its input): pipeseq has no "
+     "feature-column API", {"DenseFeatures"}),
     ("a TensorFlow namespace, not a layer", {"experimental"}),
-    ("the abstract base for user-written wrappers: not done yet (TimeDistributed and "
-     "Bidirectional exist)", {"Wrapper"}),
 ]
 
 

@@ -141,6 +141,8 @@ R_MERGE_LAYERS = {
     # attention layers also take ``inputs`` = list(query, value[, key]) first
     "layer_attention": ("Attention", "use_scale=True"),
     "layer_additive_attention": ("AdditiveAttention", "use_scale=True"),
+    "layer_group_query_attention": ("GroupQueryAttention",
+                                    "head_dim=8, num_query_heads=4, num_key_value_heads=2"),
     "layer_multi_head_attention": ("MultiHeadAttention", "num_heads=2, key_dim=16"),
 }
 
@@ -150,6 +152,7 @@ R_WRAPPERS = {
     "layer_time_distributed": ("TimeDistributed", "layer=layer_dense(units=8)"),
     "bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
     "layer_bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
+    "layer_spectral_normalization": ("SpectralNormalization", "layer=layer_dense(units=8)"),
 }
 
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import h5io, h5safe
 from ..errors import FileFormatError, WeightMismatchError, short_repr
-from .tree import keras3_nodes, legacy_layers
+from .tree import keras3_nodes, legacy_layers, legacy_weights
 
 KERAS_VERSION = "3.15.1"   # the Keras file-format version pipeseq writes
 BACKEND = "tensorflow"
@@ -248,7 +248,7 @@ def _legacy_file_layers(g):
 
 
 def _read_legacy_layer(g, fname, wnames, layer, skip_mismatch):
-    params = layer.weights
+    params = legacy_weights(layer)
     where = f"Layer '{layer.name}' ({type(layer).__name__})"
     if len(params) != len(wnames):
         raise WeightMismatchError(
