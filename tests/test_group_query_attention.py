@@ -138,3 +138,23 @@ def test_bad_shapes_change_nothing():
     assert not gqa.built and gqa.weights == []
     with pytest.raises(ValueError, match="rank-3"):
         gqa(np.ones((1, 2, 3, 4), "float32"), np.ones((1, 2, 3, 4), "float32"))
+
+
+def test_files_use_the_names_keras_writes(tmp_path):
+    """Keras 3 files GroupQueryAttention as its Python class GroupedQueryAttention: the weights
+    under layers/grouped_query_attention/_query_dense..., the legacy .h5 config's class name,
+    and its inbound nodes in Keras 3's own form (tf_keras never had the layer)."""
+    import json
+
+    import h5py
+    q = Input((3, 4))
+    model = Model(q, GroupQueryAttention(2, 2, 1, name="attn")(q, q))
+    model.save(str(tmp_path / "m.h5"))
+    model.save_weights(str(tmp_path / "w.weights.h5"))
+    with h5py.File(tmp_path / "m.h5", "r") as f:
+        entry = json.loads(f.attrs["model_config"])["config"]["layers"][1]
+    assert entry["class_name"] == "GroupedQueryAttention"
+    assert isinstance(entry["inbound_nodes"][0], dict) and len(entry["inbound_nodes"][0]["args"]) == 2
+    with h5py.File(tmp_path / "w.weights.h5", "r") as f:
+        for sub in ("_query_dense", "_key_dense", "_value_dense", "_output_dense"):
+            assert f"layers/grouped_query_attention/{sub}/vars/1" in f

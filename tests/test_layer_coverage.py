@@ -12,7 +12,7 @@ with open(os.path.join(ROOT, "tests", "fixtures", "layers", "reference_names.jso
     REFERENCE = json.load(_f)
 
 # Measured coverage may only go up: raise these when names land (target: 0.95 each).
-FLOORS = {"keras3": 0.72, "tf_keras": 0.83, "r_keras3": 0.65}
+FLOORS = {"keras3": 0.75, "tf_keras": 0.87, "r_keras3": 0.66}
 
 
 def _compat_has(name):

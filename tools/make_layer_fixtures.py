@@ -4,7 +4,8 @@ Run with the Keras virtualenv (never imported by pipeseq or its tests)::
 
     KERAS_BACKEND=tensorflow /work/kenv/bin/python tools/make_layer_fixtures.py [--only CASE ...]
 
-Writes ``tests/fixtures/layers/<case>.npz`` and ``tests/fixtures/layers/MANIFEST.json``.
+Writes ``tests/fixtures/layers/<case>.npz`` and ``tests/fixtures/layers/MANIFEST.json`` (and, for the
+cases in ``FILE_CASES``, Keras's own files of the model: ``.keras``, ``.legacy.h5``, ``.weights.h5``).
 Per case the npz holds ``x0, x1, ...`` (inputs), ``y0, y1, ...`` (Keras 3 outputs of an
 inference call), ``w0, w1, ...`` (the weights, drawn from a numpy RNG seeded by crc32
 of the case name) and, for cases with trainable weights, ``t0, t1, ...``: the weights
@@ -249,6 +250,11 @@ CASES = {f.__name__: f for f in [
 for _name in _seq_cases():
     CASES[_name] = (lambda n: lambda rng: _seq(*_seq_cases()[n][:1], *_seq_cases()[n][1])(rng))(
         _name)
+# Cases whose Keras-written files are committed too (``<case>.keras``, ``.legacy.h5`` = Keras 3's
+# legacy full-model .h5, ``.weights.h5``), written before training: pipeseq must read them.
+FILE_CASES = {"gqa_cross_causal_scores": (".keras", ".legacy.h5", ".weights.h5"),
+              "reversible_embedding": (".keras", ".legacy.h5"),
+              "spectral_norm_dense": (".keras", ".legacy.h5", ".weights.h5")}
 NO_TRAIN = {"attention_dot", "attention_masked", "mha_causal_masked", "discretization_adapt",
             "random_flip_inference",   # training flips at random
             "category_encoding", "gqa_masked"}
@@ -270,6 +276,16 @@ def make(name):
     data.update(made[2] if len(made) > 2 else {})      # e.g. the data a layer was adapted on
     entry = {"model": json.loads(model.to_json()), "n_inputs": len(xs), "n_outputs": len(ys),
              "n_weights": len(weights), "names": [w.path for w in model.weights]}
+    for suffix in FILE_CASES.get(name, ()):
+        path = os.path.join(OUT, name + suffix)
+        if suffix == ".weights.h5":
+            model.save_weights(path)
+        else:
+            model.save(path[:-len(".legacy.h5")] + ".h5" if suffix == ".legacy.h5" else path)
+            if suffix == ".legacy.h5":
+                os.replace(path[:-len(".legacy.h5")] + ".h5", path)
+    if name in FILE_CASES:
+        entry["files"] = [name + s for s in FILE_CASES[name]]
     if model.trainable_weights and name not in NO_TRAIN:
         train_model = keras.Model(model.inputs, model.outputs[0])
         target = rng.normal(size=ys[0].shape).astype("float32")

@@ -1,4 +1,5 @@
-"""tf_keras-made fixtures for the Keras 2 layers Keras 3 dropped (``LocallyConnected1D/2D``).
+"""tf_keras-made fixtures for the Keras 2 layers Keras 3 dropped (``LocallyConnected1D/2D``, and
+``CuDNNLSTM``/``CuDNNGRU`` files loaded into ``LSTM``/``GRU``: case ``cudnn_rnn``).
 
 Run with the Keras virtualenv (never imported by pipeseq or its tests)::
 
@@ -78,6 +79,35 @@ def make(name):
     return entry
 
 
+def make_cudnn(name="cudnn_rnn"):
+    """A model of Keras 2's CuDNNLSTM / CuDNNGRU layers (tf_keras still writes them, without a
+    GPU) saved as a legacy ``.h5``, and the outputs of the LSTM / GRU model tf_keras loads
+    those weights into (its own CuDNN -> LSTM/GRU conversion)."""
+    from tf_keras.src.layers.rnn.cudnn_gru import CuDNNGRU
+    from tf_keras.src.layers.rnn.cudnn_lstm import CuDNNLSTM
+    tf_keras.backend.clear_session()
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    cudnn = tf_keras.Sequential([L.InputLayer((5, 3)), CuDNNLSTM(4, return_sequences=True),
+                                 L.Bidirectional(CuDNNGRU(2, return_sequences=True)),
+                                 CuDNNGRU(3)])
+    cudnn.set_weights([(rng.normal(size=w.shape) * 0.5).astype("float32")
+                       for w in cudnn.weights])
+    cudnn.save(os.path.join(OUT, f"{name}.h5"))
+    plain = tf_keras.Sequential([
+        L.InputLayer((5, 3)), L.LSTM(4, return_sequences=True),
+        L.Bidirectional(L.GRU(2, return_sequences=True, reset_after=True,
+                              recurrent_activation="sigmoid")),
+        L.GRU(3, reset_after=True, recurrent_activation="sigmoid")])
+    plain.load_weights(os.path.join(OUT, f"{name}.h5"))
+    x = rng.normal(size=(2, 5, 3)).astype("float32")
+    data = {"x0": x, "y0": np.asarray(plain(x, training=False))}
+    data.update({f"w{i}": np.asarray(w) for i, w in enumerate(plain.get_weights())})
+    np.savez_compressed(os.path.join(OUT, f"{name}.npz"), **data)
+    return {"model": json.loads(plain.to_json()), "n_inputs": 1, "n_outputs": 1,
+            "n_weights": len(data) - 2, "names": [w.name for w in plain.weights],
+            "files": [f"{name}.h5"]}
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", nargs="*")
@@ -88,8 +118,8 @@ def main(argv=None):
     if args.only and os.path.exists(path):
         with open(path) as f:
             manifest["cases"] = json.load(f)["cases"]
-    for name in args.only or CASES:
-        manifest["cases"][name] = make(name)
+    for name in args.only or list(CASES) + ["cudnn_rnn"]:
+        manifest["cases"][name] = make_cudnn(name) if name == "cudnn_rnn" else make(name)
         print("made", name)
     manifest["cases"] = dict(sorted(manifest["cases"].items()))
     with open(path, "w") as f:

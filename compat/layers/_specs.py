@@ -179,4 +179,7 @@ LEGACY_CLASSES = {
     "SeparableConvolution2D": ("SeparableConv2D", SEPARABLE_CONV2D),
     "MaxPool1D": ("MaxPooling1D", POOL1D), "MaxPool2D": ("MaxPooling2D", POOL2D),
     "AvgPool1D": ("AveragePooling1D", POOL1D), "AvgPool2D": ("AveragePooling2D", POOL2D),
+    # Keras 2's GPU-only recurrent layers: the same math as LSTM and GRU(reset_after=True,
+    # recurrent_activation="sigmoid"), pipeseq's defaults; their .h5 weights are converted on load.
+    "CuDNNGRU": ("GRU", GATED_RNN), "CuDNNLSTM": ("LSTM", GATED_RNN),
 }

@@ -44,6 +44,7 @@ class GroupQueryAttention(MultiTensorCall, Layer):
 
     call_args = ("query", "value", "key", "query_mask", "value_mask", "key_mask",
                  "attention_mask")
+    keras3_class_key = "grouped_query_attention"       # its path in Keras 3 weight files
     positional_call_args = 2
 
     def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0,

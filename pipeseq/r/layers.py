@@ -65,6 +65,7 @@ R_LAYERS = {
     "layer_activation_parametric_relu": ("PReLU", ""),
     "layer_activation_elu": ("ELU", "alpha=1.0"),
     "layer_activation_softmax": ("Softmax", "axis=-1"),
+    "layer_activation_thresholded_relu": ("ThresholdedReLU", "theta=1.0"),      # R keras 2
     # normalization / noise
     "layer_batch_normalization": ("BatchNormalization", "momentum=0.99"),
     "layer_layer_normalization": ("LayerNormalization", ""),
@@ -98,6 +99,9 @@ R_LAYERS = {
     "layer_zero_padding_2d": ("ZeroPadding2D", "padding=(1, 1)"),
     "layer_cropping_1d": ("Cropping1D", "cropping=(1, 1)"),
     "layer_cropping_2d": ("Cropping2D", "cropping=((1, 1), (1, 1))"),
+    # R keras 2's unshared convolutions (tf.keras's LocallyConnected1D/2D)
+    "layer_locally_connected_1d": ("LocallyConnected1D", "filters=8, kernel_size=3"),
+    "layer_locally_connected_2d": ("LocallyConnected2D", "filters=8, kernel_size=(3, 3)"),
     # recurrent / embedding
     "layer_simple_rnn": ("SimpleRNN", "units=16"),
     "layer_lstm": ("LSTM", "units=32, return_sequences=True"),

@@ -98,7 +98,7 @@ def keras3_nodes(model):
             if isinstance(child, list):
                 used = {}
                 for sub in child:
-                    key = to_snake_case(type(sub).__name__)
+                    key = keras3_key(sub)
                     if key in used:
                         used[key] += 1
                         key = f"{key}_{used[key]}"
@@ -110,6 +110,12 @@ def keras3_nodes(model):
 
     visit(model, "")
     return nodes
+
+
+def keras3_key(layer):
+    """The name Keras 3 files a layer under in a list (``layers/dense``): its Python class name
+    in snake case (``GroupQueryAttention`` is Keras's ``GroupedQueryAttention`` class)."""
+    return getattr(type(layer), "keras3_class_key", None) or to_snake_case(type(layer).__name__)
 
 
 def _join(a, b):

@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from . import h5io, h5safe
+from . import cudnn, h5io, h5safe
 from ..errors import FileFormatError, WeightMismatchError, short_repr
 from .tree import keras3_nodes, legacy_layers, legacy_weights
 
@@ -255,15 +255,23 @@ def _read_legacy_layer(g, fname, wnames, layer, skip_mismatch):
             f"{where}: weight count mismatch: the model's layer has {len(params)} weight(s) "
             f"({', '.join(f'{v.name} {v.shape}' for v in params) or 'none'}), the file's layer "
             f"'{fname}' has {len(wnames)} ({', '.join(wnames) or 'none'}).")
-    out = []
     lg = h5safe.get(g, fname, "group")
-    for v, wn in zip(params, wnames):
+    datasets = []
+    for wn in wnames:
         ds = h5safe.get(lg, wn)
         if ds is None:
             raise FileFormatError(f"'{g.file.filename}': weight {short_repr(wn)} of layer "
                                   f"{short_repr(fname)} is listed in weight_names but missing.")
-        out.append((v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name)))
-    return out
+        datasets.append(ds)
+    cudnn_shapes = cudnn.file_shapes(layer)     # a Keras 2 CuDNNLSTM/CuDNNGRU's weights?
+    if cudnn_shapes is not None and [tuple(getattr(ds, "shape", ())) for ds in datasets] == \
+            cudnn_shapes and cudnn_shapes != [tuple(v.shape) for v in params]:
+        arrays = [h5io.read_checked(ds, s, v.dtype, where, v.name)
+                  for ds, s, v in zip(datasets, cudnn_shapes, params)]
+        return [(v, a.astype(v.dtype, copy=False))
+                for v, a in zip(params, cudnn.from_cudnn(layer, arrays))]
+    return [(v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name))
+            for v, ds in zip(params, datasets)]
 
 
 def read_legacy(model, g, by_name=False, skip_mismatch=False):
