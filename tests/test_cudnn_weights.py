@@ -54,15 +54,11 @@ def test_gru_without_reset_after_refuses_cudnn_weights_and_changes_nothing():
         np.testing.assert_array_equal(a, b)
 
 
-def test_conversion_layout():
-    lstm = LSTM(2)
-    lstm(np.zeros((1, 2, 3), "float32"))
-    assert cudnn.file_shapes(lstm) == [(3, 8), (2, 8), (16,)]
-    k = np.arange(24.0).reshape(3, 8)
-    rk = np.arange(16.0).reshape(2, 8)
-    out = cudnn.from_cudnn(lstm, [k, rk, np.ones(16)])
-    # per gate: input kernels read in Fortran order, recurrent kernels transposed, biases summed
-    np.testing.assert_array_equal(out[0][:, :2], k[:, :2].T.reshape((3, 2), order="F"))
-    np.testing.assert_array_equal(out[1][:, 2:4], rk[:, 2:4].T)
-    np.testing.assert_array_equal(out[2], np.full(8, 2.0))
-    assert cudnn.file_shapes(GRU(2, reset_after=False)) is None
+def test_bidirectional_halves_are_converted_each():
+    bi = Bidirectional(GRU(2, return_sequences=True))
+    bi(np.zeros((1, 3, 4), "float32"))
+    shapes = [(4, 6), (2, 6), (12,)] * 2
+    assert cudnn.layer_is_cudnn(bi, shapes)
+    assert not cudnn.layer_is_cudnn(bi, shapes[:3] + [(4, 6), (2, 6), (2, 6)])
+    out = cudnn.convert(bi, [np.ones(s) for s in shapes])
+    assert [a.shape for a in out] == [(4, 6), (2, 6), (2, 6)] * 2

@@ -1,63 +1,76 @@
-"""Keras 2's ``CuDNNLSTM`` / ``CuDNNGRU`` weights read into ``LSTM`` / ``GRU``, converted as
-tf.keras converts them when it loads a legacy ``.h5`` (``hdf5_format._convert_rnn_weights``).
+"""CuDNNLSTM / CuDNNGRU weights (tf.keras 1.x/2.x) read into LSTM / GRU, as tf_keras does.
 
-CuDNN stores each gate's input kernel in Fortran order, each gate's recurrent kernel
-transposed, and two biases (input and recurrent): ``(8 * units,)`` for an LSTM (summed
-into one), ``(6 * units,)`` for a GRU (``reset_after=True``'s ``(2, 3 * units)``). A file's
-arrays are recognised by their shapes; ``Bidirectional`` converts each half.
+A legacy ``.h5`` file written by ``CuDNNLSTM`` holds ``kernel (in, 4u)`` and
+``recurrent_kernel (u, 4u)`` in cuDNN's layout (each gate's input kernel in Fortran order,
+each gate's recurrent kernel transposed) and a bias of ``8u`` values (input and recurrent
+biases); ``CuDNNGRU`` the same with 3 gates and a bias of ``6u``. tf_keras
+(``saving/legacy/hdf5_format.py``, ``_convert_rnn_weights``) recognises them by the bias
+shape and converts: kernels per gate, LSTM biases summed, GRU biases reshaped to
+``(2, 3u)`` (so the GRU must have ``reset_after=True``, the cuDNN formula). A ``Bidirectional`` layer
+converts each half.
 
 Example
 -------
 >>> import numpy as np
->>> from pipeseq.layers import LSTM
->>> lstm = LSTM(2)
->>> _ = lstm(np.zeros((1, 3, 5), "float32"))
->>> file_shapes(lstm)
-[(5, 8), (2, 8), (16,)]
->>> [a.shape for a in from_cudnn(lstm, [np.ones((5, 8)), np.ones((2, 8)), np.ones(16)])]
-[(5, 8), (2, 8), (8,)]
+>>> w = [np.zeros((3, 8)), np.zeros((2, 8)), np.ones(16)]
+>>> [a.shape for a in from_cudnn("LSTM", w)]
+[(3, 8), (2, 8), (8,)]
+>>> float(from_cudnn("LSTM", w)[2][0])
+2.0
 """
 import numpy as np
 
 _GATES = {"LSTM": 4, "GRU": 3}
 
 
-def _rnn_shapes(layer):
+def cudnn_shapes(layer):
+    """The shapes a cuDNN file holds for ``layer``, or None when it cannot hold cuDNN weights."""
     cls = type(layer).__name__
-    if cls not in _GATES or not getattr(layer, "use_bias", False) or not layer.built:
+    if cls not in _GATES or not layer.built or not getattr(layer, "use_bias", False):
         return None
     if cls == "GRU" and not layer.reset_after:
-        return None          # tf.keras: CuDNNGRU is not compatible with GRU(reset_after=False)
-    kernel, recurrent = layer.weights[0].shape, layer.weights[1].shape
-    return [tuple(kernel), tuple(recurrent), (2 * _GATES[cls] * layer.units,)]
+        return None
+    u, n = layer.units, _GATES[cls]
+    return [layer.kernel.shape, layer.recurrent_kernel.shape, (2 * n * u,)]
 
 
-def file_shapes(layer):
-    """The shapes a CuDNN layer's file holds for ``layer``'s weights (Keras 2 order), or None."""
-    if type(layer).__name__ == "Bidirectional":
-        halves = [_rnn_shapes(layer.forward_layer), _rnn_shapes(layer.backward_layer)]
-        return None if None in halves else halves[0] + halves[1]
-    return _rnn_shapes(layer)
+def is_cudnn(layer, file_shapes):
+    """True when the file's weights of ``layer`` are in cuDNN's layout (judged by the bias)."""
+    expected = cudnn_shapes(layer)
+    return expected is not None and [tuple(s) for s in file_shapes] == expected and \
+        expected[2] != tuple(layer.bias.shape)
 
 
-def _transform(kernels, func, n_gates):
-    return np.hstack([func(k) for k in np.hsplit(kernels, n_gates)])
-
-
-def _convert(cls, arrays):
+def from_cudnn(cls, weights):
+    """Convert ``[kernel, recurrent_kernel, bias]`` from cuDNN's layout to Keras's."""
     n = _GATES[cls]
-    kernel = _transform(arrays[0], lambda k: k.T.reshape(k.shape, order="F"), n)
-    recurrent = _transform(arrays[1], lambda k: k.T, n)
+    kernel, rec, bias = (np.asarray(w) for w in weights)
+    kernel = np.hstack([k.T.reshape(k.shape, order="F") for k in np.hsplit(kernel, n)])
+    rec = np.hstack([k.T for k in np.hsplit(rec, n)])
     if cls == "LSTM":
-        bias = np.sum(np.split(arrays[2], 2, axis=0), axis=0)
+        bias = np.sum(np.split(bias, 2, axis=0), axis=0)
     else:
-        bias = np.asarray(arrays[2]).reshape((2, -1))
-    return [kernel, recurrent, bias]
+        bias = bias.reshape((2, -1))
+    return [kernel, rec, bias]
 
 
-def from_cudnn(layer, arrays):
-    """``layer``'s weights (Keras 2 order) from a CuDNN layer's arrays."""
+def _halves(layer):
     if type(layer).__name__ == "Bidirectional":
-        return _convert(type(layer.forward_layer).__name__, arrays[:3]) + \
-            _convert(type(layer.backward_layer).__name__, arrays[3:])
-    return _convert(type(layer).__name__, arrays)
+        return [layer.forward_layer, layer.backward_layer]
+    return [layer]
+
+
+def layer_is_cudnn(layer, file_shapes):
+    """:func:`is_cudnn` for a layer or a ``Bidirectional`` one (each half, 3 arrays each)."""
+    subs = _halves(layer)
+    if len(file_shapes) != 3 * len(subs) or any(s is None for s in file_shapes):
+        return False
+    return all(is_cudnn(sub, file_shapes[3 * i:3 * i + 3]) for i, sub in enumerate(subs))
+
+
+def convert(layer, weights):
+    """:func:`from_cudnn` for a layer or a ``Bidirectional`` one."""
+    out = []
+    for i, sub in enumerate(_halves(layer)):
+        out += from_cudnn(type(sub).__name__, weights[3 * i:3 * i + 3])
+    return out

@@ -263,13 +263,12 @@ def _read_legacy_layer(g, fname, wnames, layer, skip_mismatch):
             raise FileFormatError(f"'{g.file.filename}': weight {short_repr(wn)} of layer "
                                   f"{short_repr(fname)} is listed in weight_names but missing.")
         datasets.append(ds)
-    cudnn_shapes = cudnn.file_shapes(layer)     # a Keras 2 CuDNNLSTM/CuDNNGRU's weights?
-    if cudnn_shapes is not None and [tuple(getattr(ds, "shape", ())) for ds in datasets] == \
-            cudnn_shapes and cudnn_shapes != [tuple(v.shape) for v in params]:
-        arrays = [h5io.read_checked(ds, s, v.dtype, where, v.name)
-                  for ds, s, v in zip(datasets, cudnn_shapes, params)]
-        return [(v, a.astype(v.dtype, copy=False))
-                for v, a in zip(params, cudnn.from_cudnn(layer, arrays))]
+    if cudnn.layer_is_cudnn(layer, [getattr(ds, "shape", None) for ds in datasets]):
+        # CuDNNLSTM / CuDNNGRU weights (tf.keras): converted into the layer's layout
+        raw = [h5io.read_checked(ds, tuple(ds.shape), v.dtype, where, v.name)
+               for v, ds in zip(params, datasets)]
+        return list(zip(params, (a.astype(v.dtype) for a, v in
+                                 zip(cudnn.convert(layer, raw), params))))
     return [(v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name))
             for v, ds in zip(params, datasets)]
 
