@@ -62,6 +62,9 @@ def _import_all_layers():
                 "einsum_dense", "attention", "multi_head_attention", "volumetric",
                 "normalization_group", "regularization", "lambda_layer", "pooling_adaptive",
                 "activation_legacy", "preprocessing_image", "preprocessing_categorical",
+                "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
+                "augment_histogram", "augment_policies",
+                "augment_resize", "augment_elastic",
                 "spectral_normalization", "grouped_query_attention", "locally_connected",
                 "reversible_embedding"):
         try:
