@@ -1,4 +1,5 @@
-"""Parity with Keras-made fixtures of the layer catalogue (tools/make_layer_fixtures.py).
+"""Parity with Keras-made fixtures of the layer catalogue (tools/make_layer_fixtures.py, and
+tools/make_tf_keras_layer_fixtures.py for the Keras 2 layers Keras 3 dropped).
 
 Each case's model is rebuilt from Keras's own JSON, given Keras's weights, and must
 reproduce Keras's outputs; cases with trainable weights are trained as Keras trained
@@ -14,8 +15,10 @@ from pipeseq.saving import api
 from pipeseq.training.optimizers import SGD
 
 FIX = os.path.join(os.path.dirname(__file__), "fixtures", "layers")
-with open(os.path.join(FIX, "MANIFEST.json")) as _f:
-    MANIFEST = json.load(_f)["cases"]
+MANIFEST = {}
+for _name in ("MANIFEST.json", "MANIFEST_tf_keras.json"):     # Keras 3 cases, tf_keras cases
+    with open(os.path.join(FIX, _name)) as _f:
+        MANIFEST.update(json.load(_f)["cases"])
 
 
 def _load(name):
@@ -59,3 +62,23 @@ def test_training_matches_keras(name):
     for i, w in enumerate(model.get_weights()):
         np.testing.assert_allclose(w, data[f"t{i}"], rtol=1e-4, atol=1e-4,
                                    err_msg=f"{name}: weight {entry['names'][i]}")
+
+
+FILES = [(n, f) for n in sorted(MANIFEST) for f in MANIFEST[n].get("files", ())]
+
+
+@pytest.mark.parametrize("name,fname", FILES, ids=[f for _, f in FILES])
+def test_keras_written_files_load(name, fname):
+    """Keras's own .keras, legacy .h5 and .weights.h5 files of a case give Keras's outputs."""
+    model, xs, ys, _, _ = _load(name)
+    path = os.path.join(FIX, fname)
+    if fname.endswith(".weights.h5"):
+        for v in model.weights:               # the weights must come from the file
+            v.value = np.zeros_like(v.value)
+        model.load_weights(path)
+    else:
+        model = api.load_model(path)
+    out = model.predict(xs if len(xs) > 1 else xs[0], verbose=0)
+    out = out if isinstance(out, list) else [out]
+    for i, (a, b) in enumerate(zip(out, ys)):
+        _close(a, b, f"{fname}: output {i}")

@@ -352,6 +352,15 @@ LAYER_TABLE = {
     "STFTSpectrogram": ({"frame_length": 8, "frame_step": 4, "mode": "psd"}, (24, 2)),
     "StringLookup": ({"vocabulary": ["a", "b", "c"], "output_mode": "count"}, (4,)),
     "TextVectorization": ({"vocabulary": ["a", "b"], "output_sequence_length": 3}, (1,)),
+    "GroupQueryAttention": ({"head_dim": 2, "num_query_heads": 4, "num_key_value_heads": 2,
+                             "use_gate": True}, [(3, 6), (5, 6)]),
+    "LocallyConnected1D": ({"filters": 2, "kernel_size": 3, "implementation": 3,
+                            "padding": "same"}, (5, 2)),
+    "LocallyConnected2D": ({"filters": 2, "kernel_size": 2, "implementation": 2,
+                            "data_format": "channels_first"}, (2, 3, 4)),
+    "ReversibleEmbedding": ({"input_dim": 7, "output_dim": 3, "tie_weights": False,
+                             "logit_soft_cap": 2.0}, (4,)),
+    "SpectralNormalization": (lambda: {"layer": _d(3), "power_iterations": 2}, (4,)),
     "Merge": (lambda: {"layers": [Sequential([Dense(3, input_dim=4)]),
                                   Sequential([Dense(3, input_dim=2)])], "mode": "concat"},
               [(4,), (2,)]),
@@ -410,7 +419,7 @@ def _random_weights(model, rng):
 def _inputs_for(name, model, rng):
     _, shape = LAYER_TABLE[name]
     shapes = shape if isinstance(shape, list) else [shape]
-    if name in ("Embedding", "CategoryEncoding", "IntegerLookup"):
+    if name in ("Embedding", "CategoryEncoding", "IntegerLookup", "ReversibleEmbedding"):
         xs = [rng.integers(0, 7, size=(3, *shapes[0]))]
     elif name in ("StringLookup", "Hashing", "HashedCrossing"):
         xs = [rng.choice(np.array(["a", "b", "c", "zz"]), size=(3, *s)) for s in shapes]

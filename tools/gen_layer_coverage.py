@@ -20,14 +20,9 @@ REASONS = [
       "layer_jax_model_wrapper", "layer_torch_module_wrapper", "layer_tfsm"}),
     ("user code as a layer: comes with automatic differentiation (a separate issue)",
      {"Lambda", "layer_lambda"}),
-    ("not done yet: grouped-query attention, spectral normalization, reversible embedding, "
-     "locally connected layers, feature columns",
-     {"GroupQueryAttention", "SpectralNormalization", "ReversibleEmbedding",
-      "LocallyConnected1D", "LocallyConnected2D", "DenseFeatures", "layer_group_query_attention",
-      "layer_spectral_normalization"}),
+    ("TensorFlow feature columns (`tf.feature_column` objects are its input): pipeseq has no "
+     "feature-column API", {"DenseFeatures"}),
     ("a TensorFlow namespace, not a layer", {"experimental"}),
-    ("the abstract base for user-written wrappers: not done yet (TimeDistributed and "
-     "Bidirectional exist)", {"Wrapper"}),
 ]
 
 

@@ -4,7 +4,8 @@ Run with the Keras virtualenv (never imported by pipeseq or its tests)::
 
     KERAS_BACKEND=tensorflow /work/kenv/bin/python tools/make_layer_fixtures.py [--only CASE ...]
 
-Writes ``tests/fixtures/layers/<case>.npz`` and ``tests/fixtures/layers/MANIFEST.json``.
+Writes ``tests/fixtures/layers/<case>.npz`` and ``tests/fixtures/layers/MANIFEST.json`` (and, for the
+cases in ``FILE_CASES``, Keras's own files of the model: ``.keras``, ``.legacy.h5``, ``.weights.h5``).
 Per case the npz holds ``x0, x1, ...`` (inputs), ``y0, y1, ...`` (Keras 3 outputs of an
 inference call), ``w0, w1, ...`` (the weights, drawn from a numpy RNG seeded by crc32
 of the case name) and, for cases with trainable weights, ``t0, t1, ...``: the weights
@@ -110,6 +111,48 @@ def einsum_dense(rng):
     return keras.Model(x, y), [_f(rng, 2, 3, 4)]
 
 
+def gqa_self(rng):
+    x = keras.Input((5, 6))
+    y = L.GroupQueryAttention(head_dim=2, num_query_heads=4, num_key_value_heads=2)(x, x)
+    return keras.Model(x, y), [_f(rng, 2, 5, 6)]
+
+
+def gqa_cross_causal_scores(rng):
+    q, v, k = keras.Input((4, 6)), keras.Input((3, 6)), keras.Input((3, 5))
+    out, s = L.GroupQueryAttention(3, 2, 1, use_bias=False)(
+        q, v, key=k, use_causal_mask=True, return_attention_scores=True)
+    return keras.Model([q, v, k], [out, s]), [_f(rng, 2, 4, 6), _f(rng, 2, 3, 6), _f(rng, 2, 3, 5)]
+
+
+def gqa_gate_window(rng):
+    x = keras.Input((5, 4))
+    y = L.GroupQueryAttention(2, 2, 1, use_gate=True, sliding_window=2)(x, x)
+    return keras.Model(x, L.Dense(2)(y)), [_f(rng, 2, 5, 4)]
+
+
+def gqa_masked(rng):
+    t = keras.Input((5,), dtype="int32")
+    e = L.Embedding(10, 4, mask_zero=True)(t)
+    y = L.GroupQueryAttention(2, 4, 2)(e, e, use_causal_mask=True)
+    x = rng.integers(1, 10, (2, 5)).astype("int32")
+    x[0, -2:] = 0
+    return keras.Model(t, y), [x]
+
+
+def reversible_embedding(rng):
+    t = keras.Input((4,), dtype="int32")
+    emb = L.ReversibleEmbedding(9, 3, tie_weights=False, logit_soft_cap=2.0)
+    y = emb(L.Dense(3, activation="tanh")(emb(t)), reverse=True)
+    return keras.Model(t, y), [rng.integers(0, 9, (3, 4)).astype("int32")]
+
+
+def reversible_embedding_tied(rng):
+    t = keras.Input((4,), dtype="int32")
+    emb = L.ReversibleEmbedding(7, 3)
+    return keras.Model(t, emb(L.Dense(3)(emb(t)), reverse=True)), \
+        [rng.integers(0, 7, (3, 4)).astype("int32")]
+
+
 def _seq(shape, *layers_):
     def make(rng):
         x = keras.Input(shape)
@@ -138,6 +181,10 @@ def _seq_cases():
     "depthwise_conv1d": ((7, 3), [L.DepthwiseConv1D(3, strides=2, padding="same",
                                                     depth_multiplier=2, activation="tanh")]),
     "separable_conv1d": ((8, 3), [L.SeparableConv1D(4, 3, dilation_rate=2, depth_multiplier=2)]),
+    "spectral_norm_conv": ((4, 4, 2), [L.SpectralNormalization(L.Conv2D(3, 2)), L.Flatten(),
+                                       L.Dense(2)]),
+    "spectral_norm_dense": ((4,), [L.SpectralNormalization(L.Dense(3), power_iterations=3),
+                                   L.Dense(2)]),
     "group_norm": ((4, 6), [L.GroupNormalization(groups=3, epsilon=1e-2), L.Dense(2)]),
     "group_norm_image": ((3, 3, 4), [L.GroupNormalization(groups=-1, center=False), L.Dense(2)]),
     "unit_norm": ((3, 4), [L.Dense(5), L.UnitNormalization(axis=[1, 2])]),
@@ -200,15 +247,21 @@ CASES = {f.__name__: f for f in [
     attention_dot, attention_scaled_causal_scores, attention_concat, attention_masked,
     additive_attention, mha_self, mha_cross_key_scores, mha_causal_masked, mha_attention_mask,
     mha_rank4, einsum_dense, discretization_adapt, category_encoding, seq2seq_initial_state,
-    bidirectional_return_state]}
+    bidirectional_return_state, gqa_self, gqa_cross_causal_scores, gqa_gate_window, gqa_masked,
+    reversible_embedding, reversible_embedding_tied]}
 # attention_dot has no weights; the masked cases' outputs carry a Keras mask, which Keras 3
 # applies to the loss (pipeseq's trainer does not yet), so they are inference-only here.
 for _name in _seq_cases():
     CASES[_name] = (lambda n: lambda rng: _seq(*_seq_cases()[n][:1], *_seq_cases()[n][1])(rng))(
         _name)
+# Cases whose Keras-written files are committed too (``<case>.keras``, ``.legacy.h5`` = Keras 3's
+# legacy full-model .h5, ``.weights.h5``), written before training: pipeseq must read them.
+FILE_CASES = {"gqa_cross_causal_scores": (".keras", ".legacy.h5", ".weights.h5"),
+              "reversible_embedding": (".keras", ".legacy.h5"),
+              "spectral_norm_dense": (".keras", ".legacy.h5", ".weights.h5")}
 NO_TRAIN = {"attention_dot", "attention_masked", "mha_causal_masked", "discretization_adapt",
             "random_flip_inference", "augment_inference",   # training augments at random
-            "category_encoding"}
+            "category_encoding", "gqa_masked"}
 
 
 def make(name):
@@ -227,6 +280,16 @@ def make(name):
     data.update(made[2] if len(made) > 2 else {})      # e.g. the data a layer was adapted on
     entry = {"model": json.loads(model.to_json()), "n_inputs": len(xs), "n_outputs": len(ys),
              "n_weights": len(weights), "names": [w.path for w in model.weights]}
+    for suffix in FILE_CASES.get(name, ()):
+        path = os.path.join(OUT, name + suffix)
+        if suffix == ".weights.h5":
+            model.save_weights(path)
+        else:
+            model.save(path[:-len(".legacy.h5")] + ".h5" if suffix == ".legacy.h5" else path)
+            if suffix == ".legacy.h5":
+                os.replace(path[:-len(".legacy.h5")] + ".h5", path)
+    if name in FILE_CASES:
+        entry["files"] = [name + s for s in FILE_CASES[name]]
     if model.trainable_weights and name not in NO_TRAIN:
         train_model = keras.Model(model.inputs, model.outputs[0])
         target = rng.normal(size=ys[0].shape).astype("float32")

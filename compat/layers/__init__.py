@@ -132,6 +132,9 @@ def _lookup(name):
         return _Layer
     if name == "InputSpec":
         return _InputSpec
+    if name == "Wrapper":
+        from pipeseq.layers.wrappers import Wrapper
+        return Wrapper
     if name in ("serialize", "deserialize"):     # keras.layers.serialize / deserialize
         return _serialization.serialize_layer if name == "serialize" else \
             _serialization.deserialize_layer
@@ -155,7 +158,8 @@ def _all_names():
     reg = _registry()
     names = {n for n, c in reg.items() if _is_layer_class(c) and not n.startswith("_")}
     names |= {n for n, (t, _) in _specs.LEGACY_CLASSES.items() if t in reg}
-    names |= {"Input", "Layer", "TimeDistributedDense", "InputSpec", "serialize", "deserialize"}
+    names |= {"Input", "Layer", "TimeDistributedDense", "InputSpec", "serialize", "deserialize",
+              "Wrapper"}
     import importlib
     for fn, mod in FUNCTIONS.items():
         try:

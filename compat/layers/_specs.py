@@ -164,6 +164,7 @@ SPECS = {
     "GaussianDropout": DROPOUT, "GaussianNoise": GAUSSIAN_NOISE,
     "Conv1D": CONV1D, "Conv2D": CONV2D, "Conv3D": CONV3D, "Conv2DTranspose": DECONV2D,
     "SeparableConv2D": SEPARABLE_CONV2D,
+    "LocallyConnected1D": CONV1D, "LocallyConnected2D": CONV2D,
     "MaxPooling1D": POOL1D, "AveragePooling1D": POOL1D,
     "MaxPooling2D": POOL2D, "AveragePooling2D": POOL2D,
     "MaxPooling3D": POOL2D, "AveragePooling3D": POOL2D,

@@ -32,6 +32,38 @@ def causal_mask(t, s):
     return np.tril(np.ones((t, s), bool))[None]
 
 
+def combine_masks(t, s, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
+                  causal=False, sliding_window=None):
+    """Keras's attention mask from its sources, joined with a logical and.
+
+    ``query_mask (B, T...)`` -> ``(B, T, 1)``; ``value_mask``/``key_mask (B, S...)`` ->
+    ``(B, 1, S)``; ``causal``: ``(1, T, S)`` lower triangle; ``sliding_window`` ``w``:
+    ``|i - j| < w``; ``attention_mask (B, T, S)`` (or ``(T, S)``). Returns a boolean
+    ``(B|1, 1, T, S)`` (one mask for every head) or None.
+    """
+    m = None
+
+    def both(a, b):
+        return b if a is None else (a & b)
+    if query_mask is not None:
+        qm = np.asarray(query_mask, bool)
+        m = both(m, qm.reshape(len(qm), -1)[:, :, None])
+    for mm in (value_mask, key_mask):
+        if mm is not None:
+            mm = np.asarray(mm, bool)
+            m = both(m, mm.reshape(len(mm), -1)[:, None, :])
+    if causal:
+        m = both(m, causal_mask(t, s))
+    if sliding_window is not None:
+        i, j = np.arange(t)[:, None], np.arange(s)[None, :]
+        m = both(m, (np.abs(i - j) < sliding_window)[None])
+    if attention_mask is not None:
+        am = np.asarray(attention_mask).astype(bool)
+        am = am.reshape((am.shape[0] if am.ndim > 2 else 1, t, s))
+        m = am if m is None else (m & am)
+    return None if m is None else m[:, None, :, :]
+
+
 def masked_softmax(scores, mask=None, mode="replace"):
     """Softmax over the last axis with masked positions excluded; returns ``(w, cache)``."""
     s = scores

@@ -11,7 +11,8 @@ from .rnn_stacked import StackedRNNCells, AbstractRNNCell  # noqa: F401
 from .rnn_layer import RNN  # noqa: F401
 from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D  # noqa: F401
 from .embedding import Embedding, Masking  # noqa: F401
-from .wrappers import TimeDistributed, Bidirectional  # noqa: F401
+from .wrappers import Wrapper, TimeDistributed, Bidirectional  # noqa: F401
+from .spectral_normalization import SpectralNormalization  # noqa: F401
 from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum,  # noqa: F401
                     Concatenate, Dot)
 from .merge_legacy import Merge  # noqa: F401
@@ -29,6 +30,7 @@ from .noise import (AlphaDropout, GaussianDropout, GaussianNoise, Identity,  # n
 from .einsum_dense import EinsumDense  # noqa: F401
 from .attention import Attention, AdditiveAttention  # noqa: F401
 from .multi_head_attention import MultiHeadAttention  # noqa: F401
+from .grouped_query_attention import GroupQueryAttention  # noqa: F401
 from .preprocessing import Normalization, Rescaling  # noqa: F401
 from .volumetric import (Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D,  # noqa: F401
                          GlobalMaxPooling3D, GlobalAveragePooling3D, UpSampling3D,
@@ -63,3 +65,5 @@ from .preprocessing_audio import MelSpectrogram, STFTSpectrogram  # noqa: F401
 from .input_spec import InputSpec  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
 from .op_layer import OpLayer  # noqa: F401
+from .locally_connected import LocallyConnected1D, LocallyConnected2D  # noqa: F401
+from .reversible_embedding import ReversibleEmbedding  # noqa: F401

@@ -65,7 +65,9 @@ def _import_all_layers():
                 "preprocessing_lookup", "preprocessing_text", "preprocessing_audio",
                 "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
                 "augment_histogram", "augment_policies",
-                "augment_resize", "augment_elastic"):
+                "augment_resize", "augment_elastic",
+                "spectral_normalization", "grouped_query_attention", "locally_connected",
+                "reversible_embedding"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet

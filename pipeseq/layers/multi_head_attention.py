@@ -217,31 +217,12 @@ class MultiHeadAttention(MultiTensorCall, Layer):
 
     # ----------------------------------------------------------------- compute
     def _attention_mask(self, named, masks, t, s, use_causal_mask):
-        m = None
-
-        def both(a, b):
-            return b if a is None else (a & b)
-        qm = masks.get("query") if named.get("query_mask") is None else named["query_mask"]
-        vm = masks.get("value") if named.get("value_mask") is None else named["value_mask"]
-        km = masks.get("key") if named.get("key_mask") is None else named["key_mask"]
-        if qm is not None:
-            qm = np.asarray(qm, bool).reshape(len(qm), -1)
-            m = both(m, qm[:, :, None])
-        for mm in (vm, km):
-            if mm is not None:
-                mm = np.asarray(mm, bool).reshape(len(mm), -1)
-                m = both(m, mm[:, None, :])
-        if use_causal_mask:
-            m = both(m, ops.causal_mask(t, s))
-        if self.sliding_window is not None:
-            i, j = np.arange(t)[:, None], np.arange(s)[None, :]
-            m = both(m, (np.abs(i - j) < self.sliding_window)[None])
-        am = named.get("attention_mask")
-        if am is not None:
-            am = np.asarray(am).astype(bool)
-            am = am.reshape((am.shape[0] if am.ndim > 2 else 1, t, s))
-            m = am if m is None else (m & am)
-        return None if m is None else m[:, None, :, :]     # (B|1, 1, T, S)
+        def pick(name):
+            given = named.get(f"{name}_mask")
+            return masks.get(name) if given is None else given
+        return ops.combine_masks(t, s, pick("query"), pick("value"), pick("key"),
+                                 named.get("attention_mask"), use_causal_mask,
+                                 self.sliding_window)
 
     def forward(self, x, training=False, mask=None, call_slots=None, return_attention_scores=False,
                 use_causal_mask=False, call_npos=None):

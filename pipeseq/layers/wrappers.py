@@ -1,4 +1,7 @@
-"""Wrappers: ``TimeDistributed(layer)`` and ``Bidirectional(rnn)``.
+"""Wrappers: the ``Wrapper`` base, ``TimeDistributed(layer)`` and ``Bidirectional(rnn)``.
+
+As in Keras 3, ``TimeDistributed`` (and ``SpectralNormalization``) subclass ``Wrapper``;
+``Bidirectional`` is a plain ``Layer`` holding two recurrent layers.
 
 Example
 -------
@@ -27,8 +30,54 @@ def _deserialize(entry):
     return deserialize_layer(entry)
 
 
+class Wrapper(Layer):
+    """Abstract base of layers that wrap another layer (``self.layer``), as Keras's.
+
+    A subclass defines ``call`` (or ``forward``/``backward``); the base builds the wrapped
+    layer for the wrapper's input shape and writes/reads it in the config under ``"layer"``.
+    Not a layer by itself (not in the layer registry), as in Keras.
+
+    Example
+    -------
+    >>> import numpy as np
+    >>> from pipeseq import ops
+    >>> from pipeseq.layers import Dense
+    >>> class Doubled(Wrapper):
+    ...     def call(self, inputs):
+    ...         return ops.multiply(self.layer(inputs), 2.0)
+    >>> Doubled(Dense(3))(np.ones((2, 4), "float32")).shape
+    (2, 3)
+    """
+
+    def __init__(self, layer, **kwargs):
+        if isinstance(layer, dict):
+            layer = _deserialize(layer)
+        if not isinstance(layer, Layer):
+            raise ValueError(f"Layer {layer!r} supplied to {type(self).__name__} isn't a "
+                             "supported layer type. Please ensure the wrapped layer is a valid "
+                             f"Keras layer. Received: layer={layer!r}")
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def _sublayers(self):
+        return [self.layer]
+
+    def build(self, input_shape=None):
+        if not self.layer.built:
+            self.layer._maybe_build(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "layer": _serialize(self.layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        config["layer"] = deserialize_layer(config["layer"], custom_objects=custom_objects)
+        return cls(**config)
+
+
 @register
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Apply ``layer`` to every time step: input ``(batch, time, ...)``.
 
     The inner layer sees ``(batch*time, ...)``; its weights are shared across steps.
@@ -44,18 +93,6 @@ class TimeDistributed(Layer):
 
     supports_masking = True
     min_ndim = 3
-
-    def __init__(self, layer, **kwargs):
-        if isinstance(layer, dict):
-            layer = _deserialize(layer)
-        if not isinstance(layer, Layer):
-            raise ValueError("TimeDistributed needs a Layer instance. "
-                             f"Received: layer={layer!r}")
-        super().__init__(**kwargs)
-        self.layer = layer
-
-    def _sublayers(self):
-        return [self.layer]
 
     def _inner_shape(self, input_shape):
         b, t = input_shape[0], input_shape[1]
@@ -82,15 +119,6 @@ class TimeDistributed(Layer):
         B, T = shape[:2]
         dx, grads = self.layer.backward(inner, dy.reshape((B * T,) + dy.shape[2:]))
         return (None if dx is None else dx.reshape(shape)), grads
-
-    def get_config(self):
-        return {**super().get_config(), "layer": _serialize(self.layer)}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["layer"] = _deserialize(config["layer"])
-        return cls(**config)
 
 
 @register

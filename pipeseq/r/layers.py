@@ -65,6 +65,7 @@ R_LAYERS = {
     "layer_activation_parametric_relu": ("PReLU", ""),
     "layer_activation_elu": ("ELU", "alpha=1.0"),
     "layer_activation_softmax": ("Softmax", "axis=-1"),
+    "layer_activation_thresholded_relu": ("ThresholdedReLU", "theta=1.0"),      # R keras 2
     # normalization / noise
     "layer_batch_normalization": ("BatchNormalization", "momentum=0.99"),
     "layer_layer_normalization": ("LayerNormalization", ""),
@@ -98,6 +99,9 @@ R_LAYERS = {
     "layer_zero_padding_2d": ("ZeroPadding2D", "padding=(1, 1)"),
     "layer_cropping_1d": ("Cropping1D", "cropping=(1, 1)"),
     "layer_cropping_2d": ("Cropping2D", "cropping=((1, 1), (1, 1))"),
+    # R keras 2's unshared convolutions (tf.keras's LocallyConnected1D/2D)
+    "layer_locally_connected_1d": ("LocallyConnected1D", "filters=8, kernel_size=3"),
+    "layer_locally_connected_2d": ("LocallyConnected2D", "filters=8, kernel_size=(3, 3)"),
     # recurrent / embedding
     "layer_simple_rnn": ("SimpleRNN", "units=16"),
     "layer_lstm": ("LSTM", "units=32, return_sequences=True"),
@@ -180,6 +184,8 @@ R_MERGE_LAYERS = {
     # attention layers also take ``inputs`` = list(query, value[, key]) first
     "layer_attention": ("Attention", "use_scale=True"),
     "layer_additive_attention": ("AdditiveAttention", "use_scale=True"),
+    "layer_group_query_attention": ("GroupQueryAttention",
+                                    "head_dim=8, num_query_heads=4, num_key_value_heads=2"),
     "layer_multi_head_attention": ("MultiHeadAttention", "num_heads=2, key_dim=16"),
 }
 
@@ -191,6 +197,7 @@ R_WRAPPERS = {
     "layer_bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
     "layer_pipeline": ("Pipeline", "layers=[layer_random_flip(), layer_random_zoom(0.2)]"),
     "layer_rnn": ("RNN", "cell=rnn_cell_lstm(units=8)"),
+    "layer_spectral_normalization": ("SpectralNormalization", "layer=layer_dense(units=8)"),
 }
 # The wrapped argument, when not ``layer`` (R keras3's layer_rnn(object, cell, ...)).
 _WRAPPED_ARG = {"Pipeline": "layers", "RNN": "cell"}
@@ -291,7 +298,7 @@ def _doc(r_name, class_name, example, first="object"):
                 f"**kwargs :\n    Arguments of Keras's ``{class_name}``.\n")
         ex = (f">>> import numpy as np\n"
               f">>> from pipeseq import {r_name}\n"
-              f">>> merged = {r_name}([np.ones((2, 3)), np.ones((2, 3))]{', ' + example if example else ''})")
+              f">>> merged = {r_name}([np.ones((2, 4, 3)), np.ones((2, 4, 3))]{', ' + example if example else ''})")
     else:
         head = (f"{r_name}(object=None, ...)\n\n"
                 f"Keras ``{class_name}`` layer, as R's ``{r_name}()``.\n\n"

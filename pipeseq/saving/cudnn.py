@@ -6,7 +6,8 @@ each gate's recurrent kernel transposed) and a bias of ``8u`` values (input and 
 biases); ``CuDNNGRU`` the same with 3 gates and a bias of ``6u``. tf_keras
 (``saving/legacy/hdf5_format.py``, ``_convert_rnn_weights``) recognises them by the bias
 shape and converts: kernels per gate, LSTM biases summed, GRU biases reshaped to
-``(2, 3u)`` (so the GRU must have ``reset_after=True``, the cuDNN formula).
+``(2, 3u)`` (so the GRU must have ``reset_after=True``, the cuDNN formula). A ``Bidirectional`` layer
+converts each half.
 
 Example
 -------
@@ -51,3 +52,25 @@ def from_cudnn(cls, weights):
     else:
         bias = bias.reshape((2, -1))
     return [kernel, rec, bias]
+
+
+def _halves(layer):
+    if type(layer).__name__ == "Bidirectional":
+        return [layer.forward_layer, layer.backward_layer]
+    return [layer]
+
+
+def layer_is_cudnn(layer, file_shapes):
+    """:func:`is_cudnn` for a layer or a ``Bidirectional`` one (each half, 3 arrays each)."""
+    subs = _halves(layer)
+    if len(file_shapes) != 3 * len(subs) or any(s is None for s in file_shapes):
+        return False
+    return all(is_cudnn(sub, file_shapes[3 * i:3 * i + 3]) for i, sub in enumerate(subs))
+
+
+def convert(layer, weights):
+    """:func:`from_cudnn` for a layer or a ``Bidirectional`` one."""
+    out = []
+    for i, sub in enumerate(_halves(layer)):
+        out += from_cudnn(type(sub).__name__, weights[3 * i:3 * i + 3])
+    return out

@@ -51,6 +51,14 @@ _ACTIVATIONS = {"silu": "swish"}
 _INITIALIZER_KEYS3 = ("input_axes", "output_axes")
 
 
+# Classes whose Keras 2-format (legacy ``.h5``) config names the Python class, not the exported
+# name: Keras 3 writes ``GroupedQueryAttention`` there (and ``GroupQueryAttention`` in .keras).
+_H5_CLASS_NAMES = {"GroupQueryAttention": "GroupedQueryAttention"}
+# Classes tf_keras never had: Keras 3 writes their inbound nodes in its own form
+# (``{"args", "kwargs"}``) even in a legacy ``.h5``, and reads them back only in that form.
+_KERAS3_NODE_CLASSES = {"GroupQueryAttention"}
+
+
 def model_config(model):
     """``{"class_name", "config"}`` of ``model`` in the Keras 2 form (see the module doc)."""
     with inline_state():
@@ -67,7 +75,8 @@ def _model(entry, top):
     functional = "input_layers" in cfg or cls in ("Functional", "Model")
     layers = []
     for e in cfg.get("layers", []):
-        le = {"class_name": e["class_name"], "config": _layer_config(e)} if top else _nested(e)
+        le = {"class_name": _H5_CLASS_NAMES.get(e["class_name"], e["class_name"]),
+              "config": _layer_config(e)} if top else _nested(e)
         if functional:
             le["name"] = e.get("name", le["config"].get("name"))
             le["inbound_nodes"] = [_node(n, e["class_name"]) for n in e.get("inbound_nodes", [])]
@@ -83,7 +92,8 @@ def _model(entry, top):
 
 def _nested(e):
     """A layer entry inside a layer's config (a wrapped layer): module and names kept."""
-    out = {"module": e.get("module", "keras.layers"), "class_name": e["class_name"],
+    out = {"module": e.get("module", "keras.layers"),
+           "class_name": _H5_CLASS_NAMES.get(e["class_name"], e["class_name"]),
            "config": _layer_config(e), "registered_name": e.get("registered_name")}
     if e.get("build_config") is not None:
         out["build_config"] = e["build_config"]
@@ -155,7 +165,7 @@ def _dtype(d):
 def _node(n, class_name=None):
     """A Keras 3 inbound node ``{"args": [...], "kwargs": {}}`` as Keras 2's
     ``[[layer_name, node_index, tensor_index, kwargs], ...]``."""
-    if isinstance(n, list):            # already Keras 2
+    if isinstance(n, list) or class_name in _KERAS3_NODE_CLASSES:   # Keras 2, or kept as Keras 3
         return n
     from ..layers.base import get_layer_class
     call_args = getattr(get_layer_class(class_name), "call_args", None) if class_name else None

@@ -8,7 +8,8 @@ Two maps, both computed from the model object alone:
   ``"layers/dense"``, ``"layers/lstm/cell"``, ``"layers/bidirectional/forward_layer"``.
   The variables of node ``path`` are stored at ``<path>/vars/0, 1, ...``.
 * :func:`legacy_layers` -- the Keras 2 layout: for each top-level layer, its
-  name and ``[(tf_weight_name, variable), ...]`` in ``layer.weights`` order.
+  name and ``[(tf_weight_name, variable), ...]`` in Keras's legacy order (trainable
+  weights, then non-trainable ones).
 
 Example
 -------
@@ -32,9 +33,25 @@ RNN_CELLS = {"SimpleRNN": "simple_rnn_cell", "LSTM": "lstm_cell", "GRU": "gru_ce
 
 
 def own_variables(layer):
-    """A layer's own variables, trainable first (Keras's ``save_own_variables`` order)."""
+    """A layer's own variables, trainable first (Keras's ``save_own_variables`` order).
+
+    A layer whose Keras 3 counterpart also tracks a sublayer's variable as its own
+    (``SpectralNormalization``'s kernel) lists them in ``_keras_own_variables()``."""
+    custom = getattr(layer, "_keras_own_variables", None)
+    if callable(custom):
+        return list(custom())
+    return _created_variables(layer)
+
+
+def _created_variables(layer):
     own = list(getattr(layer, "_own_variables", []))
     return [v for v in own if v.trainable] + [v for v in own if not v.trainable]
+
+
+def legacy_weights(layer):
+    """Keras's ``_legacy_weights``: the order of a layer's weights in the Keras 2 ``.h5``
+    layout (trainable weights, then non-trainable ones)."""
+    return list(layer.trainable_weights) + list(layer.non_trainable_weights)
 
 
 def _is_model(layer):
@@ -81,7 +98,7 @@ def keras3_nodes(model):
             if isinstance(child, list):
                 used = {}
                 for sub in child:
-                    key = to_snake_case(type(sub).__name__)
+                    key = keras3_key(sub)
                     if key in used:
                         used[key] += 1
                         key = f"{key}_{used[key]}"
@@ -93,6 +110,12 @@ def keras3_nodes(model):
 
     visit(model, "")
     return nodes
+
+
+def keras3_key(layer):
+    """The name Keras 3 files a layer under in a list (``layers/dense``): its Python class name
+    in snake case (``GroupQueryAttention`` is Keras's ``GroupedQueryAttention`` class)."""
+    return getattr(type(layer), "keras3_class_key", None) or to_snake_case(type(layer).__name__)
 
 
 def _join(a, b):
@@ -126,7 +149,7 @@ def _tf_names(layer, scope):
     cls = type(layer).__name__
     kids = _children(layer)
     own = [_Renamed(v, _TF_VARIABLE_NAMES[(cls, v.name)]) if (cls, v.name) in _TF_VARIABLE_NAMES
-           else v for v in own_variables(layer)]
+           else v for v in _created_variables(layer)]
     if _is_model(layer):
         return [p for sub in layer.layers for p in _tf_names(sub, sub.name)]
     if cls in RNN_CELLS and not any(k == "cell" for k, _ in kids):
@@ -142,8 +165,8 @@ def _tf_names(layer, scope):
             else:
                 pairs.extend(_tf_names(sub, f"{scope}/{sub.name}"))
     pairs = [(n, v.var if isinstance(v, _Renamed) else v) for n, v in pairs]
-    # Keep ``layer.weights`` order (own trainable, own non-trainable, sublayers').
-    order = {id(v): i for i, v in enumerate(layer.weights)} if layer.built else {}
+    # Keras's legacy order: trainable weights, then non-trainable ones.
+    order = {id(v): i for i, v in enumerate(legacy_weights(layer))} if layer.built else {}
     if order and len(order) == len(pairs):
         pairs.sort(key=lambda p: order.get(id(p[1]), 0))
     return pairs

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import cudnn, h5io, h5safe
 from ..errors import FileFormatError, WeightMismatchError, short_repr
-from .tree import keras3_nodes, legacy_layers
+from .tree import keras3_nodes, legacy_layers, legacy_weights
 
 KERAS_VERSION = "3.15.1"   # the Keras file-format version pipeseq writes
 BACKEND = "tensorflow"
@@ -292,14 +292,13 @@ def _legacy_file_layers(g):
 
 
 def _read_legacy_layer(g, fname, wnames, layer, skip_mismatch):
-    params = layer.weights
+    params = legacy_weights(layer)
     where = f"Layer '{layer.name}' ({type(layer).__name__})"
     if len(params) != len(wnames):
         raise WeightMismatchError(
             f"{where}: weight count mismatch: the model's layer has {len(params)} weight(s) "
             f"({', '.join(f'{v.name} {v.shape}' for v in params) or 'none'}), the file's layer "
             f"'{fname}' has {len(wnames)} ({', '.join(wnames) or 'none'}).")
-    out = []
     lg = h5safe.get(g, fname, "group")
     datasets = []
     for wn in wnames:
@@ -308,15 +307,14 @@ def _read_legacy_layer(g, fname, wnames, layer, skip_mismatch):
             raise FileFormatError(f"'{g.file.filename}': weight {short_repr(wn)} of layer "
                                   f"{short_repr(fname)} is listed in weight_names but missing.")
         datasets.append(ds)
-    if cudnn.is_cudnn(layer, [getattr(ds, "shape", None) for ds in datasets]):
+    if cudnn.layer_is_cudnn(layer, [getattr(ds, "shape", None) for ds in datasets]):
         # CuDNNLSTM / CuDNNGRU weights (tf.keras): converted into the layer's layout
         raw = [h5io.read_checked(ds, tuple(ds.shape), v.dtype, where, v.name)
                for v, ds in zip(params, datasets)]
         return list(zip(params, (a.astype(v.dtype) for a, v in
-                                 zip(cudnn.from_cudnn(type(layer).__name__, raw), params))))
-    for v, ds in zip(params, datasets):
-        out.append((v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name)))
-    return out
+                                 zip(cudnn.convert(layer, raw), params))))
+    return [(v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name))
+            for v, ds in zip(params, datasets)]
 
 
 def read_legacy(model, g, by_name=False, skip_mismatch=False):
