@@ -300,6 +300,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         if adapter.batch_size is not None:
             self._check_batch_size(adapter.batch_size, adapter.num_samples,
                                    None if val is None else val.adapter.num_samples)
+        backend.keep_freed_memory()         # no page faults for each batch's arrays
         self._plan_gradients()
         if strategy is not None:
             # Same weights and shuffling on every rank; only rank 0 prints and writes files.
@@ -382,6 +383,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         xs, ys, sw, n = self._prepare(x, y, sample_weight, class_weight)
         if self._metrics is None:
             self._build_metrics()
+        backend.keep_freed_memory()
         self._plan_gradients()
         self._reset_metrics()
         loss, per_output, preds = self._train_step(xs, ys, sw)
