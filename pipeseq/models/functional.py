@@ -76,9 +76,8 @@ class Functional(Model):
             ins, outs = _clone_from_inputs(ins, outs)
         self._inputs = ins
         self._outputs = outs
-        nodes, layers = map_graph(ins, outs)
-        self._nodes = topo_order(nodes, ins)
-        self._layers = layers
+        self._loss_outputs = []             # outputs of AddLoss layers (model.add_loss)
+        self._map_graph()
         used = {id(t) for n in self._nodes for t in n.input_tensors} | {id(t) for t in outs}
         for t in ins:
             if id(t) not in used:
@@ -91,6 +90,52 @@ class Functional(Model):
             self._batch_input_shape = ins[0].shape
         if not trainable:
             self.trainable = False
+
+    def _map_graph(self):
+        """Nodes and layers; those only an ``add_loss`` tensor needs come last (tf.keras)."""
+        nodes, layers = map_graph(self._inputs, self._outputs)
+        for t in self._loss_outputs:
+            more_nodes, more_layers = map_graph(self._inputs, [t])
+            have_n, have_l = {id(n) for n in nodes}, {id(l) for l in layers}
+            nodes = nodes + [n for n in more_nodes if id(n) not in have_n]
+            layers = layers + [l for l in more_layers if id(l) not in have_l]
+        self._nodes = topo_order(nodes, self._inputs)
+        self._layers = layers
+
+    def add_loss(self, loss):
+        """A loss computed from the model's inputs: ``model.add_loss(K.mean(kl))`` (tf.keras).
+
+        ``loss`` is a symbolic tensor (or a list of them) built from this model's
+        inputs with layers and ops; it joins the graph through an ``AddLoss`` layer, so
+        on every batch its value (summed) is added to the loss, with its exact
+        gradient. Keras 3 does not implement this (``NotImplementedError``); tf.keras
+        does, and so do Keras 2 programs such as its variational autoencoder example.
+        """
+        losses = list(loss) if isinstance(loss, (list, tuple)) else [loss]
+        for item in losses:
+            if not isinstance(item, KerasTensor):
+                raise ValueError(
+                    "Expected a symbolic Tensors or a callable for the loss value. A functional "
+                    "model's add_loss() takes tensors computed from its inputs (e.g. "
+                    "model.add_loss(ops.mean(z))); a zero-argument callable is not supported: "
+                    "use a weight regularizer for a penalty on weights. "
+                    f"Received: loss={item!r:.80}")
+        from ..layers.regularization import AddLoss
+        self._connect_loss_outputs([AddLoss(unconditional=False)(t) for t in losses])
+
+    def _connect_loss_outputs(self, tensors):
+        """Run the AddLoss layers producing ``tensors`` with the model (all or nothing)."""
+        if not tensors:
+            return
+        before = list(self._loss_outputs)
+        self._loss_outputs = before + list(tensors)
+        try:
+            self._map_graph()
+        except ValueError as e:
+            self._loss_outputs = before
+            self._map_graph()
+            raise ValueError(f"model.add_loss(): the loss must be computed from the inputs of "
+                             f"model '{self.name}' {self.input_names}. {e}") from None
 
     # ----------------------------------------------------------- structure
     @property

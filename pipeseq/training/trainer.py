@@ -150,7 +150,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         total = 0.0
         dys = []
         per_output = []
-        for i, (y, p) in enumerate(zip(ys, preds)):
+        for i, (y, p) in enumerate(zip([None] * len(preds) if ys is None else ys, preds)):
             loss = self._losses[i]
             w = self._loss_weights[i]
             if loss is None:
@@ -217,7 +217,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         self._loss_tracker.update_state(loss, sample_weight=batch_n)
         for t, v in zip(self._output_loss_trackers, per_output):
             t.update_state(v, sample_weight=batch_n)
-        for ms, y, p in zip(self._metrics, ys, preds):
+        for ms, y, p in zip(self._metrics, [None] * len(preds) if ys is None else ys, preds):
             for m in ms:
                 m.update_state(y, p, sw)
 
