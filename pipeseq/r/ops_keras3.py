@@ -155,6 +155,37 @@ def _one_based(out):
     return np.asarray(out) + 1
 
 
+def _doc(r_name, name, target, params, axes, indices, index_result):
+    """The docstring: what keras3's call becomes in keras.ops, with R's conventions shown."""
+    py_name = _RENAMED.get(name, name)
+    r_args, py_args = [], []
+    for p in params:
+        if p.name == "zero_indexed" or p.kind is p.VAR_KEYWORD:
+            continue
+        if p.name in axes:
+            r_args.append(f"{p.name} = 2")
+            py_args.append(f"{p.name}=1")
+        elif p.name in indices:
+            r_args.append(f"{p.name} = c(1, 3)")
+            py_args.append(f"{p.name}=[0, 2]")
+        elif p.default is p.empty or p.kind is p.VAR_POSITIONAL:
+            r_args.append(p.name)
+            py_args.append(p.name)
+    lines = [f"keras3's ``{r_name}()``: ``keras.ops.{py_name}`` with R's conventions.", "",
+             "Example", "-------",
+             f"R's ``{r_name}({', '.join(r_args)})`` is ``keras.ops.{py_name}"
+             f"({', '.join(py_args)})``" + (", plus 1 on the indices it returns" if index_result
+                                            else "") + "."]
+    if axes:
+        lines.append(f"``{'``, ``'.join(axes)}``: 1-based axes (negatives count from the end).")
+    if indices:
+        lines.append(f"``{'``, ``'.join(indices)}``: 1-based indices.")
+    if indices or index_result:
+        lines.append("``zero_indexed=True``: 0-based indices, as keras3.")
+    first = (target.__doc__ or "").strip().split("\n")[0]
+    return "\n".join(lines + (["", "Notes", "-----", first] if first else []))
+
+
 def _define(name, axes=(), indices=(), index_result=False, rename=None):
     target = _target(name)
     r_name = "op_" + name
@@ -183,16 +214,7 @@ def _define(name, axes=(), indices=(), index_result=False, rename=None):
         return out if (zero_indexed or not index_result) else _one_based(out)
     fn.__name__ = fn.__qualname__ = r_name
     fn.__signature__ = sig
-    notes = [f"keras3 ``{r_name}()``: ``keras.ops.{_RENAMED.get(name, name)}``."]
-    if axes:
-        notes.append(f"``{'``, ``'.join(axes)}``: 1-based axes.")
-    if indices:
-        notes.append(f"``{'``, ``'.join(indices)}``: 1-based indices.")
-    if index_result:
-        notes.append("Returns 1-based indices.")
-    if zero:
-        notes.append("``zero_indexed=True``: 0-based indices instead.")
-    fn.__doc__ = " ".join(notes) + "\n\n" + (target.__doc__ or "").strip().split("\n")[0]
+    fn.__doc__ = _doc(r_name, name, target, params, axes, indices, index_result)
     globals()[r_name] = fn
     __all__.append(r_name)
     return fn
@@ -299,8 +321,20 @@ op_pmax = _pmax
 op_pmin = _pmin
 op_pmax.__name__ = op_pmax.__qualname__ = "op_pmax"
 op_pmin.__name__ = op_pmin.__qualname__ = "op_pmin"
-op_pmax.__doc__ = "keras3's alias of ``op_maximum``: elementwise maximum."
-op_pmin.__doc__ = "keras3's alias of ``op_minimum``: elementwise minimum."
+op_pmax.__doc__ = """keras3's alias of ``op_maximum``: elementwise maximum.
+
+Example
+-------
+>>> op_pmax(np.array([1., 5.]), np.array([3., 2.]))
+array([3., 5.])
+"""
+op_pmin.__doc__ = """keras3's alias of ``op_minimum``: elementwise minimum.
+
+Example
+-------
+>>> op_pmin(np.array([1., 5.]), np.array([3., 2.]))
+array([1., 2.])
+"""
 
 __all__ += ["op_nonzero", "op_top_k", "op_split", "op_switch", "op_map", "op_vectorized_map",
             "op_pmax", "op_pmin"]
