@@ -310,11 +310,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
                                  f"Received {adapter.source}.")
             strategy.setup(self, adapter.num_samples, adapter.batch_size)
             adapter.set_strategy(strategy)
-        history = callbacks_mod.History()
-        # Keras's order: the progress bar first, History last (it sees what callbacks add to
-        # the logs, e.g. ReduceLROnPlateau's learning_rate).
-        cbs = ([callbacks_mod.ProgbarLogger(verbose)] if verbose else []) + list(callbacks or [])
-        cbs.append(history)
+        cbs, history = callbacks_mod.fit_callbacks(callbacks, verbose)
         if strategy is not None and not strategy.is_chief:
             cbs = [c for c in cbs if strategy.allowed_on_worker(c)]
         params = {"verbose": verbose, "epochs": epochs, "steps": data.num_batches,
