@@ -6,6 +6,7 @@
 * ``image_data_format()`` / ``set_image_data_format()`` -- the default
   ``data_format`` of convolution and pooling layers created afterwards.
 * ``keep_freed_memory()`` -- the allocator policy training sets (see there).
+* ``no_backward()`` -- predict/evaluate's forward passes keep no backward caches.
 
 Example
 -------
@@ -14,7 +15,9 @@ Example
 >>> backend.floatx()
 'float32'
 """
+import contextlib
 import os
+import threading
 
 import numpy as np
 
@@ -149,3 +152,38 @@ def keep_freed_memory():
     _MALLOC["applied"] = bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)) and \
         bool(mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD))
     return _MALLOC["applied"]
+
+
+# ------------------------------------------------ forward passes with no backward after them
+_INFERENCE = threading.local()
+
+
+def keeps_caches():
+    """False inside :func:`no_backward` (in this thread): models keep no backward caches.
+
+    Example
+    -------
+    >>> keeps_caches()
+    True
+    >>> with no_backward():
+    ...     keeps_caches()
+    False
+    """
+    return not getattr(_INFERENCE, "depth", 0)
+
+
+@contextlib.contextmanager
+def no_backward():
+    """Forward passes that will not be differentiated (``predict``, ``evaluate``).
+
+    Inside it, models keep no per-layer caches (the arrays a backward pass would
+    need) and functional models drop each intermediate result after its last use, so
+    a forward pass holds about its largest layers' arrays rather than all of them.
+    ``training=False`` alone does not mean this: a model called with ``training=False``
+    inside a model being trained (a frozen base model) is still differentiated.
+    """
+    _INFERENCE.depth = getattr(_INFERENCE, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _INFERENCE.depth -= 1

@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np
 
+from .. import backend
 from ..graph import KerasTensor, flatten, input_tensor, is_shape_list, map_graph, topo_order
 from ..layers.base import register, unique_name
 from ..layers.input_layer import Input, InputLayer
@@ -101,16 +102,14 @@ class Functional(Model):
             layers = layers + [l for l in more_layers if id(l) not in have_l]
         self._nodes = topo_order(nodes, self._inputs)
         self._layers = layers
+        keep = {id(t) for t in self._outputs + self._loss_outputs}     # last use: freed after it
+        self._last_use = {id(t): i for i, n in enumerate(self._nodes) for t in n.input_tensors
+                          if id(t) not in keep}
 
     def add_loss(self, loss):
-        """A loss computed from the model's inputs: ``model.add_loss(K.mean(kl))`` (tf.keras).
-
-        ``loss`` is a symbolic tensor (or a list of them) built from this model's
-        inputs with layers and ops; it joins the graph through an ``AddLoss`` layer, so
-        on every batch its value (summed) is added to the loss, with its exact
-        gradient. Keras 3 does not implement this (``NotImplementedError``); tf.keras
-        does, and so do Keras 2 programs such as its variational autoencoder example.
-        """
+        """A loss computed from the model's inputs, ``model.add_loss(K.mean(kl))``, as tf.keras
+        (Keras 3 raises NotImplementedError): symbolic tensors join the graph through AddLoss
+        layers, so each batch adds their sum to the loss, with its exact gradient."""
         losses = list(loss) if isinstance(loss, (list, tuple)) else [loss]
         for item in losses:
             if not isinstance(item, KerasTensor):
@@ -125,8 +124,6 @@ class Functional(Model):
 
     def _connect_loss_outputs(self, tensors):
         """Run the AddLoss layers producing ``tensors`` with the model (all or nothing)."""
-        if not tensors:
-            return
         before = list(self._loss_outputs)
         self._loss_outputs = before + list(tensors)
         try:
@@ -278,7 +275,8 @@ class Functional(Model):
         values = {id(t): v for t, v in zip(self._inputs, xs)}
         masks = {}
         caches = []
-        for node in self._nodes:
+        keep = backend.keeps_caches()
+        for i, node in enumerate(self._nodes):
             flat = [values[id(t)] for t in node.input_tensors]
             args = flat if isinstance(node.inputs, list) else flat[0]
             in_masks = [masks.get(id(t)) for t in node.input_tensors]
@@ -294,12 +292,18 @@ class Functional(Model):
                 out_mask = layer.compute_mask(args, mask)
             except Exception:
                 out_mask = None
-            for i, (t, v) in enumerate(zip(node.outputs, ys)):
+            for k, (t, v) in enumerate(zip(node.outputs, ys)):
                 values[id(t)] = v
-                m = out_mask[i] if isinstance(out_mask, list) else out_mask
+                m = out_mask[k] if isinstance(out_mask, list) else out_mask
                 if m is not None:
                     masks[id(t)] = m
-            caches.append((cache, [(v.shape, v.dtype) for v in ys]))
+            if keep:
+                caches.append((cache, [(v.shape, v.dtype) for v in ys]))
+            else:                         # predict/evaluate: drop what no later node needs
+                cache = args = flat = None
+                for t in node.input_tensors:
+                    if self._last_use.get(id(t)) == i:
+                        values.pop(id(t), None)
         outs = [values[id(t)] for t in self._outputs]
         in_info = [(np.shape(a), np.asarray(a).dtype) for a in xs]
         return (outs[0] if self._single_output else outs), (caches, in_info)

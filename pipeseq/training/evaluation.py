@@ -3,6 +3,7 @@ import warnings
 
 import numpy as np
 
+from .. import backend
 from . import callbacks as callbacks_mod
 from . import custom_losses
 from .model_data import FEED_ARGS, reject_unknown
@@ -17,7 +18,8 @@ class Evaluation:
 
     def _test_step(self, xs, ys, sw):
         custom_losses.clear_call_losses(self)
-        out = self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
+        with backend.no_backward():
+            out = self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
         preds = out if isinstance(out, list) else [out]
         loss, per_output, _ = self._compute_losses(ys, preds, sw, want_grad=False)
         loss += custom_losses.call_losses(self)     # add_loss / activity regularizers
@@ -91,7 +93,8 @@ class Evaluation:
         outs = []
         try:
             for step, b in data.epoch():
-                out = self.forward(b.x if self.n_inputs > 1 else b.x[0], training=False)[0]
+                with backend.no_backward():
+                    out = self.forward(b.x if self.n_inputs > 1 else b.x[0], training=False)[0]
                 outs.append(out if isinstance(out, list) else [out])
                 if bar:
                     bar.update(step + 1)
@@ -132,7 +135,8 @@ class Evaluation:
 
     def predict_on_batch(self, x):
         xs = self._prepare(x)[0]
-        return self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
+        with backend.no_backward():
+            return self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
 
     def _batch_result(self, return_dict):
         logs = self._logs()
