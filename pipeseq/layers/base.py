@@ -61,7 +61,10 @@ def _import_all_layers():
                 "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
                 "einsum_dense", "attention", "multi_head_attention", "volumetric",
                 "normalization_group", "regularization", "lambda_layer", "pooling_adaptive",
-                "activation_legacy", "preprocessing_image", "preprocessing_categorical"):
+                "activation_legacy", "preprocessing_image", "preprocessing_categorical",
+                "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
+                "augment_histogram", "augment_policies",
+                "augment_resize", "augment_elastic"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
