@@ -1,4 +1,6 @@
-"""User-written computation trains as in real Keras 3 (fixtures: tools/make_autodiff_fixtures.py).
+"""User-written computation trains as in real Keras 3 (fixtures: tools/make_autodiff_fixtures.py),
+and as in tf.keras for what only tf.keras implements (``*_tf_keras``: a functional model's
+``add_loss`` of a symbolic tensor).
 
 Each case: same data and initial weights (made from a seeded RNG, as in the generator), 2 epochs,
 ``shuffle=False``; per-epoch history within 1e-4 relative, final weights and predictions within
@@ -225,6 +227,36 @@ def model_subclass():
     xs, ys, _ = case_data("model_subclass", 40, [(5,)], [(2,)])
     return model, dict(optimizer=keras.optimizers.Adam(0.01), loss="mse"), \
         dict(x=xs[0], y=ys[0], batch_size=8)
+
+
+def _encoder_decoder(name):
+    x = keras.Input((6,))
+    h = layers.Dense(8, activation="tanh")(x)
+    z_mean, z_log_var = layers.Dense(2)(h), layers.Dense(2)(h)
+    out = layers.Dense(6)(z_mean)
+    xs, _, _ = case_data(name, 40, [(6,)], [])
+    return x, out, z_mean, z_log_var, xs[0]
+
+
+@case
+def functional_add_loss_tf_keras():
+    from compat import backend as K
+    x, out, z_mean, z_log_var, data = _encoder_decoder("functional_add_loss_tf_keras")
+    model = keras.Model(x, out)
+    model.add_loss(-0.5 * K.mean(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var)))
+    return model, dict(optimizer=keras.optimizers.Adam(0.01), loss="mse"), \
+        dict(x=data, y=data, batch_size=8)
+
+
+@case
+def add_loss_only_tf_keras():
+    from compat import backend as K
+    x, out, z_mean, z_log_var, data = _encoder_decoder("add_loss_only_tf_keras")
+    model = keras.Model(x, out)
+    reconstruction = K.sum(K.square(x - out), axis=-1)
+    kl = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var), axis=-1)
+    model.add_loss(K.mean(reconstruction + 0.1 * kl))
+    return model, dict(optimizer=keras.optimizers.Adam(0.01)), dict(x=data, y=None, batch_size=8)
 
 
 def test_every_fixture_has_a_case():

@@ -296,6 +296,7 @@ LAYER_TABLE = {
     "GroupNormalization": ({"groups": 2, "epsilon": 0.01}, (3, 4)),
     "UnitNormalization": ({"axis": [1, 2]}, (3, 4)),
     "ActivityRegularization": ({"l1": 0.01, "l2": 0.1}, (4,)),
+    "AddLoss": ({"unconditional": False}, (4,)),
     "SpatialDropout3D": ({"rate": 0.2}, (2, 2, 2, 3)),
     "RMSNormalization": ({"axis": [1, 2], "epsilon": 0.01}, (3, 4)),
     "AdaptiveAveragePooling1D": ({"output_size": 2}, (5, 2)),

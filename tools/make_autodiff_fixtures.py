@@ -9,7 +9,9 @@ arguments) and ``<case>.npz`` (final weights ``f<i>``, predictions ``pred`` for 
 ``eval_loss``). Inputs, targets, sample weights and *initial weights* are not stored: both this
 script and tests/test_autodiff_parity.py make them from a numpy RNG seeded by crc32 of the case
 name (``case_data`` / ``initial_weights`` below, duplicated there), so the fixtures stay small.
-Every case: 2 epochs, ``shuffle=False``.
+Every case: 2 epochs, ``shuffle=False``. The ``*_tf_keras`` cases are made by tf.keras (Keras 2),
+for what Keras 3 does not implement (``add_loss`` of a symbolic tensor on a functional model
+raises ``NotImplementedError`` in Keras 3.15).
 """
 import json
 import os
@@ -226,6 +228,7 @@ def main():
         return model, dict(optimizer=keras.optimizers.Adam(0.01), loss="mse"), \
             dict(x=xs[0], y=ys[0], batch_size=8)
 
+    tf_keras_cases(cases)
     only = sys.argv[1:]
     os.makedirs(OUT, exist_ok=True)
     for name, make in cases.items():
@@ -233,6 +236,8 @@ def main():
             continue
         keras.utils.clear_session()
         model, compile_kw, fit_kw = make()
+        made_by = "tf_keras " + TFK.__version__ if name.endswith("_tf_keras") else \
+            "keras " + keras.__version__
         init = initial_weights(name, [tuple(w.shape) for w in model.weights])
         assert init, f"{name}: the model has no weights yet (not built)"
         model.set_weights(init)
@@ -251,12 +256,51 @@ def main():
         arrays["eval_loss"] = np.float64(ev["loss"])
         np.savez_compressed(os.path.join(OUT, name + ".npz"), **arrays)
         desc = {"history": {k: [float(v) for v in vs] for k, vs in hist.history.items()},
-                "weights": [[v.path, list(v.shape)] for v in model.weights],
-                "batch_size": fit_kw["batch_size"], "epochs": EPOCHS,
-                "keras": keras.__version__}
+                "weights": [[getattr(v, "path", None) or v.name, list(v.shape)]
+                            for v in model.weights],
+                "batch_size": fit_kw["batch_size"], "epochs": EPOCHS, "keras": made_by}
         with open(os.path.join(OUT, name + ".json"), "w") as f:
             json.dump(desc, f, indent=1)
         print(name, {k: [round(v, 6) for v in vs] for k, vs in desc["history"].items()})
+
+
+TFK = None
+
+
+def tf_keras_cases(cases):
+    """Cases tf.keras makes: a functional model's ``add_loss`` of a symbolic tensor."""
+    global TFK
+    import tf_keras
+    from tf_keras import backend as K
+    from tf_keras import layers as tl
+    TFK = tf_keras
+
+    def encoder_decoder(name):
+        x = tl.Input((6,))
+        h = tl.Dense(8, activation="tanh")(x)
+        z_mean, z_log_var = tl.Dense(2)(h), tl.Dense(2)(h)
+        out = tl.Dense(6)(z_mean)
+        xs, _, _ = case_data(name, 40, [(6,)], [])
+        return x, out, z_mean, z_log_var, xs[0]
+
+    def functional_add_loss_tf_keras():
+        x, out, z_mean, z_log_var, data = encoder_decoder("functional_add_loss_tf_keras")
+        model = tf_keras.Model(x, out)
+        model.add_loss(-0.5 * K.mean(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var)))
+        return model, dict(optimizer=tf_keras.optimizers.Adam(0.01), loss="mse"), \
+            dict(x=data, y=data, batch_size=8)
+
+    def add_loss_only_tf_keras():          # Keras 2's VAE example: compile() without a loss
+        x, out, z_mean, z_log_var, data = encoder_decoder("add_loss_only_tf_keras")
+        model = tf_keras.Model(x, out)
+        reconstruction = K.sum(K.square(x - out), axis=-1)
+        kl = -0.5 * K.sum(1 + z_log_var - K.square(z_mean) - K.exp(z_log_var), axis=-1)
+        model.add_loss(K.mean(reconstruction + 0.1 * kl))
+        return model, dict(optimizer=tf_keras.optimizers.Adam(0.01)), \
+            dict(x=data, y=None, batch_size=8)
+
+    cases["functional_add_loss_tf_keras"] = functional_add_loss_tf_keras
+    cases["add_loss_only_tf_keras"] = add_loss_only_tf_keras
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from .volumetric import (Conv3D, Conv3DTranspose, MaxPooling3D, AveragePooling3D
                          ZeroPadding3D, Cropping3D)
 from .normalization_group import (GroupNormalization, RMSNormalization,  # noqa: F401
                                   UnitNormalization)
-from .regularization import ActivityRegularization, SpatialDropout3D  # noqa: F401
+from .regularization import ActivityRegularization, AddLoss, SpatialDropout3D  # noqa: F401
 from .pooling_adaptive import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2D,  # noqa: F401
                                AdaptiveAveragePooling3D, AdaptiveMaxPooling1D,
                                AdaptiveMaxPooling2D, AdaptiveMaxPooling3D)

@@ -1,4 +1,4 @@
-"""ActivityRegularization and SpatialDropout3D.
+"""ActivityRegularization, AddLoss and SpatialDropout3D.
 
 ``ActivityRegularization(l1, l2)`` passes its input through and adds
 ``(l1 * sum|x| + l2 * sum x^2) / batch_size`` to the training loss (Keras 3 divides an
@@ -45,6 +45,36 @@ class ActivityRegularization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+
+
+@register
+class AddLoss(Layer):
+    """Identity whose input, summed, joins the loss: what ``model.add_loss(tensor)`` inserts.
+
+    tf.keras's layer of the same name: a functional model given a symbolic loss
+    (``model.add_loss(K.mean(kl))``) calls one on it, so the loss is computed from the
+    model's inputs on every batch; its gradient (1 for every element) flows back
+    into the layers that computed it.
+    """
+
+    def __init__(self, unconditional=False, **kwargs):
+        kwargs.pop("autocast", None)
+        super().__init__(**kwargs)
+        self.unconditional = bool(unconditional)
+
+    def forward(self, x, training=False):
+        self._call_losses.append(float(np.sum(x)))
+        return x, (np.shape(x), np.asarray(x).dtype)
+
+    def backward(self, cache, dy):
+        shape, dtype = cache
+        return np.ones(shape, dtype) + (0 if dy is None else dy), []
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "unconditional": self.unconditional}
 
 
 @register

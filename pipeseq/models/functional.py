@@ -21,6 +21,7 @@ import warnings
 
 import numpy as np
 
+from .. import backend
 from ..graph import KerasTensor, flatten, input_tensor, is_shape_list, map_graph, topo_order
 from ..layers.base import register, unique_name
 from ..layers.input_layer import Input, InputLayer
@@ -78,9 +79,8 @@ class Functional(Model):
             ins, outs = _clone_from_inputs(ins, outs)
         self._inputs = ins
         self._outputs = outs
-        nodes, layers = map_graph(ins, outs)
-        self._nodes = topo_order(nodes, ins)
-        self._layers = layers
+        self._loss_outputs = []             # outputs of AddLoss layers (model.add_loss)
+        self._map_graph()
         used = {id(t) for n in self._nodes for t in n.input_tensors} | {id(t) for t in outs}
         for t in ins:
             if id(t) not in used:
@@ -93,6 +93,48 @@ class Functional(Model):
             self._batch_input_shape = ins[0].shape
         if not trainable:
             self.trainable = False
+
+    def _map_graph(self):
+        """Nodes and layers; those only an ``add_loss`` tensor needs come last (tf.keras)."""
+        nodes, layers = map_graph(self._inputs, self._outputs)
+        for t in self._loss_outputs:
+            more_nodes, more_layers = map_graph(self._inputs, [t])
+            have_n, have_l = {id(n) for n in nodes}, {id(l) for l in layers}
+            nodes = nodes + [n for n in more_nodes if id(n) not in have_n]
+            layers = layers + [l for l in more_layers if id(l) not in have_l]
+        self._nodes = topo_order(nodes, self._inputs)
+        self._layers = layers
+        keep = {id(t) for t in self._outputs + self._loss_outputs}     # last use: freed after it
+        self._last_use = {id(t): i for i, n in enumerate(self._nodes) for t in n.input_tensors
+                          if id(t) not in keep}
+
+    def add_loss(self, loss):
+        """A loss computed from the model's inputs, ``model.add_loss(K.mean(kl))``, as tf.keras
+        (Keras 3 raises NotImplementedError): symbolic tensors join the graph through AddLoss
+        layers, so each batch adds their sum to the loss, with its exact gradient."""
+        losses = list(loss) if isinstance(loss, (list, tuple)) else [loss]
+        for item in losses:
+            if not isinstance(item, KerasTensor):
+                raise ValueError(
+                    "Expected a symbolic Tensors or a callable for the loss value. A functional "
+                    "model's add_loss() takes tensors computed from its inputs (e.g. "
+                    "model.add_loss(ops.mean(z))); a zero-argument callable is not supported: "
+                    "use a weight regularizer for a penalty on weights. "
+                    f"Received: loss={item!r:.80}")
+        from ..layers.regularization import AddLoss
+        self._connect_loss_outputs([AddLoss(unconditional=False)(t) for t in losses])
+
+    def _connect_loss_outputs(self, tensors):
+        """Run the AddLoss layers producing ``tensors`` with the model (all or nothing)."""
+        before = list(self._loss_outputs)
+        self._loss_outputs = before + list(tensors)
+        try:
+            self._map_graph()
+        except ValueError as e:
+            self._loss_outputs = before
+            self._map_graph()
+            raise ValueError(f"model.add_loss(): the loss must be computed from the inputs of "
+                             f"model '{self.name}' {self.input_names}. {e}") from None
 
     # ----------------------------------------------------------- structure
     @property
@@ -238,7 +280,8 @@ class Functional(Model):
         values = {id(t): v for t, v in zip(self._inputs, xs)}
         masks = {}
         caches = []
-        for node in self._nodes:
+        keep = backend.keeps_caches()
+        for i, node in enumerate(self._nodes):
             flat = [values[id(t)] for t in node.input_tensors]
             args = flat if isinstance(node.inputs, list) else flat[0]
             in_masks = [masks.get(id(t)) for t in node.input_tensors]
@@ -254,12 +297,18 @@ class Functional(Model):
                 out_mask = layer.compute_mask(args, mask)
             except Exception:
                 out_mask = None
-            for i, (t, v) in enumerate(zip(node.outputs, ys)):
+            for k, (t, v) in enumerate(zip(node.outputs, ys)):
                 values[id(t)] = v
-                m = out_mask[i] if isinstance(out_mask, list) else out_mask
+                m = out_mask[k] if isinstance(out_mask, list) else out_mask
                 if m is not None:
                     masks[id(t)] = m
-            caches.append((cache, [(v.shape, v.dtype) for v in ys]))
+            if keep:
+                caches.append((cache, [(v.shape, v.dtype) for v in ys]))
+            else:                         # predict/evaluate: drop what no later node needs
+                cache = args = flat = None
+                for t in node.input_tensors:
+                    if self._last_use.get(id(t)) == i:
+                        values.pop(id(t), None)
         outs = [values[id(t)] for t in self._outputs]
         in_info = [(np.shape(a), np.asarray(a).dtype) for a in xs]
         return (outs[0] if self._single_output else outs), (caches, in_info)

@@ -150,5 +150,9 @@ def functional_from_config(cls, config, custom_objects=None):
         return [lookup(s) for s in spec], False
     ins, single_in = tensors(config["input_layers"])
     outs, single_out = tensors(config["output_layers"])
-    return cls(inputs=ins if not single_in else ins, outputs=outs, name=config.get("name"),
-               trainable=config.get("trainable", True))
+    model = cls(inputs=ins if not single_in else ins, outputs=outs, name=config.get("name"),
+                trainable=config.get("trainable", True))
+    # tf.keras's AddLoss layers (``model.add_loss(tensor)``) are connected to no output
+    model._connect_loss_outputs([t for lname, layer, _ in order if type(layer).__name__ == "AddLoss"
+                                 for ts in created.get(lname, []) for t in ts])
+    return model

@@ -1,6 +1,7 @@
 """``Sequential``: a linear stack of layers, built eagerly when its input is known."""
 import numpy as np
 
+from .. import backend
 from ..graph import input_tensor
 from ..layers.base import Layer, format_shape, get_layer_class, register, unique_name
 from ..layers.input_layer import Input, InputLayer
@@ -350,6 +351,7 @@ class Sequential(Model):
     def forward(self, x, training=False):
         caches = []
         mask = None
+        keep = backend.keeps_caches()
         for layer in self._layers:
             inputs = x
             if mask is not None and layer.accepts_mask:
@@ -357,7 +359,8 @@ class Sequential(Model):
             else:
                 x, cache = layer.forward(x, training=training)
             mask = layer.compute_mask(inputs, mask)
-            caches.append(cache)
+            caches.append(cache if keep else None)
+            cache = inputs = None
         return x, caches
 
     @caller_blas_during

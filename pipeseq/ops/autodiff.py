@@ -23,9 +23,13 @@ from autograd.core import VJPNode, backward_pass
 from autograd.core import make_vjp as _make_vjp
 from autograd.tracer import trace
 from autograd.tracer import isbox
-from autograd.wrap_util import unary_to_nary
+from autograd.util import subvals
+from autograd.extend import vspace
 
+from . import fastvjp
 from .dispatch import value
+
+fastvjp.install()
 
 __all__ = ["value_and_grad", "vjp", "cast_like"]
 
@@ -39,7 +43,9 @@ def cast_like(g, like):
     g = np.asarray(g)
     if g.shape != np.shape(like_v):
         g = np.broadcast_to(g, np.shape(like_v))
-    return g.astype(dt, copy=False)
+    if g.dtype != dt or not g.flags.writeable:      # broadcast views become arrays
+        g = g.astype(dt)
+    return g
 
 
 def _pack(out):
@@ -77,18 +83,14 @@ def vjp(fn, *args):
     return out_plain, backward
 
 
-@unary_to_nary
-def _value_and_grad(fun, x):
-    back, ans = _make_vjp(fun, x)
-    return ans, back(np.ones_like(np.asarray(ans)))
-
-
-@unary_to_nary
-def _value_and_grad_strict(fun, x):
+def _value_and_grad(fun, x, strict):
+    """``(fun(x), d fun / d x)`` traced directly (no wrapper functions built per call)."""
     end_value, end_node = trace(VJPNode.new_root(), fun, x)
     if end_node is None:
-        raise TypeError("the result does not depend on the differentiated input (was it "
-                        "converted to a plain number or array on the way?)")
+        if strict:
+            raise TypeError("the result does not depend on the differentiated input (was it "
+                            "converted to a plain number or array on the way?)")
+        return end_value, vspace(x).zeros()
     return end_value, backward_pass(np.ones_like(np.asarray(end_value)), end_node)
 
 
@@ -98,10 +100,20 @@ def value_and_grad(fn, argnum=0, strict=False):
     ``strict``: raise ``TypeError`` when the result does not depend on the input (autograd
     would only warn and return a zero gradient).
     """
-    inner = (_value_and_grad_strict if strict else _value_and_grad)(fn, argnum)
+    if not isinstance(argnum, (int, list, tuple)):
+        raise TypeError(f"value_and_grad(): argnum must be an int or a tuple of ints. "
+                        f"Received: argnum={argnum!r}")
 
     def wrapped(*args):
-        ans, g = inner(*args)
+        if isinstance(argnum, int):
+            def unary(x):
+                return fn(*subvals(args, [(argnum, x)]))
+            ans, g = _value_and_grad(unary, args[argnum], strict)
+        else:
+            def unary(xs):
+                return fn(*subvals(args, zip(argnum, xs)))
+            ans, g = _value_and_grad(unary, ag_builtins.tuple(tuple(args[i] for i in argnum)),
+                                     strict)
         if isinstance(argnum, (list, tuple)):
             g = tuple(cast_like(gi, args[i]) for gi, i in zip(g, argnum))
         else:

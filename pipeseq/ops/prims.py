@@ -2,7 +2,8 @@
 
 Each is a NumPy forward plus its vector-Jacobian product (``defvjp``); the ops
 modules use them where ``autograd.numpy`` would raise "VJP ... not defined"
-(``take_along_axis``, ``cumprod``, padding, segment sums, scatters, ...).
+(``take_along_axis``, ``cumprod``, padding, segment sums, scatters, ...), and
+``sum_divided``, the reduction of every custom loss as one step.
 
 Example
 -------
@@ -13,8 +14,10 @@ Example
 >>> grad(lambda a: take_along_axis(a, np.array([[2, 2]]), 1).sum())(x)
 array([[0., 0., 2.]])
 """
+import autograd.numpy as anp
 import numpy as np
 from autograd.extend import defvjp, primitive
+from autograd.tracer import isbox
 
 
 def _full_index(indices, axis, shape):
@@ -179,3 +182,25 @@ def _slice_set_vjp_inputs(ans, inputs, start, updates):
 defvjp(slice_set, _slice_set_vjp_inputs, None,
        lambda ans, inputs, start, updates:
        lambda g: g[tuple(slice(s, s + n) for s, n in zip(start, updates.shape))])
+
+
+@primitive
+def sum_divided(x, divisor):
+    """``sum(x) / divisor`` (a number) as one traced step: how every loss is reduced."""
+    return np.sum(x) / divisor
+
+
+def _sum_divided_vjp(ans, x, divisor):
+    shape = np.shape(x)
+    dt = getattr(x, "dtype", None)
+
+    def vjp(g):
+        if isbox(g):                                    # differentiated again
+            return anp.broadcast_to(g / divisor, shape)
+        out = np.empty(shape, dt if dt is not None and dt.kind == "f" else np.result_type(g))
+        np.copyto(out, np.asarray(g) / divisor)
+        return out
+    return vjp
+
+
+defvjp(sum_divided, _sum_divided_vjp)

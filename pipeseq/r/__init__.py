@@ -8,6 +8,7 @@ One module per topic, each with its ``__all__``; this package re-exports them al
 * ``vocab_training``: Keras 3's newer optimizer_*/learning_rate_schedule_*/callback_*/loss_*/
   metric_*; ``vocab_functions``: activation_*, random_*, config_*;
 * ``ops``: ``k_*`` / ``op_*`` backend functions, 1-based axes, over ``array_ops``;
+  ``ops_keras3``: the rest of keras3's ``op_*`` (1-based axes, indices in and out);
 * ``datasets``: ``dataset_*()`` and ``get_file()``, results as R named lists (``rlist.RList``);
 * ``text_data``: ``array_reshape``, ``pad_sequences``, ``skipgrams``, ``text_tokenizer``...;
 * ``image_data``: ``image_*``, ``image_data_generator``, ``flow_images_from_*``,
@@ -23,9 +24,9 @@ import importlib as _importlib
 
 from .matching import wrap_namespace as _wrap_namespace
 
-_MODULES = ["verbs", "layers", "cells", "vocab", "vocab_training", "vocab_functions", "ops", "datasets",
-            "text_data", "image_data", "applications", "keras2", "generators", "classes",
-            "feature_space"]
+_MODULES = ["verbs", "layers", "cells", "vocab", "vocab_training", "vocab_functions", "ops",
+            "ops_keras3", "datasets", "text_data", "image_data", "applications", "keras2",
+            "generators", "classes", "feature_space"]
 
 __all__ = []
 for _name in _MODULES:

@@ -28,12 +28,15 @@ Example
 (1.0, array([[0.5, 0.5],
        [0.5, 0.5]], dtype=float32))
 """
+import math
+
 import autograd.numpy as anp
 import numpy as np
 
 from .. import backend
 from ..ops.autodiff import value_and_grad
 from ..ops.dispatch import value as unbox
+from ..ops.prims import sum_divided
 from . import losses as losses_mod
 
 REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none", None)
@@ -68,14 +71,13 @@ def reduce_weighted_values(values, sample_weight=None, reduction="sum_over_batch
     shape = np.shape(unbox(values))
     if reduction in (None, "none") or shape == () or shape == (0,):
         return values
-    total = anp.sum(values)
     if reduction == "sum":
-        return total
+        return anp.sum(values)
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         divisor = float(np.sum(sample_weight))
     else:
-        divisor = float(np.prod(shape))
-    return total / divisor if divisor else total * 0.0
+        divisor = float(math.prod(shape))
+    return sum_divided(values, divisor) if divisor else anp.sum(values) * 0.0
 
 
 def prepare_targets(y_true, y_pred, dtype=None):

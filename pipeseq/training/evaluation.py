@@ -3,6 +3,7 @@ import warnings
 
 import numpy as np
 
+from .. import backend
 from ..kernels.conv_threads import caller_blas_during
 from . import callbacks as callbacks_mod
 from . import custom_losses
@@ -19,7 +20,8 @@ class Evaluation:
     @caller_blas_during
     def _test_step(self, xs, ys, sw):
         custom_losses.clear_call_losses(self)
-        out = self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
+        with backend.no_backward():
+            out = self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
         preds = out if isinstance(out, list) else [out]
         loss, per_output, _ = self._compute_losses(ys, preds, sw, want_grad=False)
         loss += custom_losses.call_losses(self)     # add_loss / activity regularizers
@@ -93,7 +95,8 @@ class Evaluation:
         outs = []
         try:
             for step, b in data.epoch():
-                out = self._infer(b.x if self.n_inputs > 1 else b.x[0])
+                with backend.no_backward():        # also for models nested inside
+                    out = self._infer(b.x if self.n_inputs > 1 else b.x[0])
                 outs.append(out if isinstance(out, list) else [out])
                 if bar:
                     bar.update(step + 1)
@@ -134,7 +137,8 @@ class Evaluation:
 
     def predict_on_batch(self, x):
         xs = self._prepare(x)[0]
-        return self._infer(xs if self.n_inputs > 1 else xs[0])
+        with backend.no_backward():
+            return self._infer(xs if self.n_inputs > 1 else xs[0])
 
     @caller_blas_during
     def _infer(self, x):

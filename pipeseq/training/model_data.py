@@ -62,6 +62,8 @@ class ModelData:
         """An :class:`EpochIterator` over any data Keras accepts."""
         if x is None:
             raise ValueError(f"{what}(): x is required.")
+        if y is None and what != "predict" and not any(getattr(self, "_losses", None) or [1]):
+            need_y = False          # compiled without a loss: add_loss supplies it (Keras 2's VAE)
         validation.check_counts(what, batch_size=batch_size,
                                 **{"steps_per_epoch" if what == "fit" else "steps": steps})
         adapter, cw = da.get_data_adapter(

@@ -151,7 +151,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         total = 0.0
         dys = []
         per_output = []
-        for i, (y, p) in enumerate(zip(ys, preds)):
+        for i, (y, p) in enumerate(zip([None] * len(preds) if ys is None else ys, preds)):
             loss = self._losses[i]
             w = self._loss_weights[i]
             if loss is None:
@@ -219,7 +219,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         self._loss_tracker.update_state(loss, sample_weight=batch_n)
         for t, v in zip(self._output_loss_trackers, per_output):
             t.update_state(v, sample_weight=batch_n)
-        for ms, y, p in zip(self._metrics, ys, preds):
+        for ms, y, p in zip(self._metrics, [None] * len(preds) if ys is None else ys, preds):
             for m in ms:
                 m.update_state(y, p, sw)
 
@@ -302,6 +302,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         if adapter.batch_size is not None:
             self._check_batch_size(adapter.batch_size, adapter.num_samples,
                                    None if val is None else val.adapter.num_samples)
+        backend.keep_freed_memory()         # no page faults for each batch's arrays
         self._plan_gradients()
         if strategy is not None:
             # Same weights and shuffling on every rank; only rank 0 prints and writes files.
@@ -311,11 +312,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
                                  f"Received {adapter.source}.")
             strategy.setup(self, adapter.num_samples, adapter.batch_size)
             adapter.set_strategy(strategy)
-        history = callbacks_mod.History()
-        # Keras's order: the progress bar first, History last (it sees what callbacks add to
-        # the logs, e.g. ReduceLROnPlateau's learning_rate).
-        cbs = ([callbacks_mod.ProgbarLogger(verbose)] if verbose else []) + list(callbacks or [])
-        cbs.append(history)
+        cbs, history = callbacks_mod.fit_callbacks(callbacks, verbose)
         if strategy is not None and not strategy.is_chief:
             cbs = [c for c in cbs if strategy.allowed_on_worker(c)]
         params = {"verbose": verbose, "epochs": epochs, "steps": data.num_batches,
@@ -384,6 +381,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         xs, ys, sw, n = self._prepare(x, y, sample_weight, class_weight)
         if self._metrics is None:
             self._build_metrics()
+        backend.keep_freed_memory()
         self._plan_gradients()
         self._reset_metrics()
         loss, per_output, preds = self._train_step(xs, ys, sw)

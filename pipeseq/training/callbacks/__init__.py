@@ -13,7 +13,8 @@ Example
 <EarlyStopping monitor=val_loss patience=2>
 """
 from .backup import BackupAndRestore, SwapEMAWeights  # noqa: F401
-from .base import Callback, CallbackList, History, ProgbarLogger, _fmt4, _overrides  # noqa: F401
+from .base import (Callback, CallbackList, History, ProgbarLogger, _fmt4, _overrides,  # noqa: F401
+                   fit_callbacks)
 from .loggers import CSVLogger, LambdaCallback, RemoteMonitor, TerminateOnNaN  # noqa: F401
 from .monitors import (EarlyStopping, LearningRateScheduler, ModelCheckpoint,  # noqa: F401
                        ReduceLROnPlateau, _MonitorMixin)

@@ -27,8 +27,12 @@ class Callback:
     def on_train_end(self, logs=None): pass
     def on_epoch_begin(self, epoch, logs=None): pass
     def on_epoch_end(self, epoch, logs=None): pass
-    def on_train_batch_begin(self, batch, logs=None): pass
-    def on_train_batch_end(self, batch, logs=None): pass
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs)        # Keras: the Keras 1/2 name is an alias
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs)
+
     def on_test_begin(self, logs=None): pass
     def on_test_end(self, logs=None): pass
     def on_test_batch_begin(self, batch, logs=None): pass
@@ -64,13 +68,11 @@ class CallbackList:
 
     def batch_begin(self, batch, logs):
         for cb in self._batch_hooks:
-            cb.on_train_batch_begin(batch, logs)
-            cb.on_batch_begin(batch, logs)
+            cb.on_train_batch_begin(batch, logs)      # which calls on_batch_begin unless overridden
 
     def batch_end(self, batch, logs):
         for cb in self._batch_hooks:
             cb.on_train_batch_end(batch, logs)
-            cb.on_batch_end(batch, logs)
 
     @property
     def wants_batch_logs(self):
@@ -143,8 +145,28 @@ def _fmt4(v):
     return format_value(v)
 
 
+def fit_callbacks(callbacks, verbose):
+    """``fit``'s callbacks and its History: the user's, plus a progress bar and a History
+    unless the user gave one (as Keras, which never runs two progress bars).
+
+    Keras's order for the added ones: the progress bar first, History last (it sees what
+    callbacks add to the logs, e.g. ReduceLROnPlateau's learning_rate).
+    """
+    cbs = list(callbacks or [])
+    if verbose and not any(isinstance(c, ProgbarLogger) for c in cbs):
+        cbs.insert(0, ProgbarLogger(verbose))
+    history = next((c for c in cbs if isinstance(c, History)), None)
+    if history is None:
+        history = History()
+        cbs.append(history)
+    return cbs, history
+
+
 class ProgbarLogger(Callback):
-    """Prints ``Epoch i/n`` and a progress bar (verbose 1) or one line per epoch (verbose 2)."""
+    """Prints ``Epoch i/n`` and a progress bar (verbose 1) or one line per epoch (verbose 2).
+
+    Given to ``fit(callbacks=...)``, it takes ``fit``'s ``verbose`` (as Keras's).
+    """
 
     def __init__(self, verbose=1):
         super().__init__()
@@ -152,6 +174,11 @@ class ProgbarLogger(Callback):
         self.bar = None
         self.target = None
         self.seen = 0
+
+    def set_params(self, params):
+        super().set_params(params)
+        if "verbose" in (params or {}):
+            self.verbose = 1 if params["verbose"] == "auto" else params["verbose"]
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose and self.params.get("epochs", 1) > 1:
