@@ -63,6 +63,8 @@ def dtype_policy(name):
 # ------------------------------------------------------------------- writing
 def serialize_layer(layer):
     """Keras 3 entry of ``layer`` (what ``keras.saving.serialize_keras_object`` writes)."""
+    if callable(getattr(layer, "keras_entry", None)):     # an op node (Keras 3 Operation)
+        return layer.keras_entry()
     cls = type(layer).__name__
     config = _keras3_config(layer.get_config(), cls)
     entry = {"module": _MODULES.get(cls, "keras.layers"), "class_name": cls, "config": config,
@@ -143,6 +145,9 @@ def deserialize_layer(entry, custom_objects=None):
     if not isinstance(entry, dict) or "class_name" not in entry:
         raise ValueError(f"Not a layer config (expected a dict with 'class_name'). Received: {entry!r:.200}")
     name = entry["class_name"]
+    if str(entry.get("module") or "").startswith(("keras.src.ops.", "keras.ops")):
+        from .op_layer import OpLayer
+        return OpLayer.from_keras_entry(entry)
     config = entry.get("config")
     if config is None:
         config = {}
