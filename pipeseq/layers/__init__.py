@@ -39,5 +39,6 @@ from .activation_legacy import ThresholdedReLU  # noqa: F401
 from .preprocessing_image import CenterCrop, RandomFlip, Resizing  # noqa: F401
 from .preprocessing_categorical import CategoryEncoding, Discretization  # noqa: F401
 from .input_spec import InputSpec  # noqa: F401
+from .layer_scale import LayerScale, StochasticDepth  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
 from .op_layer import OpLayer  # noqa: F401

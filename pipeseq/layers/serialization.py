@@ -69,6 +69,8 @@ def serialize_layer(layer):
     config = _keras3_config(layer.get_config(), cls)
     entry = {"module": _MODULES.get(cls, "keras.layers"), "class_name": cls, "config": config,
              "registered_name": _REGISTERED.get(cls)}
+    if getattr(type(layer), "keras_module", None):   # registered by Keras outside keras.layers
+        entry["module"], entry["registered_name"] = type(layer).keras_module, cls
     if get_layer_class(cls) is not type(layer) and cls not in _MODULES:   # your own class
         from .. import custom_objects as registry
         entry["module"] = type(layer).__module__
