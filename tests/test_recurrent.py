@@ -80,7 +80,7 @@ def test_dropout_mask_is_fixed_per_sequence_and_seeded():
     np.testing.assert_array_equal(a(x), a(x))                   # inference: no dropout
     # one (batch, features) input mask shared by every time step (recurrent_dropout=0)
     a._rng = np.random.default_rng(3)
-    in_m, rec_m = a._dropout_masks(4, 5, np.float32, True)
+    in_m, rec_m = a._sequence_dropout_masks(4, 5, np.float32, True)
     assert in_m.shape == (4, 5) and rec_m is None
     a._rng = np.random.default_rng(3)
     y_drop = a.forward(x, training=True)[0]

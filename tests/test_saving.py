@@ -6,9 +6,9 @@ import os
 import numpy as np
 import pytest
 
-from pipeseq import Sequential
+from pipeseq import Sequential, ops
 from pipeseq.custom_objects import register_keras_serializable
-from pipeseq.layers import Dense
+from pipeseq.layers import Dense, Layer
 from pipeseq.saving import api
 from pipeseq.saving.inspect import main_inspect
 
@@ -163,6 +163,38 @@ def affine_for_lambda(x):
     return x * 2.0 + 1.0
 
 
+@register_keras_serializable(package="tests")
+class TwoStateCell(Layer):
+    """A user-written cell (tf_keras's AbstractRNNCell): saved and reloaded inside RNN."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+
+    @property
+    def state_size(self):
+        return [self.units, self.units]
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(input_shape[-1], self.units), name="w")
+
+    def call(self, inputs, states):
+        c = ops.tanh(ops.matmul(inputs, self.w) + states[1])
+        h = ops.sigmoid(states[0] + c)
+        return h, [h, c]
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def _cells():
+    from pipeseq.layers import GRUCell, LSTMCell, SimpleRNNCell
+    return {"rnn_list": [LSTMCell(3), GRUCell(2)], "stack": [SimpleRNNCell(2), LSTMCell(3)]}
+
+
+# Cells are saved inside an RNN layer.
+RNN_CELL_CLASSES = ("SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells", "AbstractRNNCell")
+
 LAYER_TABLE = {
     "InputLayer": ({"shape": (4,)}, (4,)),
     "Sequential": (lambda: {"layers": [Dense(3, input_shape=(4,)), Dense(2)]}, (4,)),
@@ -187,6 +219,13 @@ LAYER_TABLE = {
     "CustomScaleLayer": ({"scale": 0.17}, [(3,), (3,)]),
     "Normalization": ({"axis": -1}, (3, 4)),
     "SimpleRNN": ({"units": 3, "return_sequences": True}, (4, 2)),
+    "SimpleRNNCell": ({"units": 3, "activation": "relu"}, (4, 2)),
+    "LSTMCell": ({"units": 3, "unit_forget_bias": False}, (4, 2)),
+    "GRUCell": ({"units": 3, "reset_after": False}, (4, 2)),
+    "StackedRNNCells": (lambda: {"cells": _cells()["stack"]}, (4, 2)),
+    "AbstractRNNCell": ({"units": 2}, (4, 2)),
+    "RNN": (lambda: {"cell": _cells()["rnn_list"], "return_sequences": True,
+                     "go_backwards": True}, (4, 2)),
     "LSTM": ({"units": 3, "go_backwards": True, "recurrent_activation": "hard_sigmoid"}, (4, 2)),
     "GRU": ({"units": 3, "reset_after": False, "return_sequences": True}, (4, 2)),
     "Embedding": ({"input_dim": 7, "output_dim": 3, "mask_zero": True}, (4,)),
@@ -293,6 +332,10 @@ def _build_model(name):
     cls = layers_base.get_layer_class(name)
     if name == "Merge":
         return Sequential([cls(**kwargs), Dense(2)])
+    if name in RNN_CELL_CLASSES:
+        from pipeseq.layers import RNN
+        cell = (TwoStateCell if name == "AbstractRNNCell" else cls)(**kwargs)
+        return Sequential([RNN(cell, input_shape=shape, return_sequences=True)])
     if isinstance(shape, list):
         ins = [Input(shape=s) for s in shape]
         if getattr(cls, "call_args", None):          # mha(query, value, key)
@@ -361,7 +404,7 @@ def test_every_layer_class_round_trips(name, fmt, tmp_path):
 
 @pytest.mark.parametrize("suffix", [".keras", ".h5"])
 def test_loss_options_survive_save_and_load(tmp_path, suffix):
-    from pipeseq.layers import Dense
+    from pipeseq.layers import Dense, Layer
     from pipeseq.models import Sequential
     from pipeseq.saving.api import load_model
     from pipeseq.training.losses import CategoricalCrossentropy

@@ -23,16 +23,13 @@ Example
 >>> GRU(4, return_sequences=True)(x).shape
 (32, 10, 4)
 """
-import numpy as np
-
-from .. import backend
-from ..kernels import recurrent as R
 from .base import register
 from .rnn_base import _RNN
+from .rnn_math import GRUMath, LSTMMath, SimpleRNNMath
 
 
 @register
-class SimpleRNN(_RNN):
+class SimpleRNN(SimpleRNNMath, _RNN):
     """Fully connected RNN: ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.
 
     Weights: ``kernel (features, units)``, ``recurrent_kernel (units, units)``, ``bias (units,)``.
@@ -44,21 +41,13 @@ class SimpleRNN(_RNN):
     (2, 5, 4)
     """
 
-    _has_recurrent_activation = False
-
     def __init__(self, units, activation="tanh", use_bias=True, **kwargs):
         kwargs.pop("recurrent_activation", None)
         super().__init__(units, activation=activation, use_bias=use_bias, **kwargs)
 
-    def _cell_forward(self, xp, h0, U, b_rec, mask, rmasks):
-        return R.simple_rnn_forward(xp, h0[0], U, mask, rmasks, self.activation)
-
-    def _cell_backward(self, cache, dY, dstates):
-        return R.simple_rnn_backward(cache, dY, dstates)
-
 
 @register
-class LSTM(_RNN):
+class LSTM(LSTMMath, _RNN):
     """Long Short-Term Memory layer (Hochreiter 1997), Keras 3 cell.
 
     Gates ``i, f, c, o`` in that order along the last axis of ``kernel (features, 4*units)``,
@@ -73,39 +62,15 @@ class LSTM(_RNN):
     ((2, 3), (2, 3))
     """
 
-    _k = 4
-    _n_states = 2
-
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
                  unit_forget_bias=True, **kwargs):
         super().__init__(units, activation=activation, recurrent_activation=recurrent_activation,
                          **kwargs)
         self.unit_forget_bias = bool(unit_forget_bias)
 
-    def _bias_initializer(self):
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        init, u = self.bias_initializer, self.units
-
-        def bias_init(shape, dtype=None):
-            ones = np.ones((u,), dtype=backend.standardize_dtype(dtype))
-            return np.concatenate([np.asarray(init((u,), dtype=dtype)), ones,
-                                   np.asarray(init((2 * u,), dtype=dtype))]).astype(ones.dtype)
-        return bias_init
-
-    def _cell_forward(self, xp, h0, U, b_rec, mask, rmasks):
-        return R.lstm_forward(xp, h0[0], h0[1], U, mask, rmasks, self.activation,
-                              self.recurrent_activation)
-
-    def _cell_backward(self, cache, dY, dstates):
-        return R.lstm_backward(cache, dY, dstates)
-
-    def _extra_config_before_regularizers(self):
-        return {"unit_forget_bias": self.unit_forget_bias}
-
 
 @register
-class GRU(_RNN):
+class GRU(GRUMath, _RNN):
     """Gated Recurrent Unit (Cho et al. 2014), Keras 3 cell.
 
     Gates ``z, r, h``: ``kernel (features, 3*units)``, ``recurrent_kernel (units, 3*units)``;
@@ -122,32 +87,8 @@ class GRU(_RNN):
     [(5, 6), (2, 6), (2, 6)]
     """
 
-    _k = 3
-
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True,
                  **kwargs):
         super().__init__(units, activation=activation, recurrent_activation=recurrent_activation,
                          **kwargs)
         self.reset_after = bool(reset_after)
-
-    def _bias_shape(self):
-        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-
-    def _split_bias(self, dtype):
-        if not self.use_bias:
-            return None, None
-        b = self.bias.value.astype(dtype, copy=False)
-        return (b[0], b[1]) if self.reset_after else (b, None)
-
-    def _join_bias_grad(self, db_in, db_rec):
-        return np.stack([db_in, db_rec]) if self.reset_after else db_in
-
-    def _cell_forward(self, xp, h0, U, b_rec, mask, rmasks):
-        return R.gru_forward(xp, h0[0], U, b_rec, mask, rmasks, self.activation,
-                             self.recurrent_activation, reset_after=self.reset_after)
-
-    def _cell_backward(self, cache, dY, dstates):
-        return R.gru_backward(cache, dY, dstates)
-
-    def _extra_config_after_dropout(self):
-        return {"reset_after": self.reset_after}

@@ -1,11 +1,12 @@
-"""Shared machinery of the recurrent layers (``SimpleRNN``, ``LSTM``, ``GRU``).
+"""Shared machinery of the recurrent layers (``SimpleRNN``, ``LSTM``, ``GRU``, ``RNN``).
 
-``_RNN`` owns what the three have in common: arguments and their validation,
-weights ``kernel`` / ``recurrent_kernel`` / ``bias``, stateful states and
-``reset_states()``, per-sequence dropout masks, masks, ``go_backwards``,
-``return_sequences`` / ``return_state``, shape inference and config. A subclass
-sets ``_k`` (gate blocks) and ``_n_states`` and calls its cell's ops in
-``_cell_forward`` / ``_cell_backward``. The math is in :mod:`pipeseq.kernels.recurrent`.
+``RecurrentBase`` runs one or several built-in cells through time: stateful states and
+``reset_states()``, masks, ``go_backwards``, ``return_sequences`` / ``return_state``,
+symbolic ``initial_state``, shape inference and the sequence config keys. The cells it runs
+(``_engines()``: the layer itself for ``LSTM``, the cells of ``RNN(LSTMCell(..))`` or of a
+``StackedRNNCells``) bring their weights and math (:mod:`pipeseq.layers.rnn_math`); a stack
+runs cell after cell over the whole sequence, which equals Keras's step-by-step stack.
+``_RNN`` adds the cell arguments for ``SimpleRNN``, ``LSTM`` and ``GRU``.
 
 Example
 -------
@@ -19,63 +20,42 @@ Example
 """
 import numpy as np
 
-from .. import backend, initializers, regularizers
-from ..kernels import activations as act_ops
-from ..kernels import core as core_ops
+from .. import regularizers
 from ..kernels import recurrent as R
 from ..graph import call_symbolic, is_symbolic
 from .base import Layer, format_shape
 from .call_args import group_slots
+from .rnn_math import CellArgs
 
 
-class _RNN(Layer):
-    """Shared machinery of SimpleRNN, LSTM and GRU (not a Keras class by itself)."""
+def flat_states(states):
+    """``[h, [h2, c2]]`` -> ``[h, h2, c2]`` (Keras nests the states of stacked cells)."""
+    out = []
+    for s in states if isinstance(states, (list, tuple)) else [states]:
+        if isinstance(s, (list, tuple)):
+            out.extend(flat_states(s))
+        else:
+            out.append(s)
+    return out
+
+
+class RecurrentBase(Layer):
+    """Runs built-in cells through time (not a Keras class by itself)."""
 
     accepts_mask = True
     supports_masking = True
     ndim = 3
-    _k = 1            # gate blocks
-    _n_states = 1
-    _has_recurrent_activation = True
+    can_skip_input_grad = True     # backward(..., need_dx=False) skips the input gradient
+    # ``layer(x, initial_state=[h, c])`` with symbolic states: a graph node with several tensor
+    # inputs (see pipeseq.layers.call_args); the states get gradients like any input.
+    call_args = ("sequences", "initial_state")
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
-                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
-                 go_backwards=False, stateful=False, unroll=False, zero_output_for_mask=False,
-                 implementation=None, use_cudnn="auto", time_major=False, **kwargs):
-        super().__init__(**kwargs)
-        cls = type(self).__name__
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
-            raise ValueError(f"{cls} '{self.name}': `units` must be a positive integer. "
-                             f"Received: units={units!r}")
-        for arg, val in (("dropout", dropout), ("recurrent_dropout", recurrent_dropout)):
-            if not isinstance(val, (int, float, np.floating)) or not 0.0 <= float(val) < 1.0:
-                raise ValueError(f"{cls} '{self.name}': `{arg}` must be a float in [0, 1). "
-                                 f"Received: {arg}={val!r}")
+    def _set_sequence_args(self, return_sequences=False, return_state=False, go_backwards=False,
+                           stateful=False, unroll=False, zero_output_for_mask=False,
+                           time_major=False):
         if time_major:
-            raise ValueError(f"{cls} '{self.name}': time_major=True is not supported; pass "
-                             "inputs as (batch, timesteps, features).")
-        self.units = int(units)
-        self.activation = act_ops.get(activation)
-        self.recurrent_activation = act_ops.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.activity_regularizer = regularizers.get(activity_regularizer)
-        self.kernel_constraint = regularizers.get_constraint(kernel_constraint)
-        self.recurrent_constraint = regularizers.get_constraint(recurrent_constraint)
-        self.bias_constraint = regularizers.get_constraint(bias_constraint)
-        self.dropout = float(dropout)
-        self.recurrent_dropout = float(recurrent_dropout)
-        self.seed = seed
-        self._rng = np.random.default_rng(seed) if seed is not None else None
+            raise ValueError(f"{type(self).__name__} '{self.name}': time_major=True is not "
+                             "supported; pass inputs as (batch, timesteps, features).")
         self.return_sequences = bool(return_sequences)
         self.return_state = bool(return_state)
         self.go_backwards = bool(go_backwards)
@@ -84,39 +64,34 @@ class _RNN(Layer):
         self.zero_output_for_mask = bool(zero_output_for_mask)
         self.states = None
 
-    # ------------------------------------------------------------ building
-    def _bias_shape(self):
-        return (self._k * self.units,)
+    def _sequence_config(self):
+        return {"return_sequences": self.return_sequences, "return_state": self.return_state,
+                "go_backwards": self.go_backwards, "stateful": self.stateful,
+                "unroll": self.unroll, "zero_output_for_mask": self.zero_output_for_mask}
 
-    def _bias_initializer(self):
-        return self.bias_initializer
+    # ------------------------------------------------------ what runs
+    def _engines(self):
+        """The built-in cells run one after the other (the layer itself for LSTM & co.)."""
+        return [self]
 
-    def build(self, input_shape):
-        cls = type(self).__name__
-        features = input_shape[-1]
-        if features is None:
-            raise ValueError(f"{cls} '{self.name}': the last axis (features) of the input must be "
-                             f"known. Received input shape {format_shape(input_shape)}")
-        n = self._k * self.units
-        self.kernel = self.add_weight("kernel", (features, n), self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, n),
-                                                self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = self.add_weight("bias", self._bias_shape(), self._bias_initializer(),
-                                    regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint) if self.use_bias else None
-        if self.stateful:
-            if input_shape[0] is None:
-                raise ValueError(
-                    f"{cls} '{self.name}': stateful=True needs a fixed batch size, but the input "
-                    f"shape is {format_shape(input_shape)}. Give the first layer of the model "
-                    "batch_input_shape=(batch_size, timesteps, features) (R: batch_input_shape = "
-                    "c(batch_size, timesteps, features)) or batch_size=.")
-            self._stateful_batch = int(input_shape[0])
-            self.reset_states()
+    def _state_sizes(self):
+        return [u for e in self._engines() for u in e._state_units]
+
+    def _output_units(self):
+        return self._engines()[-1].units
+
+    # ------------------------------------------------------ states
+    def _build_states(self, input_shape):
+        if not self.stateful:
+            return
+        if input_shape[0] is None:
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': stateful=True needs a fixed batch size, "
+                f"but the input shape is {format_shape(input_shape)}. Give the first layer of the "
+                "model batch_input_shape=(batch_size, timesteps, features) (R: batch_input_shape "
+                "= c(batch_size, timesteps, features)) or batch_size=.")
+        self._stateful_batch = int(input_shape[0])
+        self.reset_states()
 
     def reset_states(self, states=None):
         """Set the carried states of a stateful layer to zeros (or to ``states``)."""
@@ -126,27 +101,32 @@ class _RNN(Layer):
         B = getattr(self, "_stateful_batch", None)
         if B is None:        # not built yet: build() creates zero states
             return
+        sizes = self._state_sizes()
         if states is None:
-            self.states = [np.zeros((B, self.units), dtype=self.dtype) for _ in range(self._n_states)]
-        else:
-            states = states if isinstance(states, (list, tuple)) else [states]
-            if len(states) != self._n_states:
-                raise ValueError(f"Layer '{self.name}' has {self._n_states} state(s); received "
-                                 f"{len(states)}.")
-            new = []
-            for s in states:
-                s = np.asarray(s, dtype=self.dtype)
-                if s.shape != (B, self.units):
-                    raise ValueError(f"Layer '{self.name}': expected a state of shape "
-                                     f"{(B, self.units)}, received {s.shape}.")
-                new.append(s.copy())
-            self.states = new
+            self.states = [np.zeros((B, u), dtype=self.dtype) for u in sizes]
+            return
+        states = flat_states(states)
+        if len(states) != len(sizes):
+            raise ValueError(f"Layer '{self.name}' has {len(sizes)} state(s); received "
+                             f"{len(states)}.")
+        new = []
+        for s, u in zip(states, sizes):
+            s = np.asarray(s, dtype=self.dtype)
+            if s.shape != (B, u):
+                raise ValueError(f"Layer '{self.name}': expected a state of shape "
+                                 f"{(B, u)}, received {s.shape}.")
+            new.append(s.copy())
+        self.states = new
 
+    reset_state = reset_states
+
+    # ------------------------------------------------------ shapes
     def compute_output_shape(self, input_shape):
         b = input_shape[0]
-        out = (b, input_shape[1], self.units) if self.return_sequences else (b, self.units)
+        u = self._output_units()
+        out = (b, input_shape[1], u) if self.return_sequences else (b, u)
         if self.return_state:
-            return [out] + [(b, self.units)] * self._n_states
+            return [out] + [(b, s) for s in self._state_sizes()]
         return out
 
     def compute_mask(self, inputs, mask=None):
@@ -154,10 +134,9 @@ class _RNN(Layer):
             mask = mask[0]
         out = mask if self.return_sequences else None
         if self.return_state:
-            return [out] + [None] * self._n_states
+            return [out] + [None] * len(self._state_sizes())
         return out
 
-    # ----------------------------------------------------------- computing
     def _check_input_rank(self, shape):
         if not isinstance(shape, list) and len(shape) != 3:
             self._rank_error(shape)
@@ -168,15 +147,18 @@ class _RNN(Layer):
             f"layer: expected ndim=3, i.e. input of shape (batch_size, timesteps, features), "
             f"found ndim={len(shape)}. Full shape received: {format_shape(tuple(shape))}")
 
+    def _input_features(self):
+        return self._engines()[0].kernel.shape[0]
+
     def _check(self, x):
         cls = type(self).__name__
         if x.ndim != 3:
             self._rank_error(x.shape)
-        if x.shape[-1] != self.kernel.shape[0]:
+        if x.shape[-1] != self._input_features():
             raise ValueError(
                 f"Input 0 of layer '{self.name}' ({cls}) is incompatible with the layer: expected "
-                f"axis -1 of input shape to have value {self.kernel.shape[0]}, but received input "
-                f"with shape {tuple(x.shape)}")
+                f"axis -1 of input shape to have value {self._input_features()}, but received "
+                f"input with shape {tuple(x.shape)}")
         if self.stateful and x.shape[0] != self._stateful_batch:
             raise ValueError(
                 f"{cls} '{self.name}' is stateful with a fixed batch size of "
@@ -184,35 +166,10 @@ class _RNN(Layer):
                 f"shape {tuple(x.shape)}). Use batch_size={self._stateful_batch} and a number of "
                 "samples that is a multiple of it.")
 
-    def _dropout_masks(self, B, F, dtype, training):
-        """Per-sequence dropout masks (Keras 3: one input mask; per-gate masks when
-        recurrent_dropout > 0, i.e. ``implementation=1``)."""
-        if not training or (self.dropout == 0 and self.recurrent_dropout == 0):
-            return None, None
-        rng = self._rng or backend.rng()
-        per_gate = self.recurrent_dropout > 0 and self._k > 1
-        k = self._k if per_gate else None
-        in_m = rec_m = None
-        if self.dropout > 0:
-            shape = (k, B, F) if k else (B, F)
-            in_m = core_ops.dropout_mask(rng, shape, self.dropout, dtype)
-        if self.recurrent_dropout > 0:
-            rec_m = core_ops.dropout_mask(rng, (self._k, B, self.units), self.recurrent_dropout,
-                                          dtype)
-            if self._k == 1:
-                rec_m = rec_m      # SimpleRNN: a single block
-        return in_m, rec_m
-
-    can_skip_input_grad = True     # backward(..., need_dx=False) skips the input gradient
-
-    # ``layer(x, initial_state=[h, c])`` with symbolic states: a graph node with several tensor
-    # inputs (see pipeseq.layers.call_args); the states get gradients like any input.
-    call_args = ("sequences", "initial_state")
-
+    # ------------------------------------------------------ calling
     def __call__(self, x, training=False, mask=None, initial_state=None, **kwargs):
         if initial_state is not None and is_symbolic(initial_state):
-            states = list(initial_state) if isinstance(initial_state, (list, tuple)) \
-                else [initial_state]
+            states = flat_states(initial_state)
             if not is_symbolic(x):
                 raise TypeError(f"Layer '{self.name}': a symbolic `initial_state` needs symbolic "
                                 f"inputs too. Received inputs of type {type(x).__name__}")
@@ -249,21 +206,23 @@ class _RNN(Layer):
             return [dx] + list(dstates), grads
         return self._backward(cache, dy, need_dx)
 
-    def _forward(self, x, training, mask, initial_state):
-        self._check(x)
-        B, T, F = x.shape
-        dtype = x.dtype
-        W, U = self.kernel.value, self.recurrent_kernel.value
-        if W.dtype != dtype:
-            W, U = W.astype(dtype), U.astype(dtype)
+    def _initial_states(self, initial_state, B, dtype):
+        sizes = self._state_sizes()
         if initial_state is not None:
-            h0 = [np.asarray(s, dtype=dtype) for s in
-                  (initial_state if isinstance(initial_state, (list, tuple)) else [initial_state])]
-        elif self.stateful:
-            h0 = [s.astype(dtype, copy=False) for s in self.states]
-        else:
-            h0 = [np.zeros((B, self.units), dtype=dtype) for _ in range(self._n_states)]
-        # time-major, processing order
+            h0 = [np.asarray(s, dtype=dtype) for s in flat_states(initial_state)]
+            if len(h0) != len(sizes) or any(s.shape != (B, u) for s, u in zip(h0, sizes)):
+                raise ValueError(
+                    f"Layer '{self.name}' expects {len(sizes)} initial state(s) of shapes "
+                    f"{[(B, u) for u in sizes]}. Received: initial_state shapes "
+                    f"{[s.shape for s in h0]}")
+            return h0
+        if self.stateful:
+            return [s.astype(dtype, copy=False) for s in self.states]
+        return [np.zeros((B, u), dtype=dtype) for u in sizes]
+
+    def _time_major(self, x, mask, dtype):
+        """Inputs in processing order, the (T, B, 1) mask and the output indicator."""
+        B, T, _ = x.shape
         x_tm = x.transpose(1, 0, 2)
         if self.go_backwards:
             x_tm = x_tm[::-1]
@@ -281,90 +240,108 @@ class _RNN(Layer):
                 # unmasked step), or zeros with zero_output_for_mask
                 out_ind = (m_tm if self.zero_output_for_mask
                            else np.logical_or.accumulate(m_tm, axis=0)).astype(dtype)
-        in_m, rec_m = self._dropout_masks(B, F, dtype, training)
-        b_in, b_rec = self._split_bias(dtype)
-        xp, pcache = R.input_projection(x_tm, W, b_in, in_m)
-        H, finals, ccache = self._cell_forward(xp, h0, U, b_rec, m_tm, rec_m)
+        return x_tm, m_tm, out_ind
+
+    def _forward(self, x, training, mask, initial_state):
+        self._check(x)
+        B = x.shape[0]
+        dtype = x.dtype
+        h0 = self._initial_states(initial_state, B, dtype)
+        seq, m_tm, out_ind = self._time_major(x, mask, dtype)
+        caches, finals, i = [], [], 0
+        for e in self._engines():
+            n = e._n_states
+            W, U = e.kernel.value, e.recurrent_kernel.value
+            if W.dtype != dtype:
+                W, U = W.astype(dtype), U.astype(dtype)
+            in_m, rec_m = e._sequence_dropout_masks(B, seq.shape[-1], dtype, training)
+            b_in, b_rec = e._split_bias(dtype)
+            xp, pcache = R.input_projection(seq, W, b_in, in_m)
+            seq, fin, ccache = e._cell_forward(xp, h0[i:i + n], U, b_rec, m_tm, rec_m)
+            caches.append((pcache, ccache))
+            finals.extend(fin)
+            i += n
         if self.stateful:
             self.states = [s.astype(self.dtype, copy=True) for s in finals]
-        Y = H if out_ind is None else H * out_ind
+        Y = seq if out_ind is None else seq * out_ind
         out = np.ascontiguousarray(Y.transpose(1, 0, 2)) if self.return_sequences else Y[-1].copy()
-        cache = (pcache, ccache, out_ind, x.shape, dtype)
+        cache = (caches, out_ind, x.shape, dtype)
         if self.return_state:
             return [out] + finals, cache
         return out, cache
 
     def _backward(self, cache, dy, need_dx=True, want_state_grads=False):
-        pcache, ccache, out_ind, shape, dtype = cache
+        caches, out_ind, shape, dtype = cache
         B, T, F = shape
+        engines = self._engines()
+        n_states = len(self._state_sizes())
         if self.return_state:
             dout, dstates = dy[0], list(dy[1:])
         else:
-            dout, dstates = dy, [None] * self._n_states
+            dout, dstates = dy, [None] * n_states
+        u = self._output_units()
         if dout is None:
-            dY = np.zeros((T, B, self.units), dtype=dtype)
+            dY = np.zeros((T, B, u), dtype=dtype)
         elif self.return_sequences:
             dY = dout.transpose(1, 0, 2)
         else:
-            dY = np.zeros((T, B, self.units), dtype=dtype)
+            dY = np.zeros((T, B, u), dtype=dtype)
             dY[-1] = dout
         if out_ind is not None:
             dY = dY * out_ind
-        dXP, dU, db_rec, dh0 = self._cell_backward(ccache, dY, dstates)
-        dx_tm, dW, db_in = R.input_projection_backward(pcache, dXP, need_dx)
+        grads, dh0, end = [], [], n_states
+        for k in range(len(engines) - 1, -1, -1):
+            e, (pcache, ccache) = engines[k], caches[k]
+            n = e._n_states
+            dXP, dU, db_rec, dh = e._cell_backward(ccache, dY, dstates[end - n:end])
+            end -= n
+            dh0[:0] = dh
+            dY, dW, db_in = R.input_projection_backward(pcache, dXP, need_dx or k > 0)
+            g = [dW, dU]
+            if e.use_bias:
+                g.append(e._join_bias_grad(db_in, db_rec))
+            grads[:0] = g
         dx = None
         if need_dx:
             if self.go_backwards:
-                dx_tm = dx_tm[::-1]
-            dx = np.ascontiguousarray(dx_tm.transpose(1, 0, 2))
-        grads = [dW, dU]
-        if self.use_bias:
-            grads.append(self._join_bias_grad(db_in, db_rec))
+                dY = dY[::-1]
+            dx = np.ascontiguousarray(dY.transpose(1, 0, 2))
         if want_state_grads:
             return dx, grads, dh0
         return dx, grads
 
-    def _split_bias(self, dtype):
-        if not self.use_bias:
-            return None, None
-        return self.bias.value.astype(dtype, copy=False), None
 
-    def _join_bias_grad(self, db_in, db_rec):
-        return db_in
+class _RNN(RecurrentBase):
+    """Shared machinery of SimpleRNN, LSTM and GRU (not a Keras class by itself)."""
 
-    # -------------------------------------------------------------- config
+    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 recurrent_constraint=None, bias_constraint=None, dropout=0.0,
+                 recurrent_dropout=0.0, seed=None, return_sequences=False, return_state=False,
+                 go_backwards=False, stateful=False, unroll=False, zero_output_for_mask=False,
+                 implementation=None, use_cudnn="auto", time_major=False, **kwargs):
+        super().__init__(**kwargs)
+        CellArgs._set_cell_args(
+            self, units, activation, recurrent_activation, use_bias, kernel_initializer,
+            recurrent_initializer, bias_initializer, kernel_regularizer, recurrent_regularizer,
+            bias_regularizer, kernel_constraint, recurrent_constraint, bias_constraint, dropout,
+            recurrent_dropout, seed)
+        self.activity_regularizer = regularizers.get(activity_regularizer)
+        self._set_sequence_args(return_sequences, return_state, go_backwards, stateful, unroll,
+                                zero_output_for_mask, time_major)
+
+    def build(self, input_shape):
+        self._build_cell_weights(input_shape)
+        self._build_states(input_shape)
+
     def get_config(self):
-        cfg = {**super().get_config(), "return_sequences": self.return_sequences,
-               "return_state": self.return_state, "go_backwards": self.go_backwards,
-               "stateful": self.stateful, "unroll": self.unroll,
-               "zero_output_for_mask": self.zero_output_for_mask, "units": self.units,
-               "activation": self.activation.name}
-        if self._has_recurrent_activation:
-            cfg["recurrent_activation"] = self.recurrent_activation.name
-        cfg.update({
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer)})
-        cfg.update(self._extra_config_before_regularizers())
-        cfg.update({
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": regularizers.serialize_constraint(self.kernel_constraint),
-            "recurrent_constraint": regularizers.serialize_constraint(self.recurrent_constraint),
-            "bias_constraint": regularizers.serialize_constraint(self.bias_constraint),
-            "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout})
-        cfg.update(self._extra_config_after_dropout())
-        cfg["seed"] = self.seed
-        return cfg
-
-    def _extra_config_before_regularizers(self):
-        return {}
-
-    def _extra_config_after_dropout(self):
-        return {}
+        cfg = {**super().get_config(), **self._sequence_config(), **self._cell_config(),
+               "activity_regularizer": regularizers.serialize(self.activity_regularizer)}
+        tail = self._cell_config_tail()
+        seed = tail.pop("seed")
+        return {**cfg, **tail, "seed": seed}
 
     def __repr__(self):
         return (f"<{type(self).__name__} name={self.name}, units={self.units}, "

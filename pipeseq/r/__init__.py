@@ -3,7 +3,7 @@
 One module per topic, each with its ``__all__``; this package re-exports them all:
 
 * ``verbs``: model verbs (compile, fit, evaluate, freeze_weights, save_model_hdf5, ...);
-* ``layers``: the ``layer_*`` table;
+* ``layers``: the ``layer_*`` table; ``cells``: ``rnn_cell_*`` for ``layer_rnn()``;
 * ``vocab``: optimizer_*/loss_*/metric_*/callback_*/initializer_*...;
 * ``vocab_training``: Keras 3's newer optimizer_*/learning_rate_schedule_*/callback_*/loss_*/
   metric_*; ``vocab_functions``: activation_*, random_*, config_*;
@@ -23,7 +23,7 @@ import importlib as _importlib
 
 from .matching import wrap_namespace as _wrap_namespace
 
-_MODULES = ["verbs", "layers", "vocab", "vocab_training", "vocab_functions", "ops", "datasets",
+_MODULES = ["verbs", "layers", "cells", "vocab", "vocab_training", "vocab_functions", "ops", "datasets",
             "text_data", "image_data", "applications", "keras2", "generators", "classes"]
 
 __all__ = []

@@ -24,6 +24,8 @@ Example
 """
 import numpy as np
 
+from .cells import rnn_cell_lstm  # noqa: F401  (used by layer_rnn's docstring example)
+
 __all__ = []   # filled below
 
 
@@ -150,7 +152,10 @@ R_WRAPPERS = {
     "layer_time_distributed": ("TimeDistributed", "layer=layer_dense(units=8)"),
     "bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
     "layer_bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
+    "layer_rnn": ("RNN", "cell=rnn_cell_lstm(units=8)"),
 }
+# The wrapped argument, when not ``layer`` (R keras3's layer_rnn(object, cell, ...)).
+_WRAPPED_ARG = {"RNN": "cell"}
 
 
 # --------------------------------------------------------------- helpers
@@ -335,13 +340,15 @@ def _make_wrapper_fn(r_name, class_name, example):
         object = kwargs.pop("object", None)
         args = list(args)
         if object is None and args and _is_object(args[0]) and (
-                len(args) > 1 or "layer" in kwargs):
+                len(args) > 1 or "layer" in kwargs or "cell" in kwargs):
             object = args.pop(0)
-        if "layer" not in kwargs:
-            if not args or not isinstance(args[0], Layer):
-                raise TypeError(f"{r_name}(): needs the layer to wrap, e.g. "
-                                f"{r_name}(layer=layer_dense(units=8)).")
-            kwargs["layer"] = args.pop(0)
+        key = _WRAPPED_ARG.get(class_name, "layer")
+        if key not in kwargs:
+            first = args[0] if args else None
+            if not (isinstance(first, Layer) or (key == "cell" and isinstance(first, list))):
+                raise TypeError(f"{r_name}(): needs the {key} to wrap, e.g. "
+                                f"{r_name}({example}).")
+            kwargs[key] = args.pop(0)
         cls = _layer_class(r_name, class_name)
         return compose_layer(object, cls(*args, **kwargs), r_name)
     fn.__name__ = fn.__qualname__ = r_name

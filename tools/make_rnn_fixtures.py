@@ -1,0 +1,119 @@
+"""Keras-made fixtures for RNN(cell), the cells, StackedRNNCells, ConvLSTM and CuDNN weights.
+
+Run with the Keras virtualenv (never imported by pipeseq or its tests)::
+
+    KERAS_BACKEND=tensorflow /work/kenv/bin/python tools/make_rnn_fixtures.py [--only CASE ...]
+
+Writes ``tests/fixtures/rnn/<case>.npz`` and ``tests/fixtures/rnn/MANIFEST.json`` in the format
+of ``tools/make_layer_fixtures.py`` (whose ``make`` it runs): inputs ``x*``, Keras 3 outputs
+``y*``, weights ``w*`` drawn from a seeded RNG, and for trainable cases the weights ``t*``
+after two epochs of full-batch SGD(0.05) on mse towards ``ty``. ``rnn_user_cell`` uses the
+``MinimalRNNCell`` of Keras's RNN docstring (the test passes the same cell written with
+pipeseq.ops as a custom object).
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_layer_fixtures as base  # noqa: E402
+from make_layer_fixtures import L, _f, keras  # noqa: E402
+
+base.OUT = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "rnn")
+
+
+@keras.saving.register_keras_serializable(package="tests")
+class MinimalRNNCell(L.Layer):
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.state_size = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units),
+                                                name="recurrent_kernel")
+
+    def call(self, inputs, states):
+        out = keras.ops.tanh(keras.ops.matmul(inputs, self.kernel) +
+                             keras.ops.matmul(states[0], self.recurrent_kernel))
+        return out, [out]
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+def rnn_lstm_cell(rng):
+    x = keras.Input((5, 3))
+    y = L.RNN(L.LSTMCell(4), return_sequences=True)(x)
+    return keras.Model(x, L.Dense(2)(y)), [_f(rng, 2, 5, 3)]
+
+
+def rnn_gru_cell_backwards(rng):
+    x = keras.Input((5, 3))
+    a = L.RNN(L.GRUCell(3, reset_after=False), go_backwards=True)(x)
+    b = L.RNN(L.GRUCell(2), return_sequences=True, go_backwards=True)(x)
+    return keras.Model(x, [a, b]), [_f(rng, 2, 5, 3)]
+
+
+def rnn_simple_cell_masked(rng):
+    # Sequential: a functional Masking layer is saved as a NotEqual op node in Keras 3
+    model = keras.Sequential([keras.Input((5, 3)), L.Masking(0.0),
+                              L.RNN(L.SimpleRNNCell(4, activation="relu"))])
+    xs = _f(rng, 2, 5, 3)
+    xs[0, 3:] = 0.0
+    xs[1, :1] = 0.0
+    return model, [xs]
+
+
+def rnn_stacked_return_state(rng):
+    x = keras.Input((4, 3))
+    out, (h1, c1), h2 = L.RNN([L.LSTMCell(3), L.GRUCell(2)], return_state=True)(x)
+    return keras.Model(x, [out, h1, c1, h2]), [_f(rng, 2, 4, 3)]
+
+
+def rnn_stacked_cells_class(rng):
+    x = keras.Input((4, 3))
+    cells = L.StackedRNNCells([L.SimpleRNNCell(3), L.LSTMCell(2, unit_forget_bias=False)])
+    return keras.Model(x, L.RNN(cells, return_sequences=True)(x)), [_f(rng, 2, 4, 3)]
+
+
+def rnn_user_cell(rng):
+    x = keras.Input((5, 3))
+    y = L.RNN(MinimalRNNCell(4), return_sequences=True)(x)
+    return keras.Model(x, L.Dense(1)(y)), [_f(rng, 3, 5, 3)]
+
+
+def conv_lstm1d(rng):
+    x = keras.Input((3, 7, 2))
+    y = L.ConvLSTM1D(3, 3, padding="same", return_sequences=True)(x)
+    return keras.Model(x, y), [_f(rng, 2, 3, 7, 2)]
+
+
+def conv_lstm2d(rng):
+    x = keras.Input((3, 6, 5, 2))
+    y = L.ConvLSTM2D(2, (3, 2), strides=(2, 1), go_backwards=True)(x)
+    return keras.Model(x, L.Dense(2)(L.Flatten()(y))), [_f(rng, 2, 3, 6, 5, 2)]
+
+
+def conv_lstm2d_state(rng):
+    x = keras.Input((2, 5, 5, 1))
+    y, h, c = L.ConvLSTM2D(2, 3, padding="same", dilation_rate=2, return_state=True,
+                           return_sequences=True, recurrent_activation="hard_sigmoid")(x)
+    return keras.Model(x, [y, h, c]), [_f(rng, 2, 2, 5, 5, 1)]
+
+
+def conv_lstm3d(rng):
+    x = keras.Input((2, 4, 3, 4, 1))
+    y = L.ConvLSTM3D(2, 2, padding="same", unit_forget_bias=False)(x)
+    return keras.Model(x, y), [_f(rng, 2, 2, 4, 3, 4, 1)]
+
+
+base.CASES = {f.__name__: f for f in [
+    rnn_lstm_cell, rnn_gru_cell_backwards, rnn_simple_cell_masked, rnn_stacked_return_state,
+    rnn_stacked_cells_class, rnn_user_cell, conv_lstm1d, conv_lstm2d, conv_lstm2d_state,
+    conv_lstm3d]}
+# the masked case's output carries no mask (return_sequences=False), so it trains as well
+base.NO_TRAIN = set()
+
+if __name__ == "__main__":
+    sys.exit(base.main())
