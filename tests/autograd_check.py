@@ -90,7 +90,55 @@ def _zero_pad(layer, x, w):
     return ops.pad(x, [(0, 0)] + pads + [(0, 0)])
 
 
+def _rnn(layer, x, w):
+    """RNN: the cells' own ``call`` (written with autograd.numpy, as Keras's with ops) looped
+    over time -- independent of the hand-written kernels of the built-in cells."""
+    from contextlib import ExitStack
+
+    from pipeseq.layers.rnn_base import flat_states
+    from pipeseq.layers.rnn_layer import _layers_of, _pack
+    from pipeseq.layers.rnn_stacked import step
+    by_id = {id(v): a for v, a in zip(layer.gradient_variables, w)}
+    with ExitStack() as stack:
+        for sub in _layers_of(layer.cell):
+            own = [v for v in sub._own_variables if id(v) in by_id]
+            stack.enter_context(substituted(own, [by_id[id(v)] for v in own], sub))
+        T = x.shape[1]
+        states = [np.zeros((x.shape[0], s)) for s in layer._state_sizes()]
+        outs = []
+        for t in (range(T - 1, -1, -1) if layer.go_backwards else range(T)):
+            out, new = step(layer.cell, x[:, t], _pack(states, layer.cell.state_size), False)
+            states = flat_states(new)
+            outs.append(out)
+    return ops.stack(outs, axis=1) if layer.return_sequences else outs[-1]
+
+
+def _conv_lstm(layer, x, w):
+    """ConvLSTM as Keras's ConvLSTMCell: z = conv(x_t, W) + b + conv(h, U, "same")."""
+    df = layer.data_format
+    kernel, rec = w[0], w[1]
+    cax = 1 if df == "channels_first" else -1
+    h = c = None
+    T = x.shape[1]
+    outs = []
+    for t in (range(T - 1, -1, -1) if layer.go_backwards else range(T)):
+        z = ops.conv(x[:, t], kernel, strides=layer.strides, padding=layer.padding,
+                     data_format=df, dilation_rate=layer.dilation_rate)
+        if layer.use_bias:
+            z = z + (ops.reshape(w[2], (1, -1) + (1,) * layer.rank) if cax == 1 else w[2])
+        if h is None:
+            h = c = ops.zeros_like(ops.split(z, 4, axis=cax)[0])
+        z = z + ops.conv(h, rec, padding="same", data_format=df)
+        i, f, g, o = ops.split(z, 4, axis=cax)
+        c = ops.sigmoid(f) * c + ops.sigmoid(i) * ops.tanh(g)
+        h = ops.sigmoid(o) * ops.tanh(c)
+        outs.append(h)
+    return ops.stack(outs, axis=1) if layer.return_sequences else outs[-1]
+
+
 OPS_FORWARD = {
+    "RNN": _rnn,
+    "ConvLSTM1D": _conv_lstm, "ConvLSTM2D": _conv_lstm, "ConvLSTM3D": _conv_lstm,
     "ReLU": lambda layer, x, w: _relu(layer, x),
     "LeakyReLU": lambda layer, x, w: ops.leaky_relu(x, layer.negative_slope),
     "ELU": lambda layer, x, w: ops.elu(x, layer.alpha),

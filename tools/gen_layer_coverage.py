@@ -18,12 +18,6 @@ REASONS = [
      "runs NumPy only",
      {"FlaxLayer", "JaxLayer", "TorchModuleWrapper", "TFSMLayer", "layer_flax_module_wrapper",
       "layer_jax_model_wrapper", "layer_torch_module_wrapper", "layer_tfsm"}),
-    ("recurrent cells, ConvLSTM and the generic RNN layer: not done yet (cells need the "
-     "step-function form of the recurrent kernels; custom cells need automatic "
-     "differentiation)",
-     {"RNN", "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells", "AbstractRNNCell",
-      "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "layer_rnn", "layer_conv_lstm_1d",
-      "layer_conv_lstm_2d", "layer_conv_lstm_3d"}),
     ("user code as a layer: comes with automatic differentiation (a separate issue)",
      {"Lambda", "layer_lambda"}),
     ("string and hashing preprocessing (vocabularies, FarmHash): not done yet",

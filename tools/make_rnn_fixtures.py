@@ -115,5 +115,34 @@ base.CASES = {f.__name__: f for f in [
 # the masked case's output carries no mask (return_sequences=False), so it trains as well
 base.NO_TRAIN = set()
 
+
+def make_cudnn():
+    """``cudnn.tfk_model.h5`` / ``cudnn.tfk_weights.h5``: tf_keras CuDNNLSTM + CuDNNGRU files
+    (cuDNN weight layout, built on CPU, never run) and ``cudnn.npz``: ``x`` and ``y``, the
+    output of tf_keras's LSTM + GRU(reset_after=True) after loading the weights file (which
+    converts them, ``_convert_rnn_weights``)."""
+    import numpy as np
+    import tf_keras
+    from tf_keras.src.layers.rnn.cudnn_gru import CuDNNGRU
+    from tf_keras.src.layers.rnn.cudnn_lstm import CuDNNLSTM
+    rng = base._rng("cudnn")
+    cud = tf_keras.Sequential([CuDNNLSTM(3, input_shape=(5, 4), return_sequences=True),
+                               CuDNNGRU(2)])
+    cud.set_weights([(rng.normal(size=w.shape) * 0.5).astype("float32")
+                     for w in cud.get_weights()])
+    cud.save(os.path.join(base.OUT, "cudnn.tfk_model.h5"))
+    cud.save_weights(os.path.join(base.OUT, "cudnn.tfk_weights.h5"))
+    ref = tf_keras.Sequential([tf_keras.layers.LSTM(3, input_shape=(5, 4), return_sequences=True),
+                               tf_keras.layers.GRU(2, reset_after=True,
+                                                   recurrent_activation="sigmoid")])
+    ref.load_weights(os.path.join(base.OUT, "cudnn.tfk_weights.h5"))
+    x = _f(rng, 2, 5, 4)
+    np.savez_compressed(os.path.join(base.OUT, "cudnn.npz"), x=x,
+                        y=np.asarray(ref(x, training=False)))
+    print("made cudnn")
+
+
 if __name__ == "__main__":
-    sys.exit(base.main())
+    status = base.main()
+    make_cudnn()
+    sys.exit(status)

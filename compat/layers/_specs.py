@@ -117,6 +117,16 @@ SEPARABLE_CONV2D = Spec(renames={"nb_filter": "filters", "subsample": "strides",
                         values={"dim_ordering": _DIM_ORDERING}, pre=_conv2d_pre)
 CONV3D = CONV2D.merged(pre=_conv3d_pre)
 
+def _cudnn_gru_pre(owner, args, kwargs):
+    """``CuDNNGRU`` is a GRU with ``reset_after=True`` and a sigmoid recurrent activation."""
+    for key, value in (("reset_after", True), ("recurrent_activation", "sigmoid")):
+        if kwargs.get(key, value) != value:
+            raise TypeError(f"{owner}: CuDNNGRU always has {key}={value!r}. "
+                            f"Received: {key}={kwargs[key]!r}")
+        kwargs[key] = value
+    return args, kwargs
+
+
 POOL1D = Spec(renames={"pool_length": "pool_size", "stride": "strides",
                        "border_mode": "padding"})
 POOL2D = Spec(renames={"border_mode": "padding", "dim_ordering": "data_format"},
@@ -178,4 +188,8 @@ LEGACY_CLASSES = {
     "SeparableConvolution2D": ("SeparableConv2D", SEPARABLE_CONV2D),
     "MaxPool1D": ("MaxPooling1D", POOL1D), "MaxPool2D": ("MaxPooling2D", POOL2D),
     "AvgPool1D": ("AveragePooling1D", POOL1D), "AvgPool2D": ("AveragePooling2D", POOL2D),
+    # tf.keras 1/2's cuDNN layers: LSTM, and GRU with cuDNN's formula (reset_after=True);
+    # their weight files are converted when loaded (pipeseq.saving.cudnn)
+    "CuDNNGRU": ("GRU", Spec(pre=_cudnn_gru_pre, era="Keras 2")),
+    "CuDNNLSTM": ("LSTM", Spec(era="Keras 2")),
 }

@@ -5,7 +5,8 @@ Conventions
 * Sequences are **time-major** here, ``(T, B, F)``, already in processing order
   (the layer reverses them for ``go_backwards``).
 * The input projection ``x @ kernel + bias`` of every time step is one matrix
-  product (:func:`input_projection`); the time loops only do the recurrent part.
+  product (:func:`pipeseq.kernels.rnn_common.input_projection`); the time loops only do
+  the recurrent part.
   Their backward passes accumulate the per-step gate gradients ``dZ`` and compute
   ``d kernel``, ``d recurrent_kernel`` and ``dx`` after the loop, in one product each.
 * Gate layouts are Keras's: LSTM ``i, f, c, o``; GRU ``z, r, h``.
@@ -24,10 +25,11 @@ Example
 -------
 >>> import numpy as np
 >>> from pipeseq.kernels import recurrent as R
+>>> from pipeseq.kernels.rnn_common import input_projection
 >>> from pipeseq.kernels.activations import get
 >>> T, B, F, u = 5, 2, 3, 4
 >>> x = np.random.rand(T, B, F); W = np.random.rand(F, 4 * u); U = np.random.rand(u, 4 * u)
->>> xp, pcache = R.input_projection(x, W, np.zeros(4 * u))
+>>> xp, pcache = input_projection(x, W, np.zeros(4 * u))
 >>> H, (h, c), cache = R.lstm_forward(xp, np.zeros((B, u)), np.zeros((B, u)), U, None, None,
 ...                                   get("tanh"), get("sigmoid"))
 >>> H.shape, h.shape
@@ -35,114 +37,14 @@ Example
 """
 import numpy as np
 
-
+from .rnn_common import act_apply as _act
+from .rnn_common import act_grad as _act_grad
+from .rnn_common import expit, split_masked as _split_masked
 from .rnn_fast import (fast_ok, gru_backward_fast, gru_forward_fast, lstm_backward_fast,
                        lstm_forward_fast, one_blas_thread, prev_states)
 
-__all__ = ["one_blas_thread", "input_projection", "input_projection_backward", "simple_rnn_forward",
+__all__ = ["one_blas_thread", "simple_rnn_forward",
            "simple_rnn_backward", "lstm_forward", "lstm_backward", "gru_forward", "gru_backward"]
-
-
-def expit(z, out=None):
-    """Logistic sigmoid (scipy.special.expit, imported on first use to keep `import pipeseq` fast)."""
-    from scipy.special import expit as _expit
-    return _expit(z, out=out)
-
-
-# ------------------------------------------------------------------ activations
-def _act(act, z, out=None):
-    """``act(z)`` written into ``out`` (fast paths for sigmoid and tanh)."""
-    name = act.name
-    if name == "sigmoid":
-        return expit(z, out=out)   # exact; the fast paths use 0.5 * tanh(z / 2) + 0.5
-    if name == "tanh":
-        return np.tanh(z, out=out)
-    if name == "linear":
-        if out is None:
-            return z.copy()
-        out[...] = z
-        return out
-    y = act(z)
-    if out is None:
-        return y
-    out[...] = y
-    return out
-
-
-def _act_grad(act, z, y, dy):
-    """``dL/dz`` given ``dL/dy`` for ``y = act(z)``."""
-    name = act.name
-    if name == "sigmoid":
-        return dy * y * (1.0 - y)
-    if name == "tanh":
-        return dy * (1.0 - y * y)
-    if name == "linear":
-        return dy
-    return act.backward(z, y, dy)
-
-
-# ------------------------------------------------------------ input projection
-def input_projection(x, W, b=None, in_masks=None):
-    """``XP = x @ W + b`` for all time steps at once.
-
-    Parameters
-    ----------
-    x : (T, B, F) array, time-major.
-    W : (F, k*units) kernel.
-    b : (k*units,) input bias or None.
-    in_masks : None, a ``(B, F)`` dropout mask shared by every gate, or ``(k, B, F)``
-        masks, one per gate block of ``W``.
-
-    Returns
-    -------
-    XP : (T, B, k*units) C-contiguous, and a cache for :func:`input_projection_backward`.
-    """
-    T, B, F = x.shape
-    n = W.shape[1]
-    if in_masks is None or in_masks.ndim == 2:
-        xd = x if in_masks is None else x * in_masks[None]
-        x2 = np.ascontiguousarray(xd).reshape(T * B, F)
-        xp = x2 @ W
-    else:
-        k = in_masks.shape[0]
-        u = n // k
-        xp = np.empty((T * B, n), dtype=np.result_type(x.dtype, W.dtype))
-        x2 = []
-        for g in range(k):
-            xg = np.ascontiguousarray(x * in_masks[g][None]).reshape(T * B, F)
-            x2.append(xg)
-            xp[:, g * u:(g + 1) * u] = xg @ W[:, g * u:(g + 1) * u]
-    if b is not None:
-        xp += b
-    return xp.reshape(T, B, n), (x2, W, in_masks, x.shape, b is not None)
-
-
-def input_projection_backward(cache, dXP, need_dx=True):
-    """Return ``(dx (T, B, F), dW, db)`` for :func:`input_projection` (``dx`` None
-    when ``need_dx`` is False)."""
-    x2, W, in_masks, shape, has_bias = cache
-    T, B, F = shape
-    n = W.shape[1]
-    d2 = dXP.reshape(T * B, n)
-    db = d2.sum(axis=0) if has_bias else None
-    if in_masks is None or in_masks.ndim == 2:
-        dW = x2.T @ d2
-        if not need_dx:
-            return None, dW, db
-        dx = (d2 @ W.T).reshape(T, B, F)
-        if in_masks is not None:
-            dx *= in_masks[None]
-        return dx, dW, db
-    k = in_masks.shape[0]
-    u = n // k
-    dW = np.empty_like(W)
-    dx = np.zeros(shape, dtype=dXP.dtype) if need_dx else None
-    for g in range(k):
-        sl = slice(g * u, (g + 1) * u)
-        dW[:, sl] = x2[g].T @ d2[:, sl]
-        if need_dx:
-            dx += (d2[:, sl] @ W[:, sl].T).reshape(T, B, F) * in_masks[g][None]
-    return dx, dW, db
 
 
 # ---------------------------------------------------- recurrent product helpers
@@ -185,13 +87,6 @@ def _rec_dU(Hprev, dR, rmasks, n_cols):
         hg = (Hprev * rmasks[g][None]).reshape(T * B, u)
         dU[:, g * w:(g + 1) * w] = hg.T @ d2[:, g * w:(g + 1) * w]
     return dU
-
-
-def _split_masked(d, m):
-    """Split ``d`` into the part reaching the new state and the part carried past a masked step."""
-    if m is None:
-        return d, None
-    return np.where(m, d, 0.0).astype(d.dtype, copy=False), np.where(m, 0.0, d).astype(d.dtype, copy=False)
 
 
 # -------------------------------------------------------------------- SimpleRNN

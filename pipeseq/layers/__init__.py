@@ -9,6 +9,7 @@ from .recurrent import SimpleRNN, LSTM, GRU  # noqa: F401
 from .rnn_cells import SimpleRNNCell, LSTMCell, GRUCell  # noqa: F401
 from .rnn_stacked import StackedRNNCells, AbstractRNNCell  # noqa: F401
 from .rnn_layer import RNN  # noqa: F401
+from .conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D  # noqa: F401
 from .embedding import Embedding, Masking  # noqa: F401
 from .wrappers import TimeDistributed, Bidirectional  # noqa: F401
 from .merge import (Add, Subtract, Multiply, Average, Maximum, Minimum,  # noqa: F401

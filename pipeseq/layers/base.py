@@ -57,7 +57,7 @@ def _import_all_layers():
     import importlib
     for mod in ("input_layer", "core", "activation", "normalization", "noise", "conv",
                 "conv_transpose", "conv_depthwise", "pooling", "reshaping", "recurrent",
-                "rnn_cells", "rnn_stacked", "rnn_layer",
+                "rnn_cells", "rnn_stacked", "rnn_layer", "conv_lstm",
                 "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
                 "einsum_dense", "attention", "multi_head_attention", "volumetric",
                 "normalization_group", "regularization", "lambda_layer", "pooling_adaptive",

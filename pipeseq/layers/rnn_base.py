@@ -21,7 +21,7 @@ Example
 import numpy as np
 
 from .. import regularizers
-from ..kernels import recurrent as R
+from ..kernels.rnn_common import input_projection, input_projection_backward
 from ..graph import call_symbolic, is_symbolic
 from .base import Layer, format_shape
 from .call_args import group_slots
@@ -256,7 +256,7 @@ class RecurrentBase(Layer):
                 W, U = W.astype(dtype), U.astype(dtype)
             in_m, rec_m = e._sequence_dropout_masks(B, seq.shape[-1], dtype, training)
             b_in, b_rec = e._split_bias(dtype)
-            xp, pcache = R.input_projection(seq, W, b_in, in_m)
+            xp, pcache = input_projection(seq, W, b_in, in_m)
             seq, fin, ccache = e._cell_forward(xp, h0[i:i + n], U, b_rec, m_tm, rec_m)
             caches.append((pcache, ccache))
             finals.extend(fin)
@@ -296,7 +296,7 @@ class RecurrentBase(Layer):
             dXP, dU, db_rec, dh = e._cell_backward(ccache, dY, dstates[end - n:end])
             end -= n
             dh0[:0] = dh
-            dY, dW, db_in = R.input_projection_backward(pcache, dXP, need_dx or k > 0)
+            dY, dW, db_in = input_projection_backward(pcache, dXP, need_dx or k > 0)
             g = [dW, dU]
             if e.use_bias:
                 g.append(e._join_bias_grad(db_in, db_rec))

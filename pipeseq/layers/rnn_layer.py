@@ -28,7 +28,7 @@ import autograd.numpy as anp
 import numpy as np
 
 from ..ops.autodiff import vjp
-from ..ops.dispatch import value as unbox
+from ..ops.dispatch import is_traced, value as unbox
 from .autodiff import substituted
 from .base import Layer, register
 from .rnn_base import RecurrentBase, flat_states
@@ -193,6 +193,9 @@ class RNN(RecurrentBase):
             return [y, *states]
 
         values = [v.value for v in variables]
+        if is_traced(x) or any(is_traced(v) for v in values):   # inside an outer trace
+            res = run(x, *h0, *values)
+            return (res if self.return_state else res[0]), ("traced", None, n, None)
         if training:
             res, back = vjp(run, x, *h0, *values)
         else:                       # inference: no trace unless backward asks for one

@@ -107,6 +107,9 @@ R_LAYERS = {
     # 3-D and 1-D depthwise/separable convolution, pooling, reshaping
     "layer_conv_3d": ("Conv3D", "filters=8, kernel_size=3"),
     "layer_conv_3d_transpose": ("Conv3DTranspose", "filters=8, kernel_size=3, strides=2"),
+    "layer_conv_lstm_1d": ("ConvLSTM1D", "filters=4, kernel_size=3"),
+    "layer_conv_lstm_2d": ("ConvLSTM2D", "filters=4, kernel_size=3"),
+    "layer_conv_lstm_3d": ("ConvLSTM3D", "filters=4, kernel_size=3"),
     "layer_depthwise_conv_1d": ("DepthwiseConv1D", "kernel_size=3"),
     "layer_separable_conv_1d": ("SeparableConv1D", "filters=8, kernel_size=3"),
     "layer_max_pooling_3d": ("MaxPooling3D", "pool_size=2"),

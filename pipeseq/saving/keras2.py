@@ -38,7 +38,8 @@ _NOT_FOR_KERAS3 = {"time_major"}
 _ZERO_GROUP_CLASSES = {"Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
                        "DepthwiseConv2D", "DepthwiseConv1D", "SeparableConv1D", "SeparableConv2D"}
 # Keys to drop at their default only for these classes (other classes keep them).
-_CLASS_KEYS = {"seed": {"LSTM", "GRU", "SimpleRNN", "MultiHeadAttention"},
+_CLASS_KEYS = {"seed": {"LSTM", "GRU", "SimpleRNN", "MultiHeadAttention", "ConvLSTM1D",
+                        "ConvLSTM2D", "ConvLSTM3D"},
                "data_format": {"ZeroPadding1D", "Cropping1D", "UpSampling1D", "SpatialDropout1D",
                                "SpatialDropout2D"},
                "noise_shape": {"AlphaDropout"}, "rms_scaling": {"LayerNormalization"},

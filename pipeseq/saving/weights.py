@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from . import h5io, h5safe
+from . import cudnn, h5io, h5safe
 from ..errors import FileFormatError, WeightMismatchError, short_repr
 from .tree import keras3_nodes, legacy_layers
 
@@ -257,11 +257,20 @@ def _read_legacy_layer(g, fname, wnames, layer, skip_mismatch):
             f"'{fname}' has {len(wnames)} ({', '.join(wnames) or 'none'}).")
     out = []
     lg = h5safe.get(g, fname, "group")
-    for v, wn in zip(params, wnames):
+    datasets = []
+    for wn in wnames:
         ds = h5safe.get(lg, wn)
         if ds is None:
             raise FileFormatError(f"'{g.file.filename}': weight {short_repr(wn)} of layer "
                                   f"{short_repr(fname)} is listed in weight_names but missing.")
+        datasets.append(ds)
+    if cudnn.is_cudnn(layer, [getattr(ds, "shape", None) for ds in datasets]):
+        # CuDNNLSTM / CuDNNGRU weights (tf.keras): converted into the layer's layout
+        raw = [h5io.read_checked(ds, tuple(ds.shape), v.dtype, where, v.name)
+               for v, ds in zip(params, datasets)]
+        return list(zip(params, (a.astype(v.dtype) for a, v in
+                                 zip(cudnn.from_cudnn(type(layer).__name__, raw), params))))
+    for v, ds in zip(params, datasets):
         out.append((v, h5io.read_checked(ds, v.shape, v.dtype, where, v.name)))
     return out
 
