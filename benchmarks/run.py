@@ -3,6 +3,8 @@
 Usage::
 
     python -m benchmarks [--quick] [--only W1,W4] [--repeats N] [--threads 2]
+                         [--contention | --mode idle|contention|both] [--contention-repeats N]
+                         [--contention-only W1,W3]
                          [--no-peers] [--json FILE] [--write-docs]
 
 Each implementation runs in its own worker process (see
@@ -12,7 +14,14 @@ Every repeat builds a fresh model and times two calls: the first ("cold":
 graph tracing, buffer allocation, first touches) and the second ("warm").
 Ratios compare warm times. Thread pools are pinned for everyone
 (``OMP/OPENBLAS/MKL_NUM_THREADS``, ``torch.set_num_threads``, TensorFlow's
-intra/inter-op pools). ``--write-docs`` writes ``docs/performance.md``; it
+intra/inter-op pools).
+
+``--contention`` times every implementation while one CPU-bound competitor
+process (a Python busy loop pinned to the last core) runs beside it, the same
+competitor for all, started after the idle measurements of the machine;
+``--mode both`` runs the idle pass and then the contention pass with the same
+workers (by default W1-W6, 2 repeats: the whole run stays within about 15 minutes on
+2 cores). ``--write-docs`` runs both unless ``--mode`` says otherwise. ``--write-docs`` writes ``docs/performance.md``; it
 runs with ``OPENBLAS_CORETYPE`` and ``OPENBLAS_L2_SIZE`` removed from the
 environment (a machine-wide override that forces an older BLAS kernel).
 """
@@ -43,6 +52,16 @@ def parse_args(argv):
     p.add_argument("--only", default=None, help="comma-separated workloads, e.g. W1,W4")
     p.add_argument("--repeats", type=int, default=3, help="repeats per workload (median; default 3)")
     p.add_argument("--threads", type=int, default=2, help="threads for every library (default 2)")
+    p.add_argument("--mode", choices=("idle", "contention", "both"), default=None,
+                   help="idle machine, one busy competitor core, or both passes (default: idle; "
+                        "both with --write-docs)")
+    p.add_argument("--contention", action="store_true", help="same as --mode contention")
+    p.add_argument("--contention-repeats", type=int, default=None,
+                   help="repeats of the contention pass (default: 2 with --mode both, else "
+                        "--repeats)")
+    p.add_argument("--contention-only", default=None,
+                   help="workloads of the contention pass (default with --mode both: W1-W6 "
+                        "among those selected; W7 and W8 are timed idle only)")
     p.add_argument("--no-peers", action="store_true", help="time pipeseq only")
     p.add_argument("--json", default=None, help="also write the raw results to this JSON file")
     p.add_argument("--write-docs", action="store_true", help="write docs/performance.md")
@@ -55,7 +74,26 @@ def parse_args(argv):
         if bad:
             p.error(f"--only: unknown workload {bad[0]!r}; choose from {', '.join(WORKLOADS)}")
     args.wids = wids
-    if args.repeats < 1:
+    if args.contention:
+        if args.mode not in (None, "contention"):
+            p.error(f"--contention contradicts --mode {args.mode}")
+        args.mode = "contention"
+    if args.mode is None:
+        args.mode = "both" if args.write_docs else "idle"
+    if args.contention_repeats is None:
+        args.contention_repeats = min(2, args.repeats) if args.mode == "both" else args.repeats
+    if args.contention_only:
+        args.contention_wids = [w.strip().upper() for w in args.contention_only.split(",")
+                                if w.strip()]
+        bad = [w for w in args.contention_wids if w not in WORKLOADS]
+        if bad:
+            p.error(f"--contention-only: unknown workload {bad[0]!r}")
+    elif args.mode == "both":
+        args.contention_wids = [w for w in wids if w in ("W1", "W2", "W3", "W4", "W5", "W6")] \
+            or wids
+    else:
+        args.contention_wids = wids
+    if args.repeats < 1 or args.contention_repeats < 1:
         p.error("--repeats must be at least 1")
     return args
 
@@ -123,6 +161,23 @@ class Worker:
             self.proc.kill()
 
 
+_SPIN = ("import os\ntry:\n    os.sched_setaffinity(0, {%d})\nexcept (AttributeError, OSError):\n"
+         "    pass\nwhile True:\n    pass\n")
+
+
+class Competitor:
+    """One CPU-bound process (a busy loop) pinned to the last core, for the contention pass."""
+
+    def __init__(self):
+        self.cpu = (os.cpu_count() or 1) - 1
+        self.proc = subprocess.Popen([sys.executable, "-c", _SPIN % self.cpu],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
 def time_import(module, env):
     """Wall time of ``python -c "import <module>"`` in a fresh interpreter."""
     t0 = time.perf_counter()
@@ -156,7 +211,8 @@ def run_suite(args, log=print):
     wanted = ["pipeseq"] + ([] if args.no_peers else
                             [i for i in IMPLS[1:] if importlib.util.find_spec(_IMPORTS[i])])
     results = {"args": {"quick": args.quick, "repeats": args.repeats, "threads": threads,
-                        "workloads": args.wids},
+                        "workloads": args.wids, "mode": args.mode,
+                        "contention_repeats": args.contention_repeats},
                "machine": machine.describe_machine(),
                "removed_env": json.loads(os.environ.get("PIPESEQ_BENCH_REMOVED_ENV", "{}")),
                "impls": {}, "workloads": {}}
@@ -184,41 +240,64 @@ def run_suite(args, log=print):
                                                                info.get("gemm"))
         log(f"BLAS: {results['kernel']}; float32 GEMM peak "
             f"{results['gemm']['peak_gflops']:.0f} GFLOP/s")
-        order = list(workers)
-        for wid in args.wids:
-            log(f"{wid} {WORKLOADS[wid][0]} ...")
-            samples = {impl: [] for impl in IMPLS}
-            for r in range(args.repeats):
-                rot = order[r % len(order):] + order[:r % len(order)]   # alternate who goes first
-                if wid == "W7":
-                    for impl in rot:
-                        samples[impl].append(time_import(_IMPORTS[impl], env))
-                    continue
-                for impl in rot:
-                    res = workers[impl].ask(cmd="run", wid=wid, quick=args.quick, seed=r)
-                    samples[impl].append(res)
-                    if res.get("status") == "error":
-                        log(f"  {impl} {wid}: error: {res.get('reason')}")
-                        if res.get("traceback"):
-                            log(res["traceback"])
-            entry = {}
-            for impl in IMPLS:
-                if impl in workers:
-                    entry[impl] = _summarise(samples[impl])
-                    if entry[impl]["status"] == "ok" and wid != "W7":
-                        entry[impl]["samples_per_s"] = (samples_processed(wid, args.quick)
-                                                        / entry[impl]["warm"])
-                else:
-                    entry[impl] = {"status": "unavailable",
-                                   "reason": results["impls"][impl].get("reason")}
-            results["workloads"][wid] = entry
-            log("  " + "; ".join(f"{i}: " + (f"{e['warm']:.3f} s" if e["status"] == "ok"
-                                             else e["status"]) for i, e in entry.items()
-                                 if i in workers))
+        passes = {"idle": ["idle"], "contention": ["contention"],
+                  "both": ["idle", "contention"]}[args.mode]
+        for mode in passes:
+            key = "workloads" if mode == passes[0] else "contention_workloads"
+            results["mode" if key == "workloads" else "second_mode"] = mode
+            repeats = args.repeats if mode == "idle" else args.contention_repeats
+            competitor = Competitor() if mode == "contention" else None
+            if competitor:
+                log(f"contention pass: a busy loop on CPU {competitor.cpu}")
+                results["competitor_cpu"] = competitor.cpu
+            try:
+                wids = args.wids if mode == "idle" else args.contention_wids
+                results[key] = _time_workloads(args, wids, workers, env, repeats, log,
+                                               results["impls"])
+                results[key + "_load"] = os.getloadavg() if hasattr(os, "getloadavg") else None
+            finally:
+                if competitor:
+                    competitor.stop()
     finally:
         for w in workers.values():
             w.close()
     return results
+
+
+def _time_workloads(args, wids, workers, env, repeats, log, impls):
+    """Every workload, ``repeats`` times, implementations alternating; ``{wid: entry}``."""
+    out = {}
+    order = list(workers)
+    for wid in wids:
+        log(f"{wid} {WORKLOADS[wid][0]} ...")
+        samples = {impl: [] for impl in IMPLS}
+        for r in range(repeats):
+            rot = order[r % len(order):] + order[:r % len(order)]   # alternate who goes first
+            if wid == "W7":
+                for impl in rot:
+                    samples[impl].append(time_import(_IMPORTS[impl], env))
+                continue
+            for impl in rot:
+                res = workers[impl].ask(cmd="run", wid=wid, quick=args.quick, seed=r)
+                samples[impl].append(res)
+                if res.get("status") == "error":
+                    log(f"  {impl} {wid}: error: {res.get('reason')}")
+                    if res.get("traceback"):
+                        log(res["traceback"])
+        entry = {}
+        for impl in IMPLS:
+            if impl in workers:
+                entry[impl] = _summarise(samples[impl])
+                if entry[impl]["status"] == "ok" and wid != "W7":
+                    entry[impl]["samples_per_s"] = (samples_processed(wid, args.quick)
+                                                    / entry[impl]["warm"])
+            else:
+                entry[impl] = {"status": "unavailable", "reason": impls[impl].get("reason")}
+        out[wid] = entry
+        log("  " + "; ".join(f"{i}: " + (f"{e['warm']:.3f} s" if e["status"] == "ok"
+                                         else e["status"]) for i, e in entry.items()
+                             if i in workers))
+    return out
 
 
 def main(argv=None):

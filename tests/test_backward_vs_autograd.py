@@ -23,6 +23,7 @@ NOT_CHECKED = {
     "Lambda": "its backward is autograd itself",
     "LayerScale": "defined by call() as in Keras: its backward is autograd itself",
     "StochasticDepth": "defined by call() as in Keras: its backward is autograd itself",
+    "TFOpLambda": "an op node: its backward is autograd itself",
     "CategoryEncoding": "integer class ids in, counts out: no gradient and no weights",
     # RNN(cell) and the cells (one step with states) need their own ops references here;
     # until then their gradients are checked in tests/test_rnn_cells.py

@@ -14,7 +14,8 @@ def quick_results(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
     path, docs = out / "results.json", out / "performance.md"
     r = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--repeats", "1",
-                        "--no-peers", "--json", str(path), "--write-docs", "--docs-path", str(docs)],
+                        "--no-peers", "--json", str(path), "--write-docs", "--docs-path", str(docs),
+                        "--mode", "idle"],
                        cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(path.read_text()), r.stdout, docs.read_text()
@@ -43,6 +44,27 @@ def test_report_names_blas_gemm_and_peers(quick_results):
     for section in ("## Machine", "## Throughput bound", "## Results", "## Targets"):
         assert section in docs
     assert "W1 mlp" in docs and "pipeseq" in docs
+
+
+def test_contention_pass_beside_the_idle_one(tmp_path):
+    # --write-docs runs both passes by default: idle, then one busy competitor core for all
+    path, docs = tmp_path / "r.json", tmp_path / "performance.md"
+    r = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--repeats", "1",
+                        "--no-peers", "--only", "W4,W5", "--json", str(path), "--write-docs",
+                        "--docs-path", str(docs)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    results, text = json.loads(path.read_text()), docs.read_text()
+    assert results["mode"] == "idle" and results["second_mode"] == "contention"
+    assert results["contention_workloads"]["W5"]["pipeseq"]["status"] == "ok"
+    assert "## Results, idle" in text and "## Results, under contention" in text
+    assert "contention pass: a busy loop on CPU" in r.stderr
+
+
+def test_contention_flag_conflicts_with_another_mode():
+    r = subprocess.run([sys.executable, "-m", "benchmarks", "--contention", "--mode", "idle"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "--contention contradicts --mode idle" in r.stderr
 
 
 def test_runs_as_a_script_and_rejects_unknown_workloads():

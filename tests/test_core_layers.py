@@ -111,8 +111,9 @@ def test_noise_layers(cls_name, kwargs, shape):
             assert (np.ptp(dx, axis=axis) == 0).all()       # whole channels kept or dropped
 
 
-def test_dense_products_split_over_worker_threads_match_serial():
+def test_dense_products_split_over_worker_threads_match_serial(monkeypatch):
     from pipeseq.kernels import conv_threads
+    monkeypatch.setitem(conv_threads._ADAPT, "on", False)     # split even on a busy machine
     from pipeseq.kernels import core as core_ops
     rng = np.random.default_rng(0)
     x = rng.normal(size=(256, 300)).astype("float32")

@@ -116,3 +116,27 @@ def _with_entry(name, change):
 def test_unknown_ops_and_objects_in_op_nodes_are_refused(change, message):
     with pytest.raises((UnsafeConfigError, ValueError), match=message):
         api.model_from_json(_with_entry("add", change))
+
+
+# ----------------------------------------------------- tf_keras TFOpLambda / SlicingOpLambda
+def test_tf_keras_op_layers_load_from_h5_and_json(tmp_path):
+    _check(api.load_model(os.path.join(FIX, "tf_ops_model.h5")), "tf_ops_model")
+    with open(os.path.join(FIX, "tf_ops_model.json")) as f:
+        model = api.model_from_json(f.read())
+    model.load_weights(os.path.join(FIX, "tf_ops_model.weights.h5"))
+    _check(model, "tf_ops_model")
+    entries = [e for e in model.get_config()["layers"] if e["module"].startswith("keras.src.ops")]
+    assert [e["class_name"] for e in entries][:4] == ["Add", "Multiply", "Relu6", "Add"]
+    model.save(str(tmp_path / "m.keras"))                 # written back as Keras 3 op nodes
+    _check(api.load_model(str(tmp_path / "m.keras")), "tf_ops_model")
+
+
+def test_tf_keras_op_layer_with_an_unknown_function_is_refused():
+    with open(os.path.join(FIX, "tf_ops_model.json")) as f:
+        config = json.load(f)
+    for e in config["config"]["layers"]:
+        if e["class_name"] == "TFOpLambda":
+            e["config"]["function"] = "io.write_file"
+            break
+    with pytest.raises(UnsafeConfigError, match="io.write_file"):
+        api.model_from_json(json.dumps(config))

@@ -306,10 +306,46 @@ LAYER_TABLE = {
     "AdaptiveMaxPooling1D": ({"output_size": 3}, (5, 2)),
     "AdaptiveMaxPooling2D": ({"output_size": 2, "data_format": "channels_first"}, (2, 5, 4)),
     "AdaptiveMaxPooling3D": ({"output_size": (1, 2, 2)}, (3, 4, 3, 2)),
+    "TFOpLambda": ({"function": "math.tanh"}, (4,)),
     "ThresholdedReLU": ({"theta": 0.5}, (4,)),
     "Resizing": ({"height": 3, "width": 5, "crop_to_aspect_ratio": True}, (6, 4, 2)),
     "CenterCrop": ({"height": 3, "width": 2}, (5, 4, 2)),
+    "AugMix": ({"factor": 0.2, "num_chains": 2, "seed": 3}, (5, 4, 3)),
+    "AutoContrast": ({"value_range": (0, 1)}, (4, 4, 3)),
+    "ContrastLimitedAdaptiveHistogramEqualization": ({"tile_grid_size": (2, 2)}, (5, 4, 3)),
+    "CutMix": ({"factor": 0.5, "seed": 3}, (4, 4, 3)),
+    "Equalization": ({"bins": 64}, (4, 4, 3)),
+    "MaxNumBoundingBoxes": ({"max_number": 5, "bounding_box_format": "xyxy"}, (4, 4, 3)),
+    "MixUp": ({"alpha": 0.3, "seed": 3}, (4, 4, 3)),
+    "Pipeline": (lambda: {"layers": [layers_base.get_layer_class("RandomFlip")(seed=1),
+                                     layers_base.get_layer_class("RandomZoom")(0.2)]},
+                 (5, 4, 3)),
+    "RandAugment": ({"num_ops": 3, "factor": 0.3, "value_range": (0, 1)}, (5, 4, 3)),
+    "RandomBrightness": ({"factor": (-0.1, 0.3), "value_range": (0, 1), "seed": 3}, (4, 4, 3)),
+    "RandomColorDegeneration": ({"factor": 0.4, "seed": 3}, (4, 4, 3)),
+    "RandomColorJitter": ({"brightness_factor": 0.1, "hue_factor": (0.1, 0.2),
+                           "value_range": (0, 1)}, (4, 4, 3)),
+    "RandomContrast": ({"factor": 0.3, "seed": 3}, (4, 4, 3)),
+    "RandomCrop": ({"height": 3, "width": 2, "seed": 3}, (5, 4, 2)),
+    "RandomElasticTransform": ({"scale": 0.5, "fill_mode": "constant"}, (6, 5, 2)),
+    "RandomErasing": ({"scale": (0.1, 0.4), "fill_value": (1, 2, 3)}, (4, 4, 3)),
     "RandomFlip": ({"mode": "horizontal", "seed": 3}, (4, 4, 2)),
+    "RandomGaussianBlur": ({"kernel_size": 5, "sigma": (0.5, 0.8)}, (4, 4, 3)),
+    "RandomGrayscale": ({"factor": 0.3}, (4, 4, 3)),
+    "RandomHue": ({"factor": 0.4, "value_range": [0, 1]}, (4, 4, 3)),
+    "RandomHeight": ({"factor": (-0.2, 0.3), "interpolation": "nearest"}, (5, 4, 3)),
+    "RandomInvert": ({"factor": 0.7}, (4, 4, 3)),
+    "RandomPerspective": ({"factor": 0.5, "scale": 0.3, "fill_value": 1.0}, (5, 4, 2)),
+    "RandomPosterization": ({"factor": (2, 4)}, (4, 4, 3)),
+    "RandomRotation": ({"factor": (-0.1, 0.2), "fill_mode": "constant", "seed": 3}, (5, 4, 2)),
+    "RandomSaturation": ({"factor": (0.2, 0.6)}, (4, 4, 3)),
+    "RandomSharpness": ({"factor": 0.6, "value_range": (0, 1)}, (4, 4, 3)),
+    "RandomShear": ({"x_factor": 0.2, "y_factor": (0.1, 0.3), "fill_mode": "wrap"}, (5, 4, 2)),
+    "RandomWidth": ({"factor": 0.4, "seed": 3}, (5, 4, 3)),
+    "RandomTranslation": ({"height_factor": 0.2, "width_factor": (-0.1, 0.3),
+                           "interpolation": "nearest"}, (5, 4, 2)),
+    "RandomZoom": ({"height_factor": 0.2, "width_factor": 0.1, "fill_mode": "wrap"}, (5, 4, 2)),
+    "Solarization": ({"addition_factor": 0.1, "threshold_factor": (0.2, 0.5)}, (4, 4, 3)),
     "Discretization": ({"bin_boundaries": [-0.5, 0.0, 0.5]}, (4,)),
     "CategoryEncoding": ({"num_tokens": 7, "output_mode": "count"}, (4,)),
     "Merge": (lambda: {"layers": [Sequential([Dense(3, input_dim=4)]),
@@ -352,6 +388,9 @@ def _build_model(name):
         return Model(inp, [Dense(2)(h), Dense(1, activation="sigmoid")(h)])
     if name == "InputLayer":
         return Sequential([cls(**kwargs), Dense(2)])
+    if name == "TFOpLambda":                       # an op node of a functional graph
+        inp = Input(shape=shape)
+        return Model(inp, Dense(2)(cls(**kwargs)(Dense(3)(inp))))
     if name == "Sequential":
         return Sequential([cls(**kwargs), Dense(2)])
     return Sequential([cls(input_shape=shape, **kwargs)])

@@ -156,6 +156,10 @@ def _seq_cases():
     "resizing_crop_aspect": ((8, 5, 2), [L.Resizing(3, 4, crop_to_aspect_ratio=True)]),
     "center_crop": ((7, 6, 2), [L.CenterCrop(4, 3), L.CenterCrop(6, 5), L.Dense(2)]),
     "random_flip_inference": ((4, 5, 2), [L.RandomFlip(), L.Dense(2)]),
+    "augment_inference": ((6, 5, 3), [L.RandomRotation(0.1, fill_mode="wrap"),
+                                      L.RandomZoom(0.2, seed=3), L.RandomTranslation(0.1, 0.2),
+                                      L.RandomContrast(0.3), L.RandomBrightness(0.2),
+                                      L.Flatten(), L.Dense(2)]),
     }
 
 
@@ -203,7 +207,7 @@ for _name in _seq_cases():
     CASES[_name] = (lambda n: lambda rng: _seq(*_seq_cases()[n][:1], *_seq_cases()[n][1])(rng))(
         _name)
 NO_TRAIN = {"attention_dot", "attention_masked", "mha_causal_masked", "discretization_adapt",
-            "random_flip_inference",   # training flips at random
+            "random_flip_inference", "augment_inference",   # training augments at random
             "category_encoding"}
 
 

@@ -38,6 +38,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .conv_fft import _dilate, fft_forward, fft_grads  # noqa: F401  (_dilate: used by the tests)
 from .conv_threads import run_groups, set_num_threads  # noqa: F401  (set_num_threads: public)
+from .fold import epilogue_apply
 
 METHODS = ("auto", "im2col", "fft")
 _DEFAULT_METHOD = "auto"
@@ -116,7 +117,7 @@ def pad_spatial(x, pads, value=0):
     if not any(p for pair in pads for p in pair):
         return x
     shape = (x.shape[0],) + tuple(n + a + b for n, (a, b) in zip(x.shape[1:-1], pads)) + (x.shape[-1],)
-    out = np.full(shape, value, dtype=x.dtype)
+    out = np.zeros(shape, dtype=x.dtype) if value == 0 else np.full(shape, value, dtype=x.dtype)
     out[(slice(None),) + tuple(slice(a, a + n) for n, (a, _) in zip(x.shape[1:-1], pads))] = x
     return out
 
@@ -180,9 +181,25 @@ _CHUNK_BYTES = 3 << 19          # 1.5 MiB of patch matrix per chunk
 _KEEP_BYTES = 1 << 23           # patch matrices up to 8 MiB in all are kept for the backward pass
 
 
-def _chunks(n, bytes_per_sample):
-    """``[(start, stop), ...]`` covering ``range(n)`` in chunks of about ``_CHUNK_BYTES``."""
+_MIN_ROWS = 1024                # inference: patch rows per chunk at least (GEMM efficiency)
+
+
+def _chunks(n, bytes_per_sample, rows_per_sample=None):
+    """``[(start, stop), ...]`` covering ``range(n)`` in chunks of about ``_CHUNK_BYTES``.
+
+    With ``rows_per_sample`` (inference, where no backward pass reuses the chunks) a chunk has
+    at least ``_MIN_ROWS`` patch rows, and the chunks are evened out over the worker threads:
+    a product of 49 or 361 rows (a 7x7 or 19x19 map, one sample) runs 1.5x slower per flop
+    than one of 400-1600 rows (measured, one OpenBLAS thread).
+    """
     step = max(1, _CHUNK_BYTES // max(1, bytes_per_sample))
+    if rows_per_sample:
+        from .conv_threads import workers_now
+        k = workers_now()
+        step = max(step, -(-_MIN_ROWS // rows_per_sample))
+        count = -(-n // step)
+        count = min(n, -(-count // k) * k)          # a multiple of the workers where possible
+        return [(i * n // count, (i + 1) * n // count) for i in range(count)]
     return [(s, min(n, s + step)) for s in range(0, n, step)]
 
 
@@ -212,7 +229,8 @@ def _cols(xp, ksize, strides, dilation, out_hw, groups):
     return win.reshape(m, kh * kw, groups, cg).transpose(2, 0, 1, 3).reshape(groups, m, kh * kw * cg)
 
 
-def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False):
+def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False, epilogue=None,
+                 for_backward=True):
     """Ungrouped convolution of the padded input ``xp``: ``(N, oh, ow, O)``, chunk by chunk.
 
     ``bias`` and ``relu`` are applied to each chunk while it is in cache. Returns ``(y, kept)``
@@ -223,23 +241,28 @@ def _im2col_conv(xp, kernel, strides, dilation, out_hw, bias=None, relu=False):
     k2 = kernel.reshape(kh * kw * c, o)
     y = np.empty((n, oh * ow, o), dtype=np.result_type(xp.dtype, kernel.dtype))
     per_sample = oh * ow * kh * kw * c * xp.itemsize
-    keep = n * per_sample <= _KEEP_BYTES
+    keep = for_backward and n * per_sample <= _KEEP_BYTES
 
     def work(group):
-        kept = []
-        for s, e in group:
+        kept = {}
+        for t, (s, e) in group:
             cols = _cols(xp[s:e], (kh, kw), strides, dilation, out_hw, 1)
             if keep:
-                kept.append(cols)
+                kept[t] = cols
             yc = y[s:e].reshape(-1, o)
             np.matmul(cols, k2, out=yc)
             if bias is not None:
                 yc += bias
             if relu:
                 np.maximum(yc, 0, out=yc)
+            elif epilogue is not None:
+                epilogue_apply(yc, epilogue)
         return kept
 
-    kept = [cols for part in run_groups(work, _chunks(n, per_sample)) for cols in part]
+    kept = {}
+    chunks = _chunks(n, per_sample, None if for_backward else oh * ow)
+    for part in run_groups(work, list(enumerate(chunks))):
+        kept.update(part)
     return y.reshape(n, oh, ow, o), (kept if keep else None)
 
 
@@ -349,7 +372,7 @@ def _as_2d(x, kernel, strides, dilation, pads):
 
 
 def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto", bias=None,
-                 relu=False):
+                 relu=False, epilogue=None, for_backward=True):
     """N-D (1 or 2 spatial axes) convolution, channels_last, Keras/TF padding.
 
     Parameters
@@ -362,6 +385,9 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto",
     method : "auto", "im2col" or "fft"
     bias : ndarray ``(O,)`` or None, added to the output (fused into the im2col chunks)
     relu : bool, apply ``max(., 0)`` after the bias (fused likewise)
+    epilogue : inference only (no backward): an in-place activation applied like ``relu``
+        (:func:`pipeseq.kernels.fold.epilogue_apply`)
+    for_backward : False when no backward pass follows (inference): larger chunks, nothing kept
 
     Returns
     -------
@@ -383,7 +409,7 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto",
     if method == "auto":
         method = choose_method(x2.shape, k2.shape, s2, d2)
     if method == "im2col" and groups == 1:          # big patch matrices rebuilt in backward
-        y, kept = _im2col_conv(xp, k2, s2, d2, out_hw, bias, relu)
+        y, kept = _im2col_conv(xp, k2, s2, d2, out_hw, bias, relu, epilogue, for_backward)
         aux = (xp, kept)
     else:
         if method == "im2col":
@@ -398,8 +424,10 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto",
             y += bias
         if relu:
             np.maximum(y, 0, out=y)
-    epilogue = (y if relu else None, bias is not None)
-    cache = (method, aux, k2, xp.shape, s2, d2, pads2, x2.shape[1:3], groups, one_d, out_hw, epilogue)
+        elif epilogue is not None:
+            epilogue_apply(y, epilogue)
+    epi = (y if relu else None, bias is not None)
+    cache = (method, aux, k2, xp.shape, s2, d2, pads2, x2.shape[1:3], groups, one_d, out_hw, epi)
     return (y[:, 0] if one_d else y), cache
 
 

@@ -21,6 +21,8 @@ Example
 import numpy as np
 
 from .conv import _crop, compute_pads, pad_spatial
+from .conv_threads import run_groups
+from .fold import epilogue_apply
 
 
 def _tap(xp, i, j, strides, dilation, out_hw):
@@ -28,8 +30,17 @@ def _tap(xp, i, j, strides, dilation, out_hw):
     return xp[:, i * dh:i * dh + (oh - 1) * sh + 1:sh, j * dw:j * dw + (ow - 1) * sw + 1:sw, :]
 
 
-def depthwise_forward(x, kernel, strides, padding, dilation, bias=None):
-    """``(N, H, W, C)`` by ``(kh, kw, C, m)`` -> ``(N, oh, ow, C*m)``; Keras/TF ``padding``."""
+_BLOCK_BYTES = 1 << 18        # output rows per work item: about 256 KiB (stays in L2)
+
+
+def depthwise_forward(x, kernel, strides, padding, dilation, bias=None, epilogue=None):
+    """``(N, H, W, C)`` by ``(kh, kw, C, m)`` -> ``(N, oh, ow, C*m)``; Keras/TF ``padding``.
+
+    The output is computed in blocks of rows of one sample (about ``_BLOCK_BYTES``), shared
+    out to the worker threads (:mod:`pipeseq.kernels.conv_threads`): every tap's multiply-add,
+    the bias and ``epilogue`` (inference only: see :func:`pipeseq.kernels.fold.epilogue_apply`)
+    run while the block is in cache.
+    """
     kh, kw, c, m = kernel.shape
     strides, dilation = tuple(strides), tuple(dilation)
     pads = compute_pads(x.shape[1:3], (kh, kw), strides, dilation, padding) \
@@ -44,17 +55,31 @@ def depthwise_forward(x, kernel, strides, padding, dilation, bias=None):
         raise ValueError(f"Depthwise kernel {(kh, kw)} (dilation {dilation}) is larger than the "
                          f"padded input {tuple(x.shape[1:3])} (padding {padding!r}).")
     dtype = np.result_type(x.dtype, kernel.dtype)
-    y = np.empty((x.shape[0],) + out_hw + (c * m,), dtype=dtype)
-    tmp = np.empty_like(y)
-    for i in range(kh):
-        for j in range(kw):
-            if i == 0 and j == 0:
-                np.multiply(_tap(xp, i, j, strides, dilation, out_hw), k2[i, j], out=y)
-            else:
-                np.multiply(_tap(xp, i, j, strides, dilation, out_hw), k2[i, j], out=tmp)
-                y += tmp
-    if bias is not None:
-        y += bias
+    n, (oh, ow), (sh, sw), (dh, dw) = x.shape[0], out_hw, strides, dilation
+    y = np.empty((n,) + out_hw + (c * m,), dtype=dtype)
+    rows = max(1, min(oh, _BLOCK_BYTES // max(1, ow * c * m * y.itemsize)))
+    items = [(b, r, min(oh, r + rows)) for b in range(n) for r in range(0, oh, rows)]
+
+    def work(group):
+        tmp = np.empty((rows, ow, c * m), dtype=dtype)
+        for b, r0, r1 in group:
+            yc, tc = y[b, r0:r1], tmp[:r1 - r0]
+            for i in range(kh):
+                top = i * dh + r0 * sh
+                xr = xp[b, top:top + (r1 - r0 - 1) * sh + 1:sh]
+                for j in range(kw):
+                    tap = xr[:, j * dw:j * dw + (ow - 1) * sw + 1:sw]
+                    if i == 0 and j == 0:
+                        np.multiply(tap, k2[i, j], out=yc)
+                    else:
+                        np.multiply(tap, k2[i, j], out=tc)
+                        yc += tc
+            if bias is not None:
+                yc += bias
+            if epilogue is not None:
+                epilogue_apply(yc, epilogue)
+
+    run_groups(work, items)
     return y, (xp, k2, kernel.shape, pads, strides, dilation, out_hw, x.shape)
 
 

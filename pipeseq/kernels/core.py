@@ -25,7 +25,7 @@ def _row_slices(rows, macs):
     """Row ranges, one per worker thread, or None to run in the caller (small products)."""
     if macs < PARALLEL_MIN_MACS or rows < 32:
         return None
-    k = _threads.num_workers()
+    k = _threads.workers_now()
     if k < 2:
         return None
     return [slice(i * rows // k, (i + 1) * rows // k) for i in range(k)]
@@ -34,11 +34,18 @@ def _row_slices(rows, macs):
 def _matmul(a, b, slices):
     """``a @ b`` for 2-D ``a``; with ``slices``, row blocks of ``a`` on the worker threads."""
     if slices is None:
-        return a @ b
+        with _threads.caller_blas():
+            return a @ b
     out = np.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
     _threads.run_groups(lambda group: [np.matmul(a[s], b, out=out[s]) for s in group], slices,
                         workers=len(slices))
     return out
+
+
+def matmul(a, b):
+    """``a @ b`` for 2-D ``a``: row blocks on the worker threads when large, else in the
+    caller on one BLAS thread (the thread policy of :mod:`pipeseq.kernels.conv_threads`)."""
+    return _matmul(a, b, _row_slices(a.shape[0], a.size * b.shape[1]))
 
 
 def dense_forward(x, kernel, bias=None):
@@ -63,7 +70,8 @@ def dense_backward(cache, dy, need_dx=True):
     x2 = x.reshape(-1, x.shape[-1])
     slices = _row_slices(x2.shape[0], x2.size * kernel.shape[1])
     if slices is None:
-        dkernel = x2.T @ dy2
+        with _threads.caller_blas():
+            dkernel = x2.T @ dy2
     else:   # one partial product per row block, summed
         parts = _threads.run_groups(lambda group: [x2[s].T @ dy2[s] for s in group], slices,
                                     workers=len(slices))

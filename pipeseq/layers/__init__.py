@@ -41,6 +41,20 @@ from .pooling_adaptive import (AdaptiveAveragePooling1D, AdaptiveAveragePooling2
                                AdaptiveMaxPooling2D, AdaptiveMaxPooling3D)
 from .activation_legacy import ThresholdedReLU  # noqa: F401
 from .preprocessing_image import CenterCrop, RandomFlip, Resizing  # noqa: F401
+from .augment_geometric import (RandomCrop, RandomPerspective, RandomRotation,  # noqa: F401
+                                RandomShear, RandomTranslation, RandomZoom)
+from .augment_color import (RandomBrightness, RandomColorDegeneration,  # noqa: F401
+                            RandomContrast, RandomGrayscale, RandomInvert,
+                            RandomPosterization, RandomSharpness, Solarization)
+from .augment_hsv import (RandomColorJitter, RandomGaussianBlur, RandomHue,  # noqa: F401
+                          RandomSaturation)
+from .augment_mixing import CutMix, MixUp, RandomErasing  # noqa: F401
+from .augment_policies import AugMix, Pipeline, RandAugment  # noqa: F401
+from .augment_resize import RandomHeight, RandomWidth  # noqa: F401
+from .augment_elastic import RandomElasticTransform  # noqa: F401
+from .augment_histogram import (AutoContrast,  # noqa: F401
+                                ContrastLimitedAdaptiveHistogramEqualization, Equalization,
+                                MaxNumBoundingBoxes)
 from .preprocessing_categorical import CategoryEncoding, Discretization  # noqa: F401
 from .input_spec import InputSpec  # noqa: F401
 from .layer_scale import LayerScale, StochasticDepth  # noqa: F401

@@ -62,7 +62,9 @@ def _import_all_layers():
                 "einsum_dense", "attention", "multi_head_attention", "volumetric",
                 "normalization_group", "regularization", "lambda_layer", "pooling_adaptive",
                 "activation_legacy", "preprocessing_image", "preprocessing_categorical",
-                "layer_scale"):
+                "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
+                "augment_histogram", "augment_policies",
+                "augment_resize", "augment_elastic", "layer_scale", "tf_op_layer"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet

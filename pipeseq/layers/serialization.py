@@ -26,8 +26,7 @@ from .base import get_layer_class
 
 _MODULES = {"Sequential": "keras", "Functional": "keras.src.models.functional", "Model": "keras"}
 _REGISTERED = {"Functional": "Functional"}
-_REFUSED = {"TFOpLambda": "it holds a TensorFlow operation",
-            "SlicingOpLambda": "it holds a TensorFlow operation"}
+_REFUSED = {}      # class name -> why pipeseq refuses it (tf_keras's op layers: see tf_op_layer)
 # Old Keras class names -> current ones (used when the registry does not know the old name).
 CLASS_ALIASES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
                  "Deconvolution2D": "Conv2DTranspose", "Deconv2D": "Conv2DTranspose",

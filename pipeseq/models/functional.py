@@ -25,6 +25,8 @@ from ..graph import KerasTensor, flatten, input_tensor, is_shape_list, map_graph
 from ..layers.base import register, unique_name
 from ..layers.input_layer import Input, InputLayer
 from .functional_config import functional_config, functional_from_config, node_keys
+from ..kernels.conv_threads import caller_blas_during
+from . import inference
 from .model import Model
 
 # -------------------------------------------------------------- the model
@@ -258,6 +260,10 @@ class Functional(Model):
         outs = [values[id(t)] for t in self._outputs]
         in_info = [(np.shape(a), np.asarray(a).dtype) for a in xs]
         return (outs[0] if self._single_output else outs), (caches, in_info)
+
+    @caller_blas_during
+    def _infer(self, x):
+        return inference.run_functional(self, x)
 
     def backward(self, cache, dy):
         caches, in_info = cache

@@ -73,8 +73,12 @@ def functional_config(model):
 
 def _op_node(layer, node, resolve):
     """Apply an op node read from a Keras 3 config; None while an input is not yet made."""
+    if isinstance(node, list) and node and isinstance(node[0], str):
+        node = [node]                      # tf_keras writes a lone reference unwrapped
+    if isinstance(node, list) and node and all(isinstance(i, list) for i in node):
+        node = _keras2_op_node(node)       # tf_keras: [[layer, node, tensor, kwargs], ...]
     if not isinstance(node, dict):
-        raise ValueError(f"The op node '{layer.name}' needs a Keras 3 node entry "
+        raise ValueError(f"The op node '{layer.name}' needs a node entry "
                          f"({{'args': [...], 'kwargs': {{...}}}}). Received: {node!r:.100}")
     missing = []
 
@@ -88,6 +92,16 @@ def _op_node(layer, node, resolve):
     if missing:
         return None
     return layer.call_node(args, kwargs)
+
+
+def _keras2_op_node(node):
+    """tf_keras's op-layer node as a Keras 3 one: the tensors are the first argument (a list
+    when several), the keyword arguments (tensor references included) follow."""
+    items = [{"class_name": "__keras_tensor__", "config": {"keras_history": it[:3]}}
+             for it in node]
+    kwargs = node[0][3] if len(node[0]) > 3 and isinstance(node[0][3], dict) else {}
+    kwargs = keras2_tensor_kwargs(kwargs) or kwargs
+    return {"args": [items if len(items) > 1 else items[0]], "kwargs": kwargs}
 
 
 def functional_from_config(cls, config, custom_objects=None):

@@ -6,6 +6,8 @@ from ..graph import input_tensor
 from ..layers.base import Layer, format_shape, get_layer_class, register, unique_name
 from ..layers.input_layer import Input, InputLayer
 from ..layers.serialization import deserialize_layer, serialize_layer
+from ..kernels.conv_threads import caller_blas_during
+from . import inference
 from .model import Model
 
 
@@ -363,6 +365,10 @@ class Sequential(Model):
             mask = layer.compute_mask(inputs, mask)
             caches.append(cache)
         return x, caches
+
+    @caller_blas_during
+    def _infer(self, x):
+        return inference.run_sequential(self, x)
 
     input_grad_optional = True      # backward(..., need_input_grad=False) is accepted
 

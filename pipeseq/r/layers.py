@@ -128,7 +128,34 @@ R_LAYERS = {
     # preprocessing
     "layer_resizing": ("Resizing", "height=32, width=32"),
     "layer_center_crop": ("CenterCrop", "height=24, width=24"),
+    "layer_aug_mix": ("AugMix", "factor=0.3"),
+    "layer_auto_contrast": ("AutoContrast", "value_range=(0, 255)"),
+    "layer_cut_mix": ("CutMix", "factor=1.0"),
+    "layer_equalization": ("Equalization", "value_range=(0, 255)"),
+    "layer_max_num_bounding_boxes": ("MaxNumBoundingBoxes", "max_number=10"),
+    "layer_mix_up": ("MixUp", "alpha=0.2"),
+    "layer_rand_augment": ("RandAugment", "num_ops=2, factor=0.5"),
+    "layer_random_brightness": ("RandomBrightness", "factor=0.2"),
+    "layer_random_color_degeneration": ("RandomColorDegeneration", "factor=0.5"),
+    "layer_random_color_jitter": ("RandomColorJitter", "brightness_factor=0.2"),
+    "layer_random_contrast": ("RandomContrast", "factor=0.2"),
+    "layer_random_crop": ("RandomCrop", "height=24, width=24"),
+    "layer_random_elastic_transform": ("RandomElasticTransform", "factor=0.5, scale=0.5"),
+    "layer_random_erasing": ("RandomErasing", "factor=0.5"),
     "layer_random_flip": ("RandomFlip", "mode='horizontal'"),
+    "layer_random_gaussian_blur": ("RandomGaussianBlur", "factor=0.5, sigma=1.0"),
+    "layer_random_grayscale": ("RandomGrayscale", "factor=0.2"),
+    "layer_random_hue": ("RandomHue", "factor=0.2"),
+    "layer_random_invert": ("RandomInvert", "factor=0.5"),
+    "layer_random_perspective": ("RandomPerspective", "factor=0.5, scale=0.2"),
+    "layer_random_posterization": ("RandomPosterization", "factor=(2, 6)"),
+    "layer_random_rotation": ("RandomRotation", "factor=0.1"),
+    "layer_random_saturation": ("RandomSaturation", "factor=(0.3, 0.7)"),
+    "layer_random_sharpness": ("RandomSharpness", "factor=0.5"),
+    "layer_random_shear": ("RandomShear", "x_factor=0.2"),
+    "layer_random_translation": ("RandomTranslation", "height_factor=0.1, width_factor=0.1"),
+    "layer_random_zoom": ("RandomZoom", "height_factor=0.2"),
+    "layer_solarization": ("Solarization", "addition_factor=0.2"),
     "layer_discretization": ("Discretization", "bin_boundaries=[0.0, 1.0]"),
     "layer_category_encoding": ("CategoryEncoding", "num_tokens=10"),
 }
@@ -155,10 +182,11 @@ R_WRAPPERS = {
     "layer_time_distributed": ("TimeDistributed", "layer=layer_dense(units=8)"),
     "bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
     "layer_bidirectional": ("Bidirectional", "layer=layer_lstm(units=8)"),
+    "layer_pipeline": ("Pipeline", "layers=[layer_random_flip(), layer_random_zoom(0.2)]"),
     "layer_rnn": ("RNN", "cell=rnn_cell_lstm(units=8)"),
 }
 # The wrapped argument, when not ``layer`` (R keras3's layer_rnn(object, cell, ...)).
-_WRAPPED_ARG = {"RNN": "cell"}
+_WRAPPED_ARG = {"Pipeline": "layers", "RNN": "cell"}
 
 
 # --------------------------------------------------------------- helpers
@@ -348,7 +376,8 @@ def _make_wrapper_fn(r_name, class_name, example):
         key = _WRAPPED_ARG.get(class_name, "layer")
         if key not in kwargs:
             first = args[0] if args else None
-            if not (isinstance(first, Layer) or (key == "cell" and isinstance(first, list))):
+            if not (isinstance(first, Layer) or (key in ("cell", "layers")
+                                                 and isinstance(first, list))):
                 raise TypeError(f"{r_name}(): needs the {key} to wrap, e.g. "
                                 f"{r_name}({example}).")
             kwargs[key] = args.pop(0)

@@ -3,6 +3,7 @@ import warnings
 
 import numpy as np
 
+from ..kernels.conv_threads import caller_blas_during
 from . import callbacks as callbacks_mod
 from . import custom_losses
 from .model_data import FEED_ARGS, reject_unknown
@@ -15,6 +16,7 @@ _EVALUATE_ARGS = ["x", "y", "batch_size", "verbose", "sample_weight", "steps", "
 class Evaluation:
     """Mixin for :class:`~pipeseq.training.trainer.Trainer`: inference over any data."""
 
+    @caller_blas_during
     def _test_step(self, xs, ys, sw):
         custom_losses.clear_call_losses(self)
         out = self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
@@ -91,7 +93,7 @@ class Evaluation:
         outs = []
         try:
             for step, b in data.epoch():
-                out = self.forward(b.x if self.n_inputs > 1 else b.x[0], training=False)[0]
+                out = self._infer(b.x if self.n_inputs > 1 else b.x[0])
                 outs.append(out if isinstance(out, list) else [out])
                 if bar:
                     bar.update(step + 1)
@@ -132,7 +134,13 @@ class Evaluation:
 
     def predict_on_batch(self, x):
         xs = self._prepare(x)[0]
-        return self.forward(xs if self.n_inputs > 1 else xs[0], training=False)[0]
+        return self._infer(xs if self.n_inputs > 1 else xs[0])
+
+    @caller_blas_during
+    def _infer(self, x):
+        """Outputs for one batch in inference mode, when no backward pass will follow
+        (Sequential and functional models take a faster path: models/inference.py)."""
+        return self.forward(x, training=False)[0]
 
     def _batch_result(self, return_dict):
         logs = self._logs()

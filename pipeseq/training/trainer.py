@@ -8,6 +8,7 @@ It never looks at layer classes.
 import numpy as np
 
 from .. import backend
+from ..kernels.conv_threads import caller_blas_during
 
 from . import callbacks as callbacks_mod
 from . import custom_losses
@@ -186,6 +187,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
                 pen += float(v.regularizer(v.value))
         return pen
 
+    @caller_blas_during            # the thread policy: kernels/conv_threads.py
     def _train_step(self, xs, ys, sw):
         x = xs if self.n_inputs > 1 else xs[0]
         custom_losses.clear_call_losses(self)

@@ -1,0 +1,253 @@
+"""predict's inference path (models/inference.py) computes what forward(training=False) computes.
+
+Every rewrite -- BatchNormalization folded into the convolution before it, activations fused
+or in place, Add in place, early freeing -- is compared with the layer-by-layer forward pass in
+float64 (where the two differ only by rounding), and the patterns that must not be rewritten
+are checked to take the plain path.
+"""
+import numpy as np
+import pytest
+
+from pipeseq import backend
+from pipeseq.kernels import conv as conv_ops
+from pipeseq.kernels import conv_depthwise as dw_ops
+from pipeseq.kernels import conv_threads, fold
+from pipeseq.layers import (Activation, Add, BatchNormalization, Conv1D, Conv2D, DepthwiseConv2D,
+                            Dropout, Input, MaxPooling2D, ReLU, SeparableConv2D)
+from pipeseq.models import Model, Sequential
+
+
+@pytest.fixture
+def float64():
+    backend.set_floatx("float64")
+    yield
+    backend.set_floatx("float32")
+
+
+def randomize_bn(model, seed=0):
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        if isinstance(layer, BatchNormalization):
+            n = layer.moving_mean.shape[0]
+            dt = layer.moving_mean.dtype
+            layer.moving_mean.value = rng.normal(0, 0.5, n).astype(dt)
+            layer.moving_variance.value = rng.uniform(0.3, 2.0, n).astype(dt)
+            if layer.scale:
+                layer.gamma.value = rng.uniform(0.5, 1.5, n).astype(dt)
+            if layer.center:
+                layer.beta.value = rng.normal(0, 0.3, n).astype(dt)
+        for sub in getattr(layer, "layers", []):
+            if isinstance(sub, BatchNormalization):
+                randomize_bn(layer, seed + 1)
+                break
+    return model
+
+
+def steps(model):
+    return [s[0] for s in model._inference_plan[1][0]]
+
+
+def check_same(model, x, rtol=1e-12):
+    x_before = x.copy()
+    ref = model.forward(x, training=False)[0]
+    got = model.predict(x, verbose=0)
+    np.testing.assert_allclose(got, ref, rtol=rtol, atol=rtol * np.abs(ref).max())
+    np.testing.assert_array_equal(x, x_before)          # the caller's array is never written
+    return got
+
+
+def block_model():
+    """Every fusable head, with and without bias, BN with and without gamma/beta, every
+    fusable activation, an in-place Add and a BN whose input is read twice."""
+    inp = Input((12, 12, 3))
+    a = Conv2D(8, 3, padding="same")(inp)
+    a = BatchNormalization()(a)
+    a = Activation("relu")(a)                                    # into the im2col chunks
+    b = Conv2D(8, 1, use_bias=False)(a)
+    b = BatchNormalization(scale=False)(b)
+    b = ReLU(6.0)(b)                                             # capped: epilogue
+    c = DepthwiseConv2D(3, padding="same", depth_multiplier=1)(b)
+    c = BatchNormalization(center=False)(c)
+    c = Activation("swish")(c)
+    d = SeparableConv2D(8, 3, padding="same", strides=2)(c)
+    d = BatchNormalization()(d)
+    d = Activation("relu6")(d)
+    e = DepthwiseConv2D(3, padding="same", depth_multiplier=2, use_bias=False)(d)
+    e = BatchNormalization()(e)                                  # no activation after it
+    f = Conv2D(16, 1)(d)
+    f = BatchNormalization()(f)
+    s = Add()([e, f])                                            # in place into e
+    s = Activation("relu")(s)                                    # in place
+    g = Conv2D(4, 3)(s)                                          # its output is read twice:
+    g1 = BatchNormalization()(g)                                 # not fused
+    out = Add()([g1, Activation("tanh")(g)])
+    return Model(inp, out)
+
+
+def test_every_fusable_pattern_matches_the_plain_forward(float64):
+    backend.set_random_seed(1)
+    model = randomize_bn(block_model())
+    x = np.random.default_rng(0).normal(size=(3, 12, 12, 3))
+    check_same(model, x)
+    kinds = steps(model)
+    assert kinds.count("fuse") == 6 and "skip" in kinds
+
+
+def test_float32_within_rounding():
+    backend.set_random_seed(2)
+    model = randomize_bn(block_model())
+    x = np.random.default_rng(1).normal(size=(2, 12, 12, 3)).astype("float32")
+    got = check_same(model, x, rtol=2e-5)
+    assert got.dtype == np.float32
+
+
+def test_patterns_that_must_stay_plain(float64):
+    inp = Input((10, 10, 2))
+    a = Conv2D(4, 3, activation="relu")(inp)                    # activated conv: no fold
+    a = BatchNormalization()(a)
+    d = Conv2D(4, 1)(a)                                          # conv output is a model output
+    e = BatchNormalization()(d)
+    model = Model(inp, [d, e])
+    randomize_bn(model)
+    x = np.random.default_rng(2).normal(size=(2, 10, 10, 2))
+    ref = model.forward(x, training=False)[0]
+    got = model.predict(x, verbose=0)
+    for r, g in zip(ref, got):
+        np.testing.assert_allclose(g, r, rtol=1e-12)
+    assert "fuse" not in steps(model)
+
+
+def test_bn_over_another_axis_is_not_folded(float64):
+    inp = Input((6, 6, 4))
+    y = Conv2D(4, 3, padding="same")(inp)
+    y = BatchNormalization(axis=1)(y)
+    model = Model(inp, y)
+    randomize_bn(model)
+    check_same(model, np.random.default_rng(3).normal(size=(2, 6, 6, 4)))
+
+
+def test_sequential_and_nested_models(float64):
+    backend.set_random_seed(3)
+    base = Sequential([Conv1D(6, 3, input_shape=(20, 4), use_bias=False), BatchNormalization(),
+                       Activation("relu"), Dropout(0.5), Conv1D(6, 3), BatchNormalization()])
+    randomize_bn(base)
+    x = np.random.default_rng(4).normal(size=(3, 20, 4))
+    check_same(base, x)
+    inp = Input((20, 4))
+    outer = Model(inp, Activation("relu")(base(inp)))
+    check_same(outer, x)
+
+
+def test_application_predict_matches_forward(float64):
+    from pipeseq.applications import MobileNetV2
+    backend.set_random_seed(0)
+    model = randomize_bn(MobileNetV2(weights=None, input_shape=(32, 32, 3), alpha=0.35,
+                                     include_top=False, pooling="avg"))
+    x = np.random.default_rng(5).uniform(-1, 1, (2, 32, 32, 3))
+    check_same(model, x)
+    assert steps(model).count("fuse") > 40
+
+
+# ----------------------------------------------------------------- kernels
+def test_folding_is_exact_for_the_affine_map():
+    rng = np.random.default_rng(0)
+    kernel, bias = rng.normal(size=(3, 3, 2, 5)), rng.normal(size=5)
+    gamma, beta = rng.uniform(0.5, 2, 5), rng.normal(size=5)
+    mean, var = rng.normal(size=5), rng.uniform(0.1, 2, 5)
+    x = rng.normal(size=(2, 7, 7, 2))
+    z, _ = conv_ops.conv_forward(x, kernel, (1, 1), "same", (1, 1), bias=bias)
+    ref = (z - mean) / np.sqrt(var + 1e-3) * gamma + beta
+    k, b = fold.fold_kernel(kernel, bias, *fold.bn_scale_shift(gamma, beta, mean, var, 1e-3))
+    got, _ = conv_ops.conv_forward(x, k, (1, 1), "same", (1, 1), bias=b)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("epilogue,fn", [
+    (("relu", None), lambda z: np.maximum(z, 0)),
+    (("relu", 6.0), lambda z: np.clip(z, 0, 6)),
+    (("swish", None), lambda z: z / (1 + np.exp(-z))),
+])
+def test_epilogues_in_the_conv_and_depthwise_chunks(epilogue, fn):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3, 9, 9, 4)) * 4
+    k, kd = rng.normal(size=(3, 3, 4, 6)), rng.normal(size=(3, 3, 4, 2))
+    plain, _ = conv_ops.conv_forward(x, k, (1, 1), "same", (1, 1), method="im2col")
+    fused, _ = conv_ops.conv_forward(x, k, (1, 1), "same", (1, 1), method="im2col",
+                                     epilogue=epilogue, relu=False)
+    np.testing.assert_allclose(fused, fn(plain), rtol=1e-12, atol=1e-12)
+    plain, _ = dw_ops.depthwise_forward(x, kd, (2, 2), "same", (1, 1))
+    fused, _ = dw_ops.depthwise_forward(x, kd, (2, 2), "same", (1, 1), epilogue=epilogue)
+    np.testing.assert_allclose(fused, fn(plain), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("block_bytes", [64, 1 << 18])
+def test_depthwise_row_blocks_and_threads_match_the_tap_sum(monkeypatch, workers, block_bytes):
+    monkeypatch.setattr(dw_ops, "_BLOCK_BYTES", block_bytes)
+    rng = np.random.default_rng(2)
+    x, k = rng.normal(size=(2, 11, 10, 3)), rng.normal(size=(3, 2, 3, 2))
+    conv_threads.set_num_threads(workers)
+    try:
+        got, _ = dw_ops.depthwise_forward(x, k, (2, 1), "same", (1, 2))
+    finally:
+        conv_threads.set_num_threads(None)
+    grouped, _ = conv_ops.conv_forward(x, conv_ops.depthwise_kernel_to_grouped(k), (2, 1),
+                                       "same", (1, 2), groups=3, method="im2col")
+    np.testing.assert_allclose(got, grouped, rtol=1e-12, atol=1e-12)
+
+
+def test_worker_feed_hands_out_every_item_once():
+    seen = conv_threads.run_groups(lambda group: [i for i in group], list(range(50)), workers=2)
+    flat = sorted(i for part in seen for i in part)
+    assert flat == list(range(50))
+    assert 1 <= conv_threads.free_cores() <= (__import__("os").cpu_count() or 1)
+
+
+def test_caller_blas_nests_and_restores():
+    blas = conv_threads._openblas()
+    if blas is None or blas[1] is None:
+        pytest.skip("no OpenBLAS with a thread-local setting")
+    blas[0](0)                                   # this thread follows the process-wide count
+    before = blas[1]()
+    with conv_threads.caller_blas():
+        with conv_threads.caller_blas():
+            assert blas[1]() == 1
+        assert blas[1]() == 1
+    assert blas[1]() == before
+
+
+@pytest.mark.parametrize("shape,pool,strides,padding", [
+    ((2, 9, 9, 3), (3, 3), (2, 2), "same"), ((2, 8, 7, 2), (3, 3), (2, 2), "valid"),
+    ((1, 6, 6, 4), (2, 2), (2, 2), "valid"), ((3, 5, 8, 2), (2, 3), (1, 2), "same")])
+def test_inference_max_pool_matches_the_training_kernel(monkeypatch, shape, pool, strides,
+                                                        padding):
+    from pipeseq.kernels import pooling
+    monkeypatch.setattr(pooling, "_INFER_BLOCK_BYTES", 32)          # several row blocks
+    x = np.random.default_rng(0).normal(size=shape).astype("float32")
+    ref = pooling.pool_forward(x, pool, strides, padding, "max")[0]
+    np.testing.assert_array_equal(pooling.max_pool_infer(x, pool, strides, padding), ref)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_inference_chunks_of_the_conv_match(monkeypatch, workers):
+    monkeypatch.setattr(conv_ops, "_MIN_ROWS", 7)
+    rng = np.random.default_rng(4)
+    x, k, b = rng.normal(size=(5, 6, 7, 3)), rng.normal(size=(3, 3, 3, 4)), rng.normal(size=4)
+    conv_threads.set_num_threads(workers)
+    try:
+        ref, _ = conv_ops.conv_forward(x, k, (1, 1), "same", (1, 1), bias=b, relu=True)
+        got, _ = conv_ops.conv_forward(x, k, (1, 1), "same", (1, 1), bias=b, relu=True,
+                                       for_backward=False)
+    finally:
+        conv_threads.set_num_threads(None)
+    np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+    assert len(conv_ops._chunks(5, 1, 42)) in (1, 2, 4, 5)
+
+
+def test_max_pooling_layer_in_predict(float64):
+    inp = Input((11, 11, 3))
+    y = Conv2D(4, 3, padding="same")(inp)
+    y = BatchNormalization()(y)
+    y = MaxPooling2D(3, strides=2, padding="same")(y)
+    model = randomize_bn(Model(inp, y))
+    check_same(model, np.random.default_rng(6).normal(size=(2, 11, 11, 3)))
