@@ -25,12 +25,6 @@ NOT_CHECKED = {
     "StochasticDepth": "defined by call() as in Keras: its backward is autograd itself",
     "TFOpLambda": "an op node: its backward is autograd itself",
     "CategoryEncoding": "integer class ids in, counts out: no gradient and no weights",
-    # RNN(cell) and the cells (one step with states) need their own ops references here;
-    # until then their gradients are checked in tests/test_rnn_cells.py
-    "AbstractRNNCell": "a user-cell base: its cells are differentiated by autograd",
-    "GRUCell": "one step with states (see above)", "LSTMCell": "one step with states (see above)",
-    "SimpleRNNCell": "one step with states (see above)",
-    "StackedRNNCells": "one step with states (see above)", "RNN": "see above",
 }
 # Hand-written forwards autograd cannot trace (kernels write in place or convert with
 # np.asarray) and with no ops re-expression written yet: their backward is checked by

@@ -310,3 +310,24 @@ def test_r_layer_rnn_and_cells():
     with pytest.raises(TypeError, match="needs cells"):
         rnn_cells_stack()
     assert pipeseq.rnn_cell_gru(units=2).reset_after is True
+
+
+def test_weight_paths_in_files_are_keras_paths():
+    """What Keras 3.15 writes (seen in its files): RNN(LSTMCell) at layers/rnn/cell; a stack at
+    layers/rnn/cell/cells/<snake class name>; legacy .h5: rnn/<cell>/..., rnn/<stack>/<cell>/..."""
+    from pipeseq import Sequential
+    from pipeseq.saving.tree import keras3_nodes, legacy_layers
+    stack = StackedRNNCells([LSTMCell(3, name="lstm_cell_1"), GRUCell(2, name="gru_cell"),
+                             LSTMCell(2, name="lstm_cell_2")], name="stacked_rnn_cells")
+    model = Sequential([RNN(LSTMCell(3, name="lstm_cell"), input_shape=(5, 4),
+                            return_sequences=True, name="rnn"), RNN(stack, name="rnn_1")])
+    paths = {n.path: [v.name for v in n.variables] for n in keras3_nodes(model) if n.variables}
+    three = ["kernel", "recurrent_kernel", "bias"]
+    assert paths == {"layers/rnn/cell": three, "layers/rnn_1/cell/cells/lstm_cell": three,
+                     "layers/rnn_1/cell/cells/gru_cell": three,
+                     "layers/rnn_1/cell/cells/lstm_cell_1": three}
+    legacy = dict(legacy_layers(model))
+    assert [n for n, _ in legacy["rnn"]] == [f"rnn/lstm_cell/{w}:0" for w in three]
+    assert [n for n, _ in legacy["rnn_1"]] == [
+        f"rnn_1/stacked_rnn_cells/{c}/{w}:0" for c in ("lstm_cell_1", "gru_cell", "lstm_cell_2")
+        for w in three]

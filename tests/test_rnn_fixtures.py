@@ -43,10 +43,6 @@ CUSTOM = {"MinimalRNNCell": MinimalRNNCell}
 
 
 def _load(name):
-    if name.startswith("conv_lstm"):
-        from pipeseq.layers import base as layers_base
-        if layers_base.get_layer_class("ConvLSTM1D") is None:
-            pytest.skip("the ConvLSTM layers are not in this tree yet (their fixtures are)")
     data = np.load(os.path.join(FIX, f"{name}.npz"))
     entry = MANIFEST[name]
     xs = [data[f"x{i}"] for i in range(entry["n_inputs"])]
@@ -126,3 +122,13 @@ def test_compat_cudnn_names_make_lstm_and_gru():
     assert gru.reset_after and gru.recurrent_activation.name == "sigmoid"
     with pytest.raises(TypeError, match="reset_after"):
         CuDNNGRU(3, reset_after=False)
+
+
+def test_tf_keras_legacy_model_with_cells_and_conv_lstm():
+    """A tf_keras .h5 (its own configs: RNN of a cell list, StackedRNNCells, ConvLSTM2D)."""
+    data = np.load(os.path.join(FIX, "tfk_rnn.npz"))
+    model = api.load_model(os.path.join(FIX, "tfk_rnn.tfk_model.h5"), compile=False)
+    out = model.predict([data["x0"], data["x1"]], verbose=0)
+    assert len(out) == 3
+    for i, a in enumerate(out):
+        _close(a, data[f"y{i}"], f"tf_keras model: output {i}")

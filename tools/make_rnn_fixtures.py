@@ -9,7 +9,9 @@ of ``tools/make_layer_fixtures.py`` (whose ``make`` it runs): inputs ``x*``, Ker
 ``y*``, weights ``w*`` drawn from a seeded RNG, and for trainable cases the weights ``t*``
 after two epochs of full-batch SGD(0.05) on mse towards ``ty``. ``rnn_user_cell`` uses the
 ``MinimalRNNCell`` of Keras's RNN docstring (the test passes the same cell written with
-pipeseq.ops as a custom object).
+pipeseq.ops as a custom object). Also written: tf_keras CuDNNLSTM/CuDNNGRU files
+(``cudnn.*``, see ``make_cudnn``) and a tf_keras legacy model of RNN/cells/ConvLSTM
+(``tfk_rnn.*``, see ``make_tf_keras``).
 """
 import os
 import sys
@@ -142,7 +144,31 @@ def make_cudnn():
     print("made cudnn")
 
 
+def make_tf_keras():
+    """``tfk_rnn.tfk_model.h5`` + ``tfk_rnn.npz``: a tf_keras model (its own configs: RNN of a
+    cell list, StackedRNNCells, ConvLSTM2D) saved as a legacy .h5, with its outputs."""
+    import numpy as np
+    import tf_keras
+    tl = tf_keras.layers
+    rng = base._rng("tfk_rnn")
+    img, seq = tf_keras.Input((4, 5, 5, 1)), tf_keras.Input((5, 3))
+    y1 = tl.ConvLSTM2D(2, 3, padding="same")(img)
+    y2 = tl.RNN([tl.LSTMCell(3), tl.GRUCell(2, reset_after=True), tl.SimpleRNNCell(2)],
+                return_sequences=True)(seq)
+    y3 = tl.RNN(tl.StackedRNNCells([tl.GRUCell(2, reset_after=False)]), go_backwards=True)(seq)
+    model = tf_keras.Model([img, seq], [tl.Flatten()(y1), y2, y3])
+    model.set_weights([(rng.normal(size=w.shape) * 0.5).astype("float32")
+                       for w in model.get_weights()])
+    xs = [_f(rng, 2, 4, 5, 5, 1), _f(rng, 2, 5, 3)]
+    ys = model(xs)
+    model.save(os.path.join(base.OUT, "tfk_rnn.tfk_model.h5"))
+    np.savez_compressed(os.path.join(base.OUT, "tfk_rnn.npz"), x0=xs[0], x1=xs[1],
+                        **{f"y{i}": np.asarray(y) for i, y in enumerate(ys)})
+    print("made tfk_rnn")
+
+
 if __name__ == "__main__":
     status = base.main()
     make_cudnn()
+    make_tf_keras()
     sys.exit(status)

@@ -15,11 +15,15 @@ older OpenBLAS) the chunks run serially in the calling thread.
 
 Graceful on a shared machine: the workers *pull* items one at a time from a shared feed (a
 worker whose core is taken by another process simply does fewer), and idle workers sleep on
-a lock instead of spinning. ``k`` is also capped by the cores other processes leave free
+a lock instead of spinning, unlike OpenBLAS's own pool (see :class:`caller_blas`).
+
+``set_adaptive(True)`` also caps ``k`` by the cores other processes leave free
 (:func:`free_cores`: the kernel's count of runnable tasks in ``/proc/loadavg``, sampled at
-most every 50 ms, minus this process's own running threads), so a busy machine gets fewer, not slower,
-threads -- except for a feed of at least four items per worker, where a worker on a shared
-core still adds throughput (it pulls fewer items) and costs at most about one item's wait. :func:`set_adaptive` turns the cap off; :func:`set_num_threads` fixes the count.
+most every 50 ms, minus this process's own running threads), except for feeds of at least
+four items per worker. It is off by default: measured with a busy loop pinned to one core
+and other work on the machine (load average 4-7 on 2 cores), the cap made W5 1.06x (range
+1.01-1.62) slower than two workers, as the scheduler shares a crowded core per thread.
+:func:`set_num_threads` fixes the count.
 
 Example
 -------
@@ -37,12 +41,12 @@ import threading
 _LOCK = threading.Lock()
 _STATE = {"pid": None, "pool": None, "workers": None, "blas": None}
 _REQUESTED = None
-_ADAPT = {"on": True, "t": 0.0, "free": None}
+_ADAPT = {"on": False, "t": 0.0, "free": None}
 _SAMPLE_S = 0.05
 
 
 def set_adaptive(on):
-    """Cap the workers by the cores other processes leave free (default True)."""
+    """Cap the workers by the cores other processes leave free (default False)."""
     _ADAPT["on"] = bool(on)
     _ADAPT["free"] = None
 
