@@ -27,6 +27,7 @@ NOT_CHECKED = {
     "Functional": "a container (its layers are checked)",
     "InputLayer": "no computation",
     "Lambda": "its backward is autograd itself",
+    "LayerScale": "defined by call() as in Keras: its backward is autograd itself",
     "Merge": "a container of models (its modes are Add/Concatenate/... checked here)",
     "Sequential": "a container (its layers are checked)",
     "HashedCrossing": "strings or integers in, bins out: no gradient and no weights",
