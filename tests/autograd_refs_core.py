@@ -106,6 +106,11 @@ def _activity_regularization(layer, x, w):
     return WithLoss(x, loss)
 
 
+def _add_loss(layer, x, w):
+    """Identity; ``add_loss(sum(x))`` (what ``model.add_loss(tensor)`` inserts)."""
+    return WithLoss(x, ops.sum(x))
+
+
 def _resizing(layer, x, w):
     return ops.image.resize(x, (layer.height, layer.width), interpolation=layer.interpolation,
                             crop_to_aspect_ratio=layer.crop_to_aspect_ratio,
@@ -115,6 +120,7 @@ def _resizing(layer, x, w):
 REFERENCES = {
     "Activation": lambda layer, x, w: act(layer, x),
     "ActivityRegularization": _activity_regularization,
+    "AddLoss": _add_loss,
     "Add": lambda layer, xs, w: xs[0] + xs[1],
     "Average": lambda layer, xs, w: (xs[0] + xs[1]) / 2.0,
     "BatchNormalization": _batch_norm,
