@@ -21,6 +21,8 @@ SCH = json.load(open(os.path.join(HERE, "schedules.json")))
 
 def _model():
     from pipeseq import keras_model_sequential, layer_dense
+    from pipeseq.layers.base import reset_uids
+    reset_uids()            # layers named dense, dense_1 as in the fixture (MultiOptimizer patterns)
     m = keras_model_sequential(input_shape=(3,))
     layer_dense(m, units=5, activation="tanh")
     layer_dense(m, units=2)

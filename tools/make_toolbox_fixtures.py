@@ -194,8 +194,7 @@ def optimizer_cases():
         ("schedule_free_adamw", lambda: O.ScheduleFreeAdamW(learning_rate=0.01)),
         ("schedule_free_adamw_warmup", lambda: O.ScheduleFreeAdamW(
             learning_rate=0.02, beta_1=0.8, warmup_steps=4, weight_decay=0.01)),
-        # Keras names a Sequential's variables "sequential/dense_1/kernel", pipeseq
-        # "dense_1/kernel": the pattern matches both
+        # a Sequential's variables are "sequential/dense_1/kernel": only the second layer's
         ("multi_adam_sgd", lambda: O.MultiOptimizer(OptimizerMap(
             O.SGD(learning_rate=0.05, momentum=0.9), {".*dense_1/.*": O.Adam(learning_rate=0.01)}))),
     ]

@@ -7,9 +7,8 @@ callable ``variable -> optimizer``) sends each gradient to its variable's optimi
 State is saved as Keras 3 saves it: the wrapper's iteration and (unused) learning rate,
 then each inner optimizer's own variables.
 
-pipeseq names a variable ``"<layer name>/<variable name>"``; Keras 3 also puts the
-name of the model that built the layer in front (``"sequential/dense/kernel"`` in a
-Sequential model), so patterns written for Keras may need a leading ``.*``.
+Paths are Keras 3's (``"sequential/dense/kernel"`` for a Dense layer inside a Sequential
+model), so patterns written for Keras select the same variables.
 
 Example
 -------
