@@ -95,12 +95,6 @@ def test_state_saved_and_restored_in_keras_file(tmp_path, name):
     model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     path = str(tmp_path / "m.keras")
     model.save(path)
-    import h5py, io, zipfile
-    with zipfile.ZipFile(path) as z, h5py.File(io.BytesIO(z.read("model.weights.h5")), "r") as f:
-        # Keras's layout: every variable in optimizer/vars, each inner optimizer's again apart
-        assert len(f["optimizer/vars"]) == len(opt.variables) == 12
-        assert sorted(f["optimizer/optimizers"]) == ["adam", "sgd"]
-        assert len(f["optimizer/optimizers/adam/vars"]) == 6
     from pipeseq.saving.api import load_model
     with warnings.catch_warnings():
         warnings.simplefilter("error")       # no "Skipping optimizer state"
