@@ -1,0 +1,82 @@
+"""Keras's definitions, written with :mod:`pipeseq.ops`, of the convolution and pooling
+layers (``REFERENCES``; see tests/autograd_refs_core.py for the calling convention)."""
+from pipeseq import ops
+from tests.autograd_refs_core import act, add_bias
+
+
+def _finish(layer, y, w, bias_index):
+    if layer.use_bias:
+        y = add_bias(layer, y, w[bias_index])
+    return act(layer, y)
+
+
+def _conv(layer, x, w):
+    padding = layer.padding
+    if padding == "causal":          # Keras pads (kernel - 1) * dilation steps on the left
+        left = (layer.kernel_size[0] - 1) * layer.dilation_rate[0]
+        pads = [(0, 0), (left, 0), (0, 0)] if layer.data_format == "channels_last" else \
+            [(0, 0), (0, 0), (left, 0)]
+        x, padding = ops.pad(x, pads), "valid"
+    y = ops.conv(x, w[0], strides=layer.strides, padding=padding,
+                 data_format=layer.data_format, dilation_rate=layer.dilation_rate)
+    return _finish(layer, y, w, 1)
+
+
+def _conv_transpose(layer, x, w):
+    y = ops.conv_transpose(x, w[0], strides=layer.strides, padding=layer.padding,
+                           output_padding=layer.output_padding, data_format=layer.data_format,
+                           dilation_rate=layer.dilation_rate)
+    return _finish(layer, y, w, 1)
+
+
+def _depthwise(layer, x, w):
+    y = ops.depthwise_conv(x, w[0], strides=layer.strides, padding=layer.padding,
+                           data_format=layer.data_format, dilation_rate=layer.dilation_rate)
+    return _finish(layer, y, w, 1)
+
+
+def _separable(layer, x, w):
+    y = ops.separable_conv(x, w[0], w[1], strides=layer.strides, padding=layer.padding,
+                           data_format=layer.data_format, dilation_rate=layer.dilation_rate)
+    return _finish(layer, y, w, 2)
+
+
+def _pool(kind):
+    def f(layer, x, w):
+        fn = ops.max_pool if kind == "max" else ops.average_pool
+        return fn(x, layer.pool_size, layer.strides, layer.padding, layer.data_format)
+    return f
+
+
+def _global(kind):
+    def f(layer, x, w):
+        axes = tuple(range(1, x.ndim - 1)) if layer.data_format == "channels_last" else \
+            tuple(range(2, x.ndim))
+        fn = ops.max if kind == "max" else ops.mean
+        return fn(x, axis=axes, keepdims=layer.keepdims)
+    return f
+
+
+def _adaptive(kind):
+    def f(layer, x, w):
+        fn = ops.adaptive_max_pool if kind == "max" else ops.adaptive_average_pool
+        return fn(x, layer.output_size, data_format=layer.data_format)
+    return f
+
+
+REFERENCES = {
+    "AdaptiveAveragePooling1D": _adaptive("avg"), "AdaptiveAveragePooling2D": _adaptive("avg"),
+    "AdaptiveAveragePooling3D": _adaptive("avg"),
+    "AdaptiveMaxPooling1D": _adaptive("max"), "AdaptiveMaxPooling2D": _adaptive("max"),
+    "AdaptiveMaxPooling3D": _adaptive("max"),
+    "AveragePooling1D": _pool("avg"), "AveragePooling2D": _pool("avg"),
+    "AveragePooling3D": _pool("avg"),
+    "Conv1D": _conv, "Conv2D": _conv, "Conv3D": _conv,
+    "Conv1DTranspose": _conv_transpose, "Conv2DTranspose": _conv_transpose,
+    "Conv3DTranspose": _conv_transpose,
+    "DepthwiseConv1D": _depthwise, "DepthwiseConv2D": _depthwise,
+    "GlobalAveragePooling1D": _global("avg"), "GlobalAveragePooling2D": _global("avg"),
+    "GlobalMaxPooling1D": _global("max"), "GlobalMaxPooling2D": _global("max"),
+    "MaxPooling1D": _pool("max"), "MaxPooling2D": _pool("max"), "MaxPooling3D": _pool("max"),
+    "SeparableConv1D": _separable, "SeparableConv2D": _separable,
+}
