@@ -189,6 +189,46 @@ class FloatDTypePolicy(DTypePolicy):
     """Keras 3's older name for a float :class:`DTypePolicy` (kept for old code)."""
 
 
+_NAME_SCOPES = []       # [(name, caller)] of the open name scopes, outermost first
+
+
+class name_scope:
+    """``with name_scope("block"):`` prefixes the path of every variable created inside
+    (``block/conv/kernel``), as Keras 3's ``name_scope``. A layer opens its own scope while it
+    builds, so a layer built inside another's build (or inside a Sequential) gets the outer
+    name too; ``caller`` avoids opening the same layer's scope twice.
+
+    Example
+    -------
+    >>> with name_scope("block"):
+    ...     variable_path("kernel")
+    'block/kernel'
+    """
+
+    def __init__(self, name, caller=None, **kwargs):
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"name_scope: the name must be a non-empty string. Received: "
+                             f"name={name!r}")
+        self.name, self.caller, self._pushed = name, caller, False
+
+    def __enter__(self):
+        top = _NAME_SCOPES[-1] if _NAME_SCOPES else None
+        if not (self.caller is not None and top is not None and top[1] is self.caller):
+            _NAME_SCOPES.append((self.name, self.caller))
+            self._pushed = True
+        return self
+
+    def __exit__(self, *exc):
+        if self._pushed:
+            _NAME_SCOPES.pop()
+        return False
+
+
+def variable_path(name):
+    """The path of a variable ``name`` created now: the open scopes, then ``name``."""
+    return "/".join([n for n, _ in _NAME_SCOPES] + [name])
+
+
 # glibc's mallopt parameters and the values training uses (see keep_freed_memory).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 _TRIM_THRESHOLD = 64 << 20
@@ -262,43 +302,3 @@ def no_backward():
         yield
     finally:
         _INFERENCE.depth -= 1
-
-
-_NAME_SCOPES = []       # [(name, caller)] of the open name scopes, outermost first
-
-
-class name_scope:
-    """``with name_scope("block"):`` prefixes the path of every variable created inside
-    (``block/conv/kernel``), as Keras 3's ``name_scope``. A layer opens its own scope while it
-    builds, so a layer built inside another's build (or inside a Sequential) gets the outer
-    name too; ``caller`` avoids opening the same layer's scope twice.
-
-    Example
-    -------
-    >>> with name_scope("block"):
-    ...     variable_path("kernel")
-    'block/kernel'
-    """
-
-    def __init__(self, name, caller=None, **kwargs):
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"name_scope: the name must be a non-empty string. Received: "
-                             f"name={name!r}")
-        self.name, self.caller, self._pushed = name, caller, False
-
-    def __enter__(self):
-        top = _NAME_SCOPES[-1] if _NAME_SCOPES else None
-        if not (self.caller is not None and top is not None and top[1] is self.caller):
-            _NAME_SCOPES.append((self.name, self.caller))
-            self._pushed = True
-        return self
-
-    def __exit__(self, *exc):
-        if self._pushed:
-            _NAME_SCOPES.pop()
-        return False
-
-
-def variable_path(name):
-    """The path of a variable ``name`` created now: the open scopes, then ``name``."""
-    return "/".join([n for n, _ in _NAME_SCOPES] + [name])
