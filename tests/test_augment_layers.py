@@ -29,6 +29,7 @@ LAYERS = {
     "RandomElasticTransform": ({"factor": (1.0, 1.0), "scale": 0.8, "seed": 1}, (10, 8, 2),
                                (0, 255)),
     "RandomErasing": ({"factor": (1.0, 1.0), "seed": 1, "fill_value": 9.0}, (6, 5, 3), (20, 230)),
+    "RandomFlip": ({"mode": "horizontal_and_vertical", "seed": 2}, (4, 5, 2), (0, 255)),
     "RandomGaussianBlur": ({"factor": 1.0, "kernel_size": 3, "sigma": (0.5, 1.0), "seed": 1},
                            (5, 4, 3), (60, 190)),
     "RandomGrayscale": ({"factor": 1.0, "seed": 1}, (4, 5, 3), (0, 255)),

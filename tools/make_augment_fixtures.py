@@ -28,6 +28,11 @@ OUT = os.path.join(REPO, "tests", "fixtures", "augment")
 
 # case -> (class, kwargs, mode, input shape, data_format of the input)
 CASES = {
+    "flip_horizontal": ("RandomFlip", {"mode": "horizontal"}, "transform", (4, 3, 4, 2)),
+    "flip_both": ("RandomFlip", {}, "transform", (4, 3, 4, 2)),
+    "flip_vertical_channels_first": ("RandomFlip", {"mode": "vertical",
+                                                    "data_format": "channels_first"},
+                                     "transform", (4, 2, 3, 4)),
     "rotation_reflect": ("RandomRotation", {"factor": 0.2}, "transform", (2, 7, 6, 3)),
     "rotation_wrap": ("RandomRotation", {"factor": 0.5, "fill_mode": "wrap"}, "transform",
                       (2, 7, 6, 3)),

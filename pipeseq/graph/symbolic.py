@@ -47,7 +47,8 @@ def call_symbolic(layer, inputs, **kwargs):
         layer.dtype if layer.dtype and layer.dtype != "string" and np.dtype(layer.dtype).kind == "f"
         else "float32")
     out_shapes = [tuple(s) for s in out_shape] if is_shape_list(out_shape) else [tuple(out_shape)]
-    outputs = [KerasTensor(s, dtype, index=i) for i, s in enumerate(out_shapes)]
+    dtypes = getattr(layer, "symbolic_output_dtypes", None) or [dtype] * len(out_shapes)
+    outputs = [KerasTensor(s, dt, index=i) for i, (s, dt) in enumerate(zip(out_shapes, dtypes))]
     node = Node(layer, inputs, outputs, kwargs)
     for t in outputs:
         t.node = node

@@ -61,5 +61,6 @@ from .preprocessing_lookup import (HashedCrossing, Hashing, IntegerLookup,  # no
 from .preprocessing_text import TextVectorization  # noqa: F401
 from .preprocessing_audio import MelSpectrogram, STFTSpectrogram  # noqa: F401
 from .input_spec import InputSpec  # noqa: F401
+from .layer_scale import LayerScale, StochasticDepth  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
 from .op_layer import OpLayer  # noqa: F401

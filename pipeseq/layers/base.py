@@ -65,7 +65,7 @@ def _import_all_layers():
                 "preprocessing_lookup", "preprocessing_text", "preprocessing_audio",
                 "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
                 "augment_histogram", "augment_policies",
-                "augment_resize", "augment_elastic"):
+                "augment_resize", "augment_elastic", "layer_scale", "tf_op_layer"):
         try:
             importlib.import_module(f"pipeseq.layers.{mod}")
         except ModuleNotFoundError as e:  # a layer family that has not landed yet
@@ -207,8 +207,10 @@ class Layer:
         shape = tuple(int(d) for d in shape)
         limits.charge(shape, dtype or self.dtype, f"{self.name}/{name}")   # before allocating
         value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
+        with backend.name_scope(self.name, caller=self):       # Keras 3's variable path
+            path = backend.variable_path(name)
         var = Variable(value, name, trainable=trainable, regularizer=regularizer,
-                       constraint=constraint, path=f"{self.name}/{name}")
+                       constraint=constraint, path=path)
         self._own_variables.append(var)
         return var
 
@@ -315,7 +317,8 @@ class Layer:
                 self.backward = autodiff.regularized_backward(self, self.backward)
             shape = as_shape(input_shape)
             self._check_input_rank(shape)
-            self.build(shape)
+            with backend.name_scope(self.name, caller=self):
+                self.build(shape)
             self._build_input_shape = shape
             self.built = True
             if self._initial_weights is not None:

@@ -3,7 +3,8 @@
 
 Inputs are batches ``(N, H, W, C)`` (or channels first) or single images ``(H, W, C)``.
 ``RandomFlip`` flips each sample at random during training and is the identity at
-inference, as in Keras. The resize arithmetic is in :mod:`pipeseq.kernels.image`.
+inference, as in Keras (it is one of the augmentation layers of
+:mod:`pipeseq.layers.augment_base`). The resize arithmetic is in :mod:`pipeseq.kernels.image`.
 
 Example
 -------
@@ -12,10 +13,11 @@ Example
 >>> Resizing(4, 4)(x).shape, CenterCrop(4, 2)(x).shape, RandomFlip()(x).shape
 ((2, 4, 4, 3), (2, 4, 2, 3), (2, 8, 6, 3))
 """
+import autograd.numpy as anp
 import numpy as np
 
-from .. import backend
 from ..kernels import image as ops
+from .augment_base import BaseImagePreprocessingLayer
 from .base import Layer, register
 from .conv_base import standardize_data_format
 
@@ -155,48 +157,45 @@ class CenterCrop(_ImageLayer):
 
 
 @register
-class RandomFlip(_ImageLayer):
-    """Flip each image left-right and/or up-down with probability 1/2 (training only)."""
+class RandomFlip(BaseImagePreprocessingLayer):
+    """Flip each image left-right and/or up-down with probability 1/2 (training only); with
+    ``horizontal_and_vertical`` one draw flips both axes, as in Keras 3."""
 
     MODES = ("horizontal", "vertical", "horizontal_and_vertical")
+    _USE_BASE_FACTOR = False
 
     def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(data_format=data_format, **kwargs)
         if mode not in self.MODES:
             raise ValueError(f"RandomFlip layer {self.name} received an unknown mode="
                              f"{mode!r}. Expected one of {self.MODES}.")
-        self.mode, self.seed = mode, seed
-        self._rng = np.random.default_rng(seed) if seed is not None else None
-        self.data_format = standardize_data_format(f"RandomFlip '{self.name}'", data_format)
+        self.mode = mode
+        self._set_seed(seed)
 
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
-    def _flip(self, xl, flips):
-        out = xl.copy()
-        for axis, f in flips:
-            out[f] = np.flip(out[f], axis=axis)
-        return out
-
-    def forward(self, x, training=False):
+    def get_random_transformation(self, data, training=True, seed=None):
         if not training:
-            return x, None
-        xl, single = self._to_last(x)
-        rng = self._rng or backend.rng()
-        flips = []
-        if self.mode in ("horizontal", "horizontal_and_vertical"):
-            flips.append((2, rng.uniform(size=xl.shape[0]) <= 0.5))
-        if self.mode in ("vertical", "horizontal_and_vertical"):
-            flips.append((1, rng.uniform(size=xl.shape[0]) <= 0.5))
-        return self._from_last(self._flip(xl, flips), single), (flips, single)
+            return None
+        flips = self._uniform((self._batch_size(data), 1, 1, 1), 0, 1, seed) <= 0.5
+        return {"flips": flips, "input_shape": np.shape(data)}
 
-    def backward(self, cache, dy):
-        if cache is None:
-            return dy, []
-        flips, single = cache
-        dyl, _ = self._to_last(dy)
-        return self._from_last(self._flip(dyl, flips[::-1]), single), []
+    def transform_images(self, images, transformation, training=True):
+        if not training or transformation is None:
+            return images
+        flips = np.asarray(transformation["flips"]).reshape(-1, 1, 1, 1)
+        h, w = (2, 3) if self.data_format == "channels_first" else (1, 2)
+
+        def flipped(x, axis):       # reversed by slicing: autograd differentiates it
+            index = [slice(None)] * 4
+            index[axis] = slice(None, None, -1)
+            return x[tuple(index)]
+        if self.mode in ("horizontal", "horizontal_and_vertical"):
+            images = anp.where(flips, flipped(images, w), images)
+        if self.mode in ("vertical", "horizontal_and_vertical"):
+            images = anp.where(flips, flipped(images, h), images)
+        return images
+
+    def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
+        return self.transform_images(segmentation_masks, transformation, training)
 
     def get_config(self):
-        return {**super().get_config(), "seed": self.seed, "mode": self.mode,
-                "data_format": self.data_format}
+        return {**super().get_config(), "seed": self.seed, "mode": self.mode}
