@@ -272,3 +272,25 @@ def test_misc_ops():
     assert ops.image.rgb_to_grayscale(np.ones((2, 2, 3))).shape == (2, 2, 1)
     with pytest.raises(ValueError, match="even length"):
         ops.glu(np.ones((2, 3)))
+
+
+def test_image_resize_crops_or_pads_to_the_aspect_ratio_as_keras():
+    # expected values made by keras.ops.image.resize (Keras 3.15, TensorFlow backend)
+    x = np.arange(20, dtype="float32").reshape(1, 5, 4, 1)
+    cases = [
+        ({"crop_to_aspect_ratio": True}, (2, 4), [[4, 5, 6, 7], [8, 9, 10, 11]]),
+        ({"pad_to_aspect_ratio": True, "fill_value": -1.0}, (2, 4),
+         [[-1, 3.25, 5.75, -1], [-1, 13.25, 15.75, -1]]),
+        ({"crop_to_aspect_ratio": True, "interpolation": "nearest"}, (4, 2),
+         [[1, 2], [5, 6], [13, 14], [17, 18]]),
+        ({"pad_to_aspect_ratio": True, "interpolation": "nearest"}, (6, 2),
+         [[0, 0], [0, 0], [5, 7], [13, 15], [0, 0], [0, 0]]),
+    ]
+    for kwargs, size, expected in cases:
+        y = ops.image.resize(x, size, **kwargs)
+        assert y.dtype == np.float32
+        np.testing.assert_allclose(y[0, ..., 0], expected, err_msg=str(kwargs))
+    with pytest.raises(ValueError, match="only one of"):
+        ops.image.resize(x, (2, 4), crop_to_aspect_ratio=True, pad_to_aspect_ratio=True)
+    with pytest.raises(NotImplementedError, match="antialias"):
+        ops.image.resize(x, (2, 2), antialias=True)

@@ -38,10 +38,24 @@ def _coords(n_in, n_out):
 @op
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
            pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
-    """Resize to ``size = (height, width)`` with ``"bilinear"`` or ``"nearest"`` interpolation."""
+    """Resize to ``size = (height, width)`` with ``"bilinear"`` or ``"nearest"`` interpolation.
+
+    ``crop_to_aspect_ratio`` first takes the centred largest crop with the target's aspect
+    ratio; ``pad_to_aspect_ratio`` pads both sides with ``fill_value`` to it instead.
+    """
+    if crop_to_aspect_ratio and pad_to_aspect_ratio:
+        raise ValueError("resize(): only one of `pad_to_aspect_ratio` and `crop_to_aspect_ratio` "
+                         "can be True. Received: both True")
+    if antialias:
+        raise NotImplementedError("resize(): antialias=True is not supported by pipeseq. "
+                                  "Received: antialias=True")
     x, moved = _last(images, data_format)
-    h, w = value(x).shape[-3:-1]
     oh, ow = int(size[0]), int(size[1])
+    if crop_to_aspect_ratio:
+        x = _crop_to_aspect(x, oh, ow)
+    elif pad_to_aspect_ratio:
+        x = _pad_to_aspect(x, oh, ow, fill_value)
+    h, w = value(x).shape[-3:-1]
     if interpolation == "nearest":
         ri = np.minimum(np.floor((np.arange(oh) + 0.5) * h / oh).astype(int), h - 1)
         ci = np.minimum(np.floor((np.arange(ow) + 0.5) * w / ow).astype(int), w - 1)
@@ -63,6 +77,33 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
         b = _take(out, hi, axis)
         out = a * (1 - frac) + b * frac
     return _back(out, moved)
+
+
+def _aspect_sizes(h, w, oh, ow):
+    """Keras's (TensorFlow's) sizes of the ``oh:ow`` box fitting ``h x w``: float32 ratios,
+    truncated to int."""
+    return (int(np.float32(w * oh) / np.float32(ow)), int(np.float32(h * ow) / np.float32(oh)))
+
+
+def _crop_to_aspect(x, oh, ow):
+    """The centred largest ``oh:ow`` crop (as Keras ``crop_to_aspect_ratio``)."""
+    h, w = value(x).shape[-3:-1]
+    ch, cw = _aspect_sizes(h, w, oh, ow)
+    ch, cw = max(min(h, ch), 1), max(min(w, cw), 1)
+    h0, w0 = int((h - ch) / 2), int((w - cw) / 2)
+    return x[..., h0:h0 + ch, w0:w0 + cw, :]
+
+
+def _pad_to_aspect(x, oh, ow, fill_value):
+    """Pad both sides with ``fill_value`` up to the ``oh:ow`` ratio (as Keras
+    ``pad_to_aspect_ratio``: the same amount on each side)."""
+    h, w = value(x).shape[-3:-1]
+    ph, pw = _aspect_sizes(h, w, oh, ow)
+    h0, w0 = int((max(h, ph) - h) / 2), int((max(w, pw) - w) / 2)
+    if h0 > 0 or w0 > 0:
+        pads = [(0, 0)] * (value(x).ndim - 3) + [(h0, h0), (w0, w0), (0, 0)]
+        x = prims.pad_constant(x, pads, fill_value)
+    return x
 
 
 def _take(x, idx, axis):
