@@ -64,7 +64,53 @@ def _adaptive(kind):
     return f
 
 
+def _stft(layer, x, w):
+    """Keras's STFTSpectrogram.call: a strided convolution per channel, then the mode."""
+    kernels = dict(zip([v.name for v in layer.weights], w))
+    last = layer.data_format == "channels_last"
+    b = x.shape[0]
+    if last:
+        t, c = x.shape[1], x.shape[2]
+        sig = ops.reshape(ops.transpose(x, (0, 2, 1)), (-1, t, 1))
+    else:
+        c, t = x.shape[1], x.shape[2]
+        sig = ops.reshape(x, (-1, 1, t))
+
+    def conv(kernel):
+        y = ops.conv(sig, kernel, padding=layer.padding, strides=layer._frame_step,
+                     data_format=layer.data_format)
+        if last:
+            y = ops.transpose(y, (0, 2, 1))
+        return ops.reshape(y, (b, c, y.shape[1], y.shape[2]))      # (b, c, freq, time)
+
+    real = conv(kernels["real_kernel"]) if layer.mode != "imag" else None
+    imag = conv(kernels["imag_kernel"]) if layer.mode != "real" else None
+    if layer.mode == "real":
+        out = real
+    elif layer.mode == "imag":
+        out = imag
+    elif layer.mode == "angle":
+        out = ops.arctan2(imag, real)
+    elif layer.mode == "stft":
+        out = ops.concatenate([real, imag], axis=2)
+    else:
+        power = ops.square(real) + ops.square(imag)
+        if layer.mode == "psd":
+            out = power + ops.pad(power[:, :, 1:-1, :], [[0, 0], [0, 0], [1, 1], [0, 0]])
+        else:
+            out = ops.sqrt(ops.maximum(power, 1e-7))
+            if layer.mode == "log":
+                out = ops.log(ops.maximum(out, 1e-7))
+    f, n = out.shape[2], out.shape[3]
+    if last:
+        return ops.transpose(out, (0, 3, 2, 1)) if layer.expand_dims else \
+            ops.transpose(ops.reshape(out, (b, c * f, n)), (0, 2, 1))
+    return ops.transpose(out, (0, 1, 3, 2)) if layer.expand_dims else \
+        ops.reshape(out, (b, c * f, n))
+
+
 REFERENCES = {
+    "STFTSpectrogram": _stft,
     "AdaptiveAveragePooling1D": _adaptive("avg"), "AdaptiveAveragePooling2D": _adaptive("avg"),
     "AdaptiveAveragePooling3D": _adaptive("avg"),
     "AdaptiveMaxPooling1D": _adaptive("max"), "AdaptiveMaxPooling2D": _adaptive("max"),
