@@ -106,3 +106,43 @@ def max_steps_per_epoch():
 def set_max_steps_per_epoch(max_steps_per_epoch):
     """Make every epoch of ``fit`` stop after at most this many steps (None: no cap)."""
     _CAPS["max_steps_per_epoch"] = None if max_steps_per_epoch is None else int(max_steps_per_epoch)
+
+
+_NAME_SCOPES = []       # [(name, caller)] of the open name scopes, outermost first
+
+
+class name_scope:
+    """``with name_scope("block"):`` prefixes the path of every variable created inside
+    (``block/conv/kernel``), as Keras 3's ``name_scope``. A layer opens its own scope while it
+    builds, so a layer built inside another's build (or inside a Sequential) gets the outer
+    name too; ``caller`` avoids opening the same layer's scope twice.
+
+    Example
+    -------
+    >>> with name_scope("block"):
+    ...     variable_path("kernel")
+    'block/kernel'
+    """
+
+    def __init__(self, name, caller=None, **kwargs):
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"name_scope: the name must be a non-empty string. Received: "
+                             f"name={name!r}")
+        self.name, self.caller, self._pushed = name, caller, False
+
+    def __enter__(self):
+        top = _NAME_SCOPES[-1] if _NAME_SCOPES else None
+        if not (self.caller is not None and top is not None and top[1] is self.caller):
+            _NAME_SCOPES.append((self.name, self.caller))
+            self._pushed = True
+        return self
+
+    def __exit__(self, *exc):
+        if self._pushed:
+            _NAME_SCOPES.pop()
+        return False
+
+
+def variable_path(name):
+    """The path of a variable ``name`` created now: the open scopes, then ``name``."""
+    return "/".join([n for n, _ in _NAME_SCOPES] + [name])

@@ -57,7 +57,20 @@ SPECS = [
      dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
     ("convnexttiny", "convnext", "ConvNeXtTiny",
      dict(include_top=True, classes=10, classifier_activation=None, input_shape=(32, 32, 3)), 2),
+    ("mobilenetv3large", "mobilenet_v3", "MobileNetV3Large",
+     dict(include_top=False, pooling="max", input_shape=(32, 32, 3)), 2),
+    ("mobilenetv3small_075_min", "mobilenet_v3", "MobileNetV3Small",
+     dict(alpha=0.75, minimalistic=True, include_top=True, classes=10,
+          classifier_activation="softmax", dropout_rate=0.0, include_preprocessing=False,
+          input_shape=(32, 32, 3)), 2),
+    ("convnextsmall", "convnext", "ConvNeXtSmall",
+     dict(include_top=False, pooling="avg", input_shape=(32, 32, 3)), 2),
+    ("convnextbase", "convnext", "ConvNeXtBase",
+     dict(include_top=False, pooling="max", input_shape=(32, 32, 3)), 2),
+    ("nasnetlarge", "nasnet", "NASNetLarge",
+     dict(include_top=False, pooling="avg", input_shape=(32, 32, 3)), 2),
 ]
 
 SLOW = {"resnet152", "resnet152v2", "densenet201", "efficientnetb5", "efficientnetb6",
-        "efficientnetb7", "nasnetmobile", "inceptionresnetv2", "efficientnetb4"}
+        "efficientnetb7", "inceptionresnetv2", "efficientnetb4", "convnextsmall", "convnextbase",
+        "nasnetlarge"}

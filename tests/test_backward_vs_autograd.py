@@ -21,6 +21,9 @@ NOT_CHECKED = {
     "Functional": "a container (its layers are checked)",
     "Merge": "a container of models (its modes are Add/Concatenate/... checked here)",
     "Lambda": "its backward is autograd itself",
+    "LayerScale": "defined by call() as in Keras: its backward is autograd itself",
+    "StochasticDepth": "defined by call() as in Keras: its backward is autograd itself",
+    "TFOpLambda": "an op node: its backward is autograd itself",
     "CategoryEncoding": "integer class ids in, counts out: no gradient and no weights",
 }
 # Hand-written forwards autograd cannot trace (kernels write in place or convert with

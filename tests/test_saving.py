@@ -214,6 +214,7 @@ LAYER_TABLE = {
     "PReLU": ({"shared_axes": [1]}, (3, 2)),
     "BatchNormalization": ({"momentum": 0.9, "epsilon": 0.01, "center": False}, (4,)),
     "LayerNormalization": ({"epsilon": 0.01}, (3, 4)),
+    "LayerScale": ({"init_values": 0.1, "projection_dim": 4}, (3, 4)),
     "Rescaling": ({"scale": 0.5, "offset": 1.0}, (3, 4)),
     "CustomScaleLayer": ({"scale": 0.17}, [(3,), (3,)]),
     "Normalization": ({"axis": -1}, (3, 4)),
@@ -297,6 +298,7 @@ LAYER_TABLE = {
     "UnitNormalization": ({"axis": [1, 2]}, (3, 4)),
     "ActivityRegularization": ({"l1": 0.01, "l2": 0.1}, (4,)),
     "SpatialDropout3D": ({"rate": 0.2}, (2, 2, 2, 3)),
+    "StochasticDepth": ({"drop_path_rate": 0.1}, (3, 4)),
     "RMSNormalization": ({"axis": [1, 2], "epsilon": 0.01}, (3, 4)),
     "AdaptiveAveragePooling1D": ({"output_size": 2}, (5, 2)),
     "AdaptiveAveragePooling2D": ({"output_size": (2, 3)}, (5, 4, 2)),
@@ -304,6 +306,7 @@ LAYER_TABLE = {
     "AdaptiveMaxPooling1D": ({"output_size": 3}, (5, 2)),
     "AdaptiveMaxPooling2D": ({"output_size": 2, "data_format": "channels_first"}, (2, 5, 4)),
     "AdaptiveMaxPooling3D": ({"output_size": (1, 2, 2)}, (3, 4, 3, 2)),
+    "TFOpLambda": ({"function": "math.tanh"}, (4,)),
     "ThresholdedReLU": ({"theta": 0.5}, (4,)),
     "Resizing": ({"height": 3, "width": 5, "crop_to_aspect_ratio": True}, (6, 4, 2)),
     "CenterCrop": ({"height": 3, "width": 2}, (5, 4, 2)),
@@ -394,6 +397,9 @@ def _build_model(name):
         return Model(inp, [Dense(2)(h), Dense(1, activation="sigmoid")(h)])
     if name == "InputLayer":
         return Sequential([cls(**kwargs), Dense(2)])
+    if name == "TFOpLambda":                       # an op node of a functional graph
+        inp = Input(shape=shape)
+        return Model(inp, Dense(2)(cls(**kwargs)(Dense(3)(inp))))
     if name == "Sequential":
         return Sequential([cls(**kwargs), Dense(2)])
     return Sequential([cls(input_shape=shape, **kwargs)])

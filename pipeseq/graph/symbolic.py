@@ -45,7 +45,8 @@ def call_symbolic(layer, inputs, **kwargs):
     out_shape = shape_fn(shapes, **kwargs) if shape_fn else layer.compute_output_shape(shapes)
     dtype = layer.dtype if layer.dtype and np.dtype(layer.dtype).kind == "f" else "float32"
     out_shapes = [tuple(s) for s in out_shape] if is_shape_list(out_shape) else [tuple(out_shape)]
-    outputs = [KerasTensor(s, dtype, index=i) for i, s in enumerate(out_shapes)]
+    dtypes = getattr(layer, "symbolic_output_dtypes", None) or [dtype] * len(out_shapes)
+    outputs = [KerasTensor(s, dt, index=i) for i, (s, dt) in enumerate(zip(out_shapes, dtypes))]
     node = Node(layer, inputs, outputs, kwargs)
     for t in outputs:
         t.node = node

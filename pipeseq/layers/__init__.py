@@ -59,6 +59,7 @@ from .augment_histogram import (AutoContrast,  # noqa: F401
                                 MaxNumBoundingBoxes)
 from .preprocessing_categorical import CategoryEncoding, Discretization  # noqa: F401
 from .input_spec import InputSpec  # noqa: F401
+from .layer_scale import LayerScale, StochasticDepth  # noqa: F401
 from .lambda_layer import Lambda  # noqa: F401
 from .op_layer import OpLayer  # noqa: F401
 from .locally_connected import LocallyConnected1D, LocallyConnected2D  # noqa: F401

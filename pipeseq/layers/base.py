@@ -64,7 +64,7 @@ def _import_all_layers():
                 "activation_legacy", "preprocessing_image", "preprocessing_categorical",
                 "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
                 "augment_histogram", "augment_policies",
-                "augment_resize", "augment_elastic",
+                "augment_resize", "augment_elastic", "layer_scale", "tf_op_layer",
                 "spectral_normalization", "grouped_query_attention", "locally_connected",
                 "reversible_embedding"):
         try:
@@ -206,8 +206,10 @@ class Layer:
         shape = tuple(int(d) for d in shape)
         limits.charge(shape, dtype or self.dtype, f"{self.name}/{name}")   # before allocating
         value = np.asarray(init(shape, dtype=dtype or self.dtype), dtype=dtype or self.dtype)
+        with backend.name_scope(self.name, caller=self):       # Keras 3's variable path
+            path = backend.variable_path(name)
         var = Variable(value, name, trainable=trainable, regularizer=regularizer,
-                       constraint=constraint, path=f"{self.name}/{name}")
+                       constraint=constraint, path=path)
         self._own_variables.append(var)
         return var
 
@@ -314,7 +316,8 @@ class Layer:
                 self.backward = autodiff.regularized_backward(self, self.backward)
             shape = as_shape(input_shape)
             self._check_input_rank(shape)
-            self.build(shape)
+            with backend.name_scope(self.name, caller=self):
+                self.build(shape)
             self._build_input_shape = shape
             self.built = True
             if self._initial_weights is not None:

@@ -177,7 +177,10 @@ class LayerNormalization(Layer):
 
     def get_config(self):
         s = initializers.serialize
-        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon,
+        axis = self.axis
+        if self.built:          # Keras 3's build turns the axis into a sorted list
+            axis = sorted(axis) if isinstance(axis, list) else [axis]
+        return {**super().get_config(), "axis": axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale, "rms_scaling": False,
                 "beta_initializer": s(self.beta_initializer),
                 "gamma_initializer": s(self.gamma_initializer),

@@ -26,8 +26,7 @@ from .base import get_layer_class
 
 _MODULES = {"Sequential": "keras", "Functional": "keras.src.models.functional", "Model": "keras"}
 _REGISTERED = {"Functional": "Functional"}
-_REFUSED = {"TFOpLambda": "it holds a TensorFlow operation",
-            "SlicingOpLambda": "it holds a TensorFlow operation"}
+_REFUSED = {}      # class name -> why pipeseq refuses it (tf_keras's op layers: see tf_op_layer)
 # Old Keras class names -> current ones (used when the registry does not know the old name).
 CLASS_ALIASES = {"Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
                  "Deconvolution2D": "Conv2DTranspose", "Deconv2D": "Conv2DTranspose",
@@ -63,10 +62,14 @@ def dtype_policy(name):
 # ------------------------------------------------------------------- writing
 def serialize_layer(layer):
     """Keras 3 entry of ``layer`` (what ``keras.saving.serialize_keras_object`` writes)."""
+    if callable(getattr(layer, "keras_entry", None)):     # an op node (Keras 3 Operation)
+        return layer.keras_entry()
     cls = type(layer).__name__
     config = _keras3_config(layer.get_config(), cls)
     entry = {"module": _MODULES.get(cls, "keras.layers"), "class_name": cls, "config": config,
              "registered_name": _REGISTERED.get(cls)}
+    if getattr(type(layer), "keras_module", None):   # registered by Keras outside keras.layers
+        entry["module"], entry["registered_name"] = type(layer).keras_module, cls
     if get_layer_class(cls) is not type(layer) and cls not in _MODULES:   # your own class
         from .. import custom_objects as registry
         entry["module"] = type(layer).__module__
@@ -143,6 +146,9 @@ def deserialize_layer(entry, custom_objects=None):
     if not isinstance(entry, dict) or "class_name" not in entry:
         raise ValueError(f"Not a layer config (expected a dict with 'class_name'). Received: {entry!r:.200}")
     name = entry["class_name"]
+    if str(entry.get("module") or "").startswith(("keras.src.ops.", "keras.ops")):
+        from .op_layer import OpLayer
+        return OpLayer.from_keras_entry(entry)
     config = entry.get("config")
     if config is None:
         config = {}

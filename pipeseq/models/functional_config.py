@@ -12,6 +12,8 @@ Example
 """
 from ..graph import input_tensor
 from ..layers.input_layer import InputLayer
+from ..layers.op_layer import OpLayer
+from ..layers.op_values import from_json
 from ..layers.serialization import deserialize_layer, serialize_layer
 from .multi_arg_nodes import MultiArgs, has_tensor_entry, keras2_tensor_kwargs, keras_call_entry
 
@@ -45,6 +47,9 @@ def functional_config(model):
         nodes = sorted((n for n in model._nodes if n.layer is layer), key=lambda n: n.id)
         inbound = []
         for n in nodes:
+            if callable(getattr(layer, "keras_node", None)):     # an op node
+                inbound.append(layer.keras_node(tensor_entry))
+                continue
             if "call_slots" in n.kwargs:            # several tensor arguments
                 inbound.append(keras_call_entry(n, tensor_entry))
                 continue
@@ -64,6 +69,39 @@ def functional_config(model):
     return {"name": model.name, "trainable": model.trainable, "layers": layer_entries,
             "input_layers": ins[0] if model._single_input and len(ins) == 1 else ins,
             "output_layers": outs[0] if model._single_output else outs}
+
+
+def _op_node(layer, node, resolve):
+    """Apply an op node read from a Keras 3 config; None while an input is not yet made."""
+    if isinstance(node, list) and node and isinstance(node[0], str):
+        node = [node]                      # tf_keras writes a lone reference unwrapped
+    if isinstance(node, list) and node and all(isinstance(i, list) for i in node):
+        node = _keras2_op_node(node)       # tf_keras: [[layer, node, tensor, kwargs], ...]
+    if not isinstance(node, dict):
+        raise ValueError(f"The op node '{layer.name}' needs a node entry "
+                         f"({{'args': [...], 'kwargs': {{...}}}}). Received: {node!r:.100}")
+    missing = []
+
+    def tensor(entry):
+        t = resolve(entry)
+        if t is None:
+            missing.append(entry)
+        return t
+    args = from_json(node.get("args") or [], tensor)
+    kwargs = from_json(node.get("kwargs") or {}, tensor)
+    if missing:
+        return None
+    return layer.call_node(args, kwargs)
+
+
+def _keras2_op_node(node):
+    """tf_keras's op-layer node as a Keras 3 one: the tensors are the first argument (a list
+    when several), the keyword arguments (tensor references included) follow."""
+    items = [{"class_name": "__keras_tensor__", "config": {"keras_history": it[:3]}}
+             for it in node]
+    kwargs = node[0][3] if len(node[0]) > 3 and isinstance(node[0][3], dict) else {}
+    kwargs = keras2_tensor_kwargs(kwargs) or kwargs
+    return {"args": [items if len(items) > 1 else items[0]], "kwargs": kwargs}
 
 
 def functional_from_config(cls, config, custom_objects=None):
@@ -120,6 +158,13 @@ def functional_from_config(cls, config, custom_objects=None):
         for lname, layer, i, n in pending:
             if len(created.get(lname, [])) != i:
                 rest.append((lname, layer, i, n))
+                continue
+            if isinstance(layer, OpLayer):
+                y = _op_node(layer, n, resolve)
+                if y is None:
+                    rest.append((lname, layer, i, n))
+                    continue
+                created.setdefault(lname, []).append([y])
                 continue
             arg, kwargs = node_args(n, layer)
             if isinstance(arg, MultiArgs):          # several tensor arguments (Keras 3 form)

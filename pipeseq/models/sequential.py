@@ -1,6 +1,7 @@
 """``Sequential``: a linear stack of layers, built eagerly when its input is known."""
 import numpy as np
 
+from .. import backend
 from ..graph import input_tensor
 from ..layers.base import Layer, format_shape, get_layer_class, register, unique_name
 from ..layers.input_layer import Input, InputLayer
@@ -108,9 +109,10 @@ class Sequential(Model):
     # ---------------------------------------------------------- building
     def _build_layers(self, input_shape):
         shape = tuple(input_shape)
-        for layer in self._layers:
-            layer._maybe_build(shape)
-            shape = layer.compute_output_shape(shape)
+        with backend.name_scope(self.name, caller=self):
+            for layer in self._layers:
+                layer._maybe_build(shape)
+                shape = layer.compute_output_shape(shape)
         self.built = True
         self._build_input_shape = tuple(input_shape)
         self._built_shapes = (len(self._layers), shape)
@@ -125,7 +127,8 @@ class Sequential(Model):
 
     def _extend(self, layer):
         """Build the appended ``layer`` on the stack's output shape; extend the graph by it."""
-        layer._maybe_build(self._built_shapes[1])
+        with backend.name_scope(self.name, caller=self):
+            layer._maybe_build(self._built_shapes[1])
         self._built_shapes = (len(self._layers), layer.compute_output_shape(self._built_shapes[1]))
         graph, n = getattr(self, "_graph", None), len(self._layers)
         if graph is None or len(graph[0]) != n - 1 or len(graph[2]) != 1 or \
@@ -207,7 +210,12 @@ class Sequential(Model):
         return outs[0] if len(outs) == 1 else outs
 
     def build(self, input_shape=None):
-        """Create every layer's weights for ``input_shape`` (batch axis included)."""
+        """Create every layer's weights for ``input_shape`` (batch axis included); their paths
+        start with the model's name (``sequential/dense/kernel``), as in Keras 3."""
+        with backend.name_scope(self.name, caller=self):
+            self._build(input_shape)
+
+    def _build(self, input_shape):
         if input_shape is None:
             if self._input_layer is None:
                 raise ValueError(f"Sequential model '{self.name}' has no input shape: pass one to "

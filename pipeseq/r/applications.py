@@ -46,6 +46,10 @@ R_APPLICATIONS = {
     "application_nasnet_large": ("NASNetLarge", "nasnet"),
     "application_nasnetlarge": ("NASNetLarge", "nasnet"),
     "application_convnext_tiny": ("ConvNeXtTiny", "convnext"),
+    "application_convnext_small": ("ConvNeXtSmall", "convnext"),
+    "application_convnext_base": ("ConvNeXtBase", "convnext"),
+    "application_convnext_large": ("ConvNeXtLarge", "convnext"),
+    "application_convnext_xlarge": ("ConvNeXtXLarge", "convnext"),
     **{f"application_efficientnet_b{i}": (f"EfficientNetB{i}", "efficientnet") for i in range(8)},
 }
 
@@ -80,6 +84,8 @@ def _r_copy(x):
 
 def _make_application(r_name, fn_name, module):
     def application(*args, **kwargs):
+        if "model_name" in kwargs:                 # keras3's argument name for `name`
+            kwargs["name"] = kwargs.pop("model_name")
         if "classes" in kwargs and kwargs["classes"] is not None:
             kwargs["classes"] = int(kwargs["classes"])
         if kwargs.get("input_shape") is not None:

@@ -71,6 +71,9 @@ def _model(entry, top):
     functional = "input_layers" in cfg or cls in ("Functional", "Model")
     layers = []
     for e in cfg.get("layers", []):
+        if str(e.get("module") or "").startswith("keras.src.ops."):
+            layers.append(dict(e))       # an op node: Keras 2 has no form for it, keep Keras 3's
+            continue
         le = {"class_name": _H5_CLASS_NAMES.get(e["class_name"], e["class_name"]),
               "config": _layer_config(e)} if top else _nested(e)
         if functional:
