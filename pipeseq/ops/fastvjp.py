@@ -57,8 +57,9 @@ def _meta(x):
 
 
 def _fit(g, meta):
-    """``g`` summed over broadcast axes down to ``meta``'s shape, in ``meta``'s float dtype."""
-    shape, dt = meta
+    """``g`` summed over broadcast axes down to ``meta``'s shape (its dtype kept, as autograd:
+    a float32 value inside a float64 computation must not round the gradient through it)."""
+    shape = meta[0]
     if g.shape != shape:
         extra = g.ndim - len(shape)
         if extra > 0:
@@ -66,8 +67,6 @@ def _fit(g, meta):
         axes = tuple(i for i, d in enumerate(shape) if d == 1 and g.shape[i] != 1)
         if axes:
             g = g.sum(axis=axes, keepdims=True)
-    if dt is not None and g.dtype != dt:
-        g = g.astype(dt)
     return g
 
 
@@ -143,7 +142,7 @@ def _reduction(mean):
             axes = _axes(axis, x.ndim)
         except TypeError:
             return None
-        shape, dt = x.shape, (x.dtype if x.dtype.kind == "f" else None)
+        shape = x.shape
         count = math.prod(shape[a] for a in axes)
         kept = tuple(1 if i in axes else d for i, d in enumerate(shape))
 
@@ -152,7 +151,7 @@ def _reduction(mean):
                 g = g / np.asarray(count, g.dtype if g.dtype.kind == "f" else np.float64)
             if not keepdims and axes:
                 g = g.reshape(kept)
-            out = np.empty(shape, dt if dt is not None else g.dtype)
+            out = np.empty(shape, g.dtype)
             np.copyto(out, g)            # the broadcast, as one C-level copy
             return (out,)
         return fast
