@@ -111,6 +111,18 @@ def _add_loss(layer, x, w):
     return WithLoss(x, ops.sum(x))
 
 
+def _reversible_embedding(layer, x, w, reverse=False):
+    """Keras's ReversibleEmbedding.call: a lookup, or (``reverse=True``) logits over the
+    vocabulary from the tied embeddings or the separate reverse weight, soft-capped."""
+    if not reverse:
+        return ops.take(w[0], x, axis=0)
+    kernel = ops.transpose(w[0]) if layer.tie_weights else w[1]
+    logits = ops.matmul(x, kernel)
+    if layer.logit_soft_cap is not None:
+        logits = ops.tanh(logits / layer.logit_soft_cap) * layer.logit_soft_cap
+    return logits
+
+
 def _resizing(layer, x, w):
     return ops.image.resize(x, (layer.height, layer.width), interpolation=layer.interpolation,
                             crop_to_aspect_ratio=layer.crop_to_aspect_ratio,
@@ -130,6 +142,7 @@ REFERENCES = {
     "ELU": lambda layer, x, w: ops.elu(x, layer.alpha),
     "EinsumDense": _einsum_dense,
     "Embedding": lambda layer, ids, w: ops.take(w[0], ids, axis=0),
+    "ReversibleEmbedding": _reversible_embedding,
     "Flatten": lambda layer, x, w: ops.reshape(x, (x.shape[0], -1)),
     "LayerNormalization": _layer_norm,
     "LeakyReLU": lambda layer, x, w: ops.leaky_relu(x, layer.negative_slope),
