@@ -94,8 +94,46 @@ def _mha(layer, xs, w, mask=None, return_attention_scores=False, use_causal_mask
     return [out, probs] if return_attention_scores else out
 
 
+def _gqa(layer, xs, w, mask=None, return_attention_scores=False, use_causal_mask=False):
+    """Keras's GroupedQueryAttention: query heads share key/value heads in groups of
+    ``num_query_heads // num_key_value_heads``; optional sigmoid gate from the query input."""
+    q_in, v_in, k_in = _qvk(xs)
+    weights, i = {}, 0
+    for name in [n for n in layer._ORDER if n in layer._dense]:
+        n = len(layer._dense[name].gradient_variables)
+        weights[name] = w[i:i + n]
+        i += n
+    query = _project(layer._dense["query"], q_in, weights["query"])    # (B, T, Hq, h)
+    key = _project(layer._dense["key"], k_in, weights["key"])          # (B, S, Hkv, h)
+    value = _project(layer._dense["value"], v_in, weights["value"])
+    r = layer.num_query_heads // layer.num_key_value_heads
+    key, value = ops.repeat(key, r, axis=2), ops.repeat(value, r, axis=2)
+    t, s = query.shape[1], key.shape[1]
+    keep = None
+    masks = list(mask) + [None] * 3 if mask else [None] * 3
+    if masks[0] is not None:
+        keep = np.asarray(masks[0], bool)[:, :, None]
+    for m in (masks[1], masks[2]):
+        if m is not None:
+            m = np.asarray(m, bool)[:, None, :]
+            keep = m if keep is None else keep & m
+    if use_causal_mask:
+        keep = _causal(t, s) if keep is None else keep & _causal(t, s)
+    query = query * (1.0 / np.sqrt(float(layer.head_dim)))
+    scores = ops.einsum("bthd,bshd->bhts", query, key)
+    if keep is not None:
+        scores = ops.where(keep[:, None], scores, -1.0e9)
+    probs = ops.softmax(scores, axis=-1)
+    context = ops.einsum("bhts,bshd->bthd", probs, value)                # (B, T, Hq, h)
+    if "gate" in layer._dense:
+        context = context * ops.sigmoid(_project(layer._dense["gate"], q_in, weights["gate"]))
+    out = _project(layer._dense["attention_output"], context, weights["attention_output"])
+    return [out, probs] if return_attention_scores else out
+
+
 REFERENCES = {
     "AdditiveAttention": _attention,
+    "GroupQueryAttention": _gqa,
     "Attention": _attention,
     "MultiHeadAttention": _mha,
 }

@@ -25,16 +25,15 @@ from tests.test_saving import LAYER_TABLE, RNN_CELL_CLASSES, TwoStateCell
 NOT_CHECKED = {
     "CategoryEncoding": "integer class ids in, counts out: no gradient and no weights",
     "Functional": "a container (its layers are checked)",
-    "GroupQueryAttention": "hand-written forward with no ops reference yet: its backward is "
-                           "checked by central differences in its own tests",
     "HashedCrossing": "strings or integers in, bins out: no gradient and no weights",
     "Hashing": "strings or integers in, bins out: no gradient and no weights",
     "InputLayer": "no computation",
     "IntegerLookup": "integers in, indices out: no gradient and no weights",
     "Lambda": "its backward is autograd itself",
     "LayerScale": "defined by call() as in Keras: its backward is autograd itself",
-    "LocallyConnected1D": "hand-written forward with no ops reference yet: its backward is "
-                          "checked by central differences in its own tests",
+    "LocallyConnected1D": "its table config (implementation=3) keeps a scipy.sparse kernel "
+                          "autograd cannot trace; implementation 2 (the same function, "
+                          "tests/test_locally_connected.py) is checked in VARIANTS",
     "MelSpectrogram": "audio in, mel spectrogram out: a data layer, no gradient (as Keras's)",
     "Merge": "a container of models (its modes are Add/Concatenate/... checked here)",
     "Sequential": "a container (its layers are checked)",
@@ -142,6 +141,10 @@ VARIANTS = [
     ("ReversibleEmbedding", {"input_dim": 6, "output_dim": 3}, (4, 3), {"reverse": True}),
     ("ReversibleEmbedding", {"input_dim": 6, "output_dim": 3, "tie_weights": False,
                              "logit_soft_cap": 1.5}, (4, 3), {"reverse": True}),
+    ("GroupQueryAttention", {"head_dim": 2, "num_query_heads": 2, "num_key_value_heads": 1},
+     [(3, 4), (3, 4)], {"use_causal_mask": True, "return_attention_scores": True}),
+    ("LocallyConnected1D", {"filters": 2, "kernel_size": 2, "implementation": 2,
+                            "padding": "same", "activation": "tanh"}, (5, 3), {}),
     ("Resizing", {"height": 5, "width": 3, "interpolation": "nearest"}, (3, 4, 2), {}),
     ("Resizing", {"height": 2, "width": 6, "data_format": "channels_first"}, (2, 3, 4), {}),
     ("Resizing", {"height": 4, "width": 2, "crop_to_aspect_ratio": True,
@@ -199,7 +202,7 @@ def test_backward_equals_autograd(name, kwargs, shape, call_kwargs):
         else:
             xs = [rng.normal(size=(3, *s)) for s in shapes]
         x = xs if isinstance(shape, list) else xs[0]
-        if name == "MultiHeadAttention":        # called as mha(query, value[, key])
+        if name in ("MultiHeadAttention", "GroupQueryAttention"):   # layer(query, value[, key])
             layer(*xs)
         elif call_kwargs.get("reverse"):         # ReversibleEmbedding: built on ids first
             layer(rng.integers(0, layer.input_dim, size=(3, 2)))
