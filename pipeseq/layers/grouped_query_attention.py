@@ -30,6 +30,7 @@ import numpy as np
 from .. import backend, initializers, regularizers
 from ..kernels import attention as ops
 from ..kernels import core as core_ops
+from .query_value_key import QueryValueKeyBuild
 from .base import Layer, format_shape, register, unique_name
 from .call_args import MultiTensorCall, group_slots
 from .einsum_dense import EinsumDense
@@ -37,7 +38,7 @@ from .multi_head_attention import _positive_int
 
 
 @register(aliases=("GroupedQueryAttention",))
-class GroupQueryAttention(MultiTensorCall, Layer):
+class GroupQueryAttention(QueryValueKeyBuild, MultiTensorCall, Layer):
     """Grouped-query attention (see the module docstring). Keras's class is
     ``GroupedQueryAttention``, exported as ``GroupQueryAttention``; its layers are named
     ``grouped_query_attention``, ``grouped_query_attention_1``..."""
@@ -150,26 +151,6 @@ class GroupQueryAttention(MultiTensorCall, Layer):
         self._dense["attention_output"] = out
         self._build_input_shape = q
         self.built = True
-
-    def _maybe_build(self, input_shape):
-        if self.built:
-            return
-        if not (isinstance(input_shape, list) and 2 <= len(input_shape) <= 3):
-            raise ValueError(f"GroupQueryAttention '{self.name}' needs the shapes of query and "
-                             "value (and key): it is built by calling it, layer(query, value). "
-                             f"Received: input_shape={format_shape(input_shape)}")
-        self._build_for_call([tuple(s) for s in input_shape],
-                             [["query", None], ["value", None], ["key", None]][:len(input_shape)])
-
-    def keras_build_config(self):
-        """Keras 3's ``build_config``: the shapes of ``build(query_shape, value_shape,
-        key_shape)``."""
-        return {"shapes_dict": {k: list(v) for k, v in self._call_shapes.items()}}
-
-    def build_from_shapes_dict(self, shapes):
-        names = [n for n in ("query", "value", "key") if shapes.get(f"{n}_shape") is not None]
-        self._build_for_call([tuple(shapes[f"{n}_shape"]) for n in names],
-                             [[n, None] for n in names])
 
     # ------------------------------------------------------------------ shapes
     def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):

@@ -24,6 +24,7 @@ import numpy as np
 from .. import backend, initializers, regularizers
 from ..kernels import attention as ops
 from ..kernels import core as core_ops
+from .query_value_key import QueryValueKeyBuild
 from .base import Layer, format_shape, register
 from .call_args import MultiTensorCall, group_slots
 from .einsum_dense import EinsumDense
@@ -40,7 +41,7 @@ def _positive_int(value, name, allow_none=False):
 
 
 @register
-class MultiHeadAttention(MultiTensorCall, Layer):
+class MultiHeadAttention(QueryValueKeyBuild, MultiTensorCall, Layer):
     """Multi-head attention (see the module docstring)."""
 
     call_args = ("query", "value", "key", "attention_mask", "query_mask", "value_mask",
@@ -148,26 +149,6 @@ class MultiHeadAttention(MultiTensorCall, Layer):
                        proj(self.value_dim, "value", v), o]
         self._build_input_shape = q
         self.built = True
-
-    def _maybe_build(self, input_shape):
-        if self.built:
-            return
-        if not (isinstance(input_shape, list) and 2 <= len(input_shape) <= 3):
-            raise ValueError(f"MultiHeadAttention '{self.name}' needs the shapes of query and "
-                             "value (and key): it is built by calling it, mha(query, value). "
-                             f"Received: input_shape={format_shape(input_shape)}")
-        self._build_for_call([tuple(s) for s in input_shape],
-                             [["query", None], ["value", None], ["key", None]][:len(input_shape)])
-
-    def keras_build_config(self):
-        """Keras 3's ``build_config``: the shapes ``build(query_shape, value_shape, key_shape)``
-        was called with."""
-        return {"shapes_dict": {k: list(v) for k, v in self._call_shapes.items()}}
-
-    def build_from_shapes_dict(self, shapes):
-        names = [n for n in ("query", "value", "key") if shapes.get(f"{n}_shape") is not None]
-        self._build_for_call([tuple(shapes[f"{n}_shape"]) for n in names],
-                             [[n, None] for n in names])
 
     @classmethod
     def from_config(cls, config):
