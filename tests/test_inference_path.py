@@ -216,6 +216,23 @@ def test_caller_blas_nests_and_restores():
     assert blas[1]() == before
 
 
+def test_worker_count_is_the_process_wide_one_when_first_asked_inside_caller_blas():
+    """Training, evaluation and predict run inside caller_blas; the worker count first asked
+    there must still be the BLAS's process-wide count (it once cached the thread-local 1)."""
+    blas = conv_threads._openblas()
+    if blas is None or blas[1] is None:
+        pytest.skip("no OpenBLAS with a thread-local setting")
+    blas[0](0)
+    expected = max(1, min(blas[1](), __import__("os").cpu_count() or 1))
+    conv_threads.set_num_threads(None)                         # forget the cached count
+    try:
+        with conv_threads.caller_blas():
+            assert conv_threads.num_workers() == expected
+            assert blas[1]() == 1                              # and the caller stays on one
+    finally:
+        conv_threads.set_num_threads(None)
+
+
 @pytest.mark.parametrize("shape,pool,strides,padding", [
     ((2, 9, 9, 3), (3, 3), (2, 2), "same"), ((2, 8, 7, 2), (3, 3), (2, 2), "valid"),
     ((1, 6, 6, 4), (2, 2), (2, 2), "valid"), ((3, 5, 8, 2), (2, 3), (1, 2), "same")])

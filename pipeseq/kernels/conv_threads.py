@@ -43,6 +43,7 @@ _STATE = {"pid": None, "pool": None, "workers": None, "blas": None}
 _REQUESTED = None
 _ADAPT = {"on": False, "t": 0.0, "free": None}
 _SAMPLE_S = 0.05
+_LOCAL = threading.local()         # per thread: nesting depth of caller_blas
 
 
 def set_adaptive(on):
@@ -130,6 +131,21 @@ def _openblas():
     return _STATE["blas"] or None
 
 
+def _process_blas_threads(blas):
+    """The BLAS's process-wide thread count, also when asked inside :class:`caller_blas`
+    (whose thread-local setting of 1 ``openblas_get_num_threads`` would otherwise report)."""
+    if blas[1] is None:
+        return os.cpu_count() or 1
+    inside = getattr(_LOCAL, "depth", 0) > 0
+    if inside:
+        blas[0](0)
+    try:
+        return blas[1]()
+    finally:
+        if inside:
+            blas[0](1)
+
+
 def num_workers():
     """How many worker threads :func:`run_groups` uses (1: serial in the caller)."""
     with _LOCK:
@@ -140,7 +156,7 @@ def num_workers():
             elif _REQUESTED is not None:
                 n = _REQUESTED
             else:
-                n = blas[1]() if blas[1] is not None else (os.cpu_count() or 1)
+                n = _process_blas_threads(blas)
             _STATE["workers"] = max(1, min(int(n), os.cpu_count() or 1))
         return _STATE["workers"]
 
@@ -157,7 +173,6 @@ def _pool():
         return _STATE["pool"]
 
 
-_LOCAL = threading.local()
 
 
 class caller_blas:
