@@ -21,6 +21,7 @@ from .base import Optimizer, register
 class SGD(Optimizer):
     """``SGD(learning_rate=0.01, momentum=0.0, nesterov=False)``."""
 
+    _elementwise = True       # _update works element by element (Optimizer._update_blocks)
     _defaults = {"momentum": 0.0, "nesterov": False}
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
@@ -46,6 +47,7 @@ class SGD(Optimizer):
 class RMSprop(Optimizer):
     """``RMSprop(learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False)``."""
 
+    _elementwise = True       # _update works element by element (Optimizer._update_blocks)
     _defaults = {"rho": 0.9, "momentum": 0.0, "epsilon": 1e-7, "centered": False}
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
@@ -87,6 +89,7 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     """``Adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False)``."""
 
+    _elementwise = True       # _update works element by element (Optimizer._update_blocks)
     _defaults = {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False}
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
@@ -128,6 +131,7 @@ class Adam(Optimizer):
 class Adagrad(Optimizer):
     """``Adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7)``."""
 
+    _elementwise = True       # _update works element by element (Optimizer._update_blocks)
     _defaults = {"initial_accumulator_value": 0.1, "epsilon": 1e-7}
     _slot_names = ("accumulator",)
 
@@ -147,6 +151,7 @@ class Adagrad(Optimizer):
 class Adadelta(Optimizer):
     """``Adadelta(learning_rate=0.001, rho=0.95, epsilon=1e-7)``."""
 
+    _elementwise = True       # _update works element by element (Optimizer._update_blocks)
     _defaults = {"rho": 0.95, "epsilon": 1e-7}
     _slot_names = ("accumulated_grad", "accumulated_delta_var")
 
@@ -167,6 +172,7 @@ class Adadelta(Optimizer):
 class Adamax(Optimizer):
     """``Adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)``."""
 
+    _elementwise = True       # _update works element by element (Optimizer._update_blocks)
     _defaults = {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
     _slot_names = ("momentum", "norm")
 
@@ -185,6 +191,7 @@ class Adamax(Optimizer):
 class Nadam(Optimizer):
     """``Nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7)`` (Keras 3 rule)."""
 
+    _elementwise = True       # _update works element by element (Optimizer._update_blocks)
     _defaults = {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
     _slot_names = ("momentum", "velocity")
     _global_state = ("u_product",)

@@ -74,6 +74,7 @@ class ScheduleFreeAdamW(Optimizer):
 class Lion(Optimizer):
     """``var -= lr * sign(beta_1 m + (1 - beta_1) g)``; ``m = beta_2 m + (1 - beta_2) g``."""
 
+    _elementwise = True       # _update works element by element (Optimizer._update_blocks)
     _defaults = {"beta_1": 0.9, "beta_2": 0.99}
     _slot_names = ("momentum",)
 
