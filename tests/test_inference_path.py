@@ -268,3 +268,50 @@ def test_max_pooling_layer_in_predict(float64):
     y = MaxPooling2D(3, strides=2, padding="same")(y)
     model = randomize_bn(Model(inp, y))
     check_same(model, np.random.default_rng(6).normal(size=(2, 11, 11, 3)))
+
+
+@pytest.mark.parametrize("shape,out_ch,padding,bias,epilogue", [
+    ((2, 8, 8, 16), 16, "same", False, None), ((3, 9, 7, 20), 24, "same", True, ("relu", None)),
+    ((1, 12, 5, 16), 32, "valid", True, ("relu", 6.0)), ((4, 6, 6, 17), 16, "same", True, ("swish", None)),
+    ((2, 11, 10, 16), 18, [(2, 0), (1, 1)], False, None)])
+def test_winograd_forward_matches_im2col(monkeypatch, shape, out_ch, padding, bias, epilogue):
+    """Stride-1 3x3 convolutions at inference run Winograd F(2x2,3x3): same result as im2col
+    (odd and even sizes, explicit padding, bias, fused activations), float32 and float64."""
+    from pipeseq.kernels import conv, conv_winograd
+    monkeypatch.setattr(conv_winograd, "MIN_TILES", 1)
+    used = []
+    real = conv_winograd.winograd_conv
+    monkeypatch.setattr(conv_winograd, "winograd_conv", lambda *a, **k: used.append(1) or real(*a, **k))
+    rng = np.random.default_rng(0)
+    for dtype, tol in (("float64", 1e-12), ("float32", 2e-6)):
+        x = rng.normal(size=shape).astype(dtype)
+        k = rng.normal(size=(3, 3, shape[-1], out_ch)).astype(dtype)
+        b = rng.normal(size=out_ch).astype(dtype) if bias else None
+        args = dict(strides=(1, 1), padding=padding, dilation=(1, 1), bias=b)
+        ref, _ = conv.conv_forward(x, k, method="im2col", **args)
+        if epilogue is not None:
+            ref = fold.epilogue_apply(ref.copy(), epilogue)
+        used.clear()
+        y, _ = conv.conv_forward(x, k, epilogue=epilogue, for_backward=False, **args)
+        assert used, "the Winograd path was not taken"
+        assert y.dtype == ref.dtype and y.shape == ref.shape
+        np.testing.assert_allclose(y, ref, rtol=0, atol=tol * np.abs(ref).max())
+
+
+def test_winograd_is_used_only_where_it_pays():
+    from pipeseq.kernels.conv_winograd import applies
+    assert applies((3, 3, 64, 64), (1, 1), (1, 1), 1, 8, (56, 56))
+    assert not applies((3, 3, 64, 64), (2, 2), (1, 1), 1, 8, (28, 28))      # strided
+    assert not applies((3, 3, 64, 64), (1, 1), (2, 2), 1, 8, (56, 56))      # dilated
+    assert not applies((3, 3, 64, 64), (1, 1), (1, 1), 2, 8, (56, 56))      # grouped
+    assert not applies((3, 3, 3, 64), (1, 1), (1, 1), 1, 8, (56, 56))       # few channels
+    assert not applies((5, 5, 64, 64), (1, 1), (1, 1), 1, 8, (56, 56))      # other kernel
+    assert not applies((3, 3, 512, 512), (1, 1), (1, 1), 1, 8, (7, 7))      # 128 tiles
+
+
+def test_winograd_kernel_transform_is_g_g_gt():
+    from pipeseq.kernels.conv_winograd import transform_kernel
+    G = np.array([[1.0, 0.0, 0.0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0.0, 0.0, 1.0]])
+    k = np.random.default_rng(1).normal(size=(3, 3, 4, 5))
+    np.testing.assert_allclose(transform_kernel(k),
+                               np.einsum("ai,ijco,bj->abco", G, k, G).reshape(16, 4, 5), atol=1e-15)

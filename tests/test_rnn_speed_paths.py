@@ -12,14 +12,10 @@ from pipeseq.layers import GRU, LSTM, SimpleRNN, Embedding
 from pipeseq.kernels import rnn_fast
 
 
-def test_one_blas_thread_inside_and_restored():
-    ctl = rnn_fast._blas_controls()
-    if not ctl:
-        pytest.skip("NumPy's bundled OpenBLAS not found")
-    before = ctl[0]()
-    with rnn_fast.one_blas_thread():
-        assert ctl[0]() == 1
-    assert ctl[0]() == before
+def test_recurrent_loops_use_the_thread_policy_of_the_caller():
+    # one mechanism for "this thread's BLAS on one thread" (tested in test_inference_path.py)
+    from pipeseq.kernels import conv_threads
+    assert rnn_fast.one_blas_thread is conv_threads.caller_blas
 
 
 @pytest.mark.parametrize("cls,kw", [(LSTM, {}), (GRU, {}), (SimpleRNN, {}),

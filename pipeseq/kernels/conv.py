@@ -19,7 +19,9 @@ Paths
     Strided outputs are computed at stride 1 and subsampled. The tests check this
     path against ``scipy.signal.correlate`` and against the im2col path.
 ``"auto"``
-    :func:`choose_method` -- see the rule and its measurements there.
+    :func:`choose_method` -- see the rule and its measurements there; when no backward pass
+    follows (``predict``), stride-1 3x3 convolutions with enough channels run Winograd's
+    F(2x2, 3x3) instead of im2col (:mod:`pipeseq.kernels.conv_winograd`).
 
 Example
 -------
@@ -36,6 +38,7 @@ Example
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from . import conv_winograd
 from .conv_fft import _dilate, fft_forward, fft_grads  # noqa: F401  (_dilate: used by the tests)
 from .conv_threads import run_groups, set_num_threads  # noqa: F401  (set_num_threads: public)
 from .fold import epilogue_apply
@@ -408,7 +411,13 @@ def conv_forward(x, kernel, strides, padding, dilation, groups=1, method="auto",
                          f"than the padded input {tuple(spatial)} (padding {padding!r}).")
     if method == "auto":
         method = choose_method(x2.shape, k2.shape, s2, d2)
-    if method == "im2col" and groups == 1:          # big patch matrices rebuilt in backward
+        if (method == "im2col" and not for_backward
+                and conv_winograd.applies(k2.shape, s2, d2, groups, x2.shape[0], out_hw)):
+            method = "winograd"
+    if method == "winograd":                        # inference only: no backward follows
+        y, method = conv_winograd.winograd_conv(xp, k2, out_hw, bias, relu, epilogue), "im2col"
+        aux = (xp, None)
+    elif method == "im2col" and groups == 1:        # big patch matrices rebuilt in backward
         y, kept = _im2col_conv(xp, k2, s2, d2, out_hw, bias, relu, epilogue, for_backward)
         aux = (xp, kept)
     else:

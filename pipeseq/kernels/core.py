@@ -48,6 +48,20 @@ def matmul(a, b):
     return _matmul(a, b, _row_slices(a.shape[0], a.size * b.shape[1]))
 
 
+def matmul_tn(a, b):
+    """``a.T @ b`` for 2-D ``a`` and ``b`` (a weight gradient ``x.T @ dy``): when large, blocks
+    of the result's rows (columns of ``a``) on the worker threads, each a product over all of
+    ``a``'s rows, so nothing is summed afterwards."""
+    slices = _row_slices(a.shape[1], a.size * b.shape[1])
+    if slices is None:
+        with _threads.caller_blas():
+            return a.T @ b
+    out = np.empty((a.shape[1], b.shape[1]), dtype=np.result_type(a, b))
+    _threads.run_groups(lambda group: [np.matmul(a[:, s].T, b, out=out[s]) for s in group],
+                        slices, workers=len(slices))
+    return out
+
+
 def dense_forward(x, kernel, bias=None):
     """``y = x @ kernel + bias`` over the last axis of ``x`` (any rank >= 2)."""
     x2 = x.reshape(-1, x.shape[-1])
@@ -68,19 +82,9 @@ def dense_backward(cache, dy, need_dx=True):
     x, kernel, has_bias = cache
     dy2 = dy.reshape(-1, dy.shape[-1])
     x2 = x.reshape(-1, x.shape[-1])
-    slices = _row_slices(x2.shape[0], x2.size * kernel.shape[1])
-    if slices is None:
-        with _threads.caller_blas():
-            dkernel = x2.T @ dy2
-    else:   # one partial product per row block, summed
-        parts = _threads.run_groups(lambda group: [x2[s].T @ dy2[s] for s in group], slices,
-                                    workers=len(slices))
-        parts = [p for group in parts for p in group]
-        dkernel = parts[0]
-        for p in parts[1:]:
-            dkernel += p
+    dkernel = matmul_tn(x2, dy2)
     dbias = dy2.sum(axis=0) if has_bias else None
-    dx = _matmul(dy2, kernel.T, slices).reshape(x.shape) if need_dx else None
+    dx = matmul(dy2, kernel.T).reshape(x.shape) if need_dx else None
     return dx, dkernel, dbias
 
 

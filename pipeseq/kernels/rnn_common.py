@@ -14,6 +14,8 @@ array([1., 1.])
 """
 import numpy as np
 
+from .core import matmul, matmul_tn
+
 __all__ = ["expit", "act_apply", "act_grad", "split_masked", "input_projection",
            "input_projection_backward"]
 
@@ -82,7 +84,7 @@ def input_projection(x, W, b=None, in_masks=None):
     if in_masks is None or in_masks.ndim == 2:
         xd = x if in_masks is None else x * in_masks[None]
         x2 = np.ascontiguousarray(xd).reshape(T * B, F)
-        xp = x2 @ W
+        xp = matmul(x2, W)
     else:
         k = in_masks.shape[0]
         u = n // k
@@ -106,10 +108,10 @@ def input_projection_backward(cache, dXP, need_dx=True):
     d2 = dXP.reshape(T * B, n)
     db = d2.sum(axis=0) if has_bias else None
     if in_masks is None or in_masks.ndim == 2:
-        dW = x2.T @ d2
+        dW = matmul_tn(x2, d2)
         if not need_dx:
             return None, dW, db
-        dx = (d2 @ W.T).reshape(T, B, F)
+        dx = matmul(d2, W.T).reshape(T, B, F)
         if in_masks is not None:
             dx *= in_masks[None]
         return dx, dW, db

@@ -16,6 +16,9 @@ Example
 """
 import numpy as np
 
+from .conv_threads import caller_blas
+from .core import matmul_tn
+
 __all__ = ["one_blas_thread", "fast_ok", "lstm_forward_fast", "lstm_backward_fast",
            "gru_forward_fast", "gru_backward_fast", "prev_states", "seq_outer"]
 
@@ -23,53 +26,10 @@ __all__ = ["one_blas_thread", "fast_ok", "lstm_forward_fast", "lstm_backward_fas
 # The per-step products of the time loop are small ((batch, units) @ (units, k*units)):
 # splitting them over BLAS threads gains little, and when the CPU is shared the
 # threads' synchronisation makes them many times slower (measured 5-20x on a loaded
-# 2-core machine). The loops therefore run with one OpenBLAS thread (NumPy's bundled
-# OpenBLAS, found via ctypes; a no-op if it cannot be found). The recurrent layers
-# also run their whole forward/backward under ``one_blas_thread()``.
-_BLAS = None
-
-
-def _blas_controls():
-    global _BLAS
-    if _BLAS is None:
-        _BLAS = False
-        try:
-            import ctypes
-            import glob
-            import os
-            libdir = os.path.join(os.path.dirname(os.path.dirname(np.__file__)), "numpy.libs")
-            for path in sorted(glob.glob(os.path.join(libdir, "*openblas*.so*"))):
-                lib = ctypes.CDLL(path)
-                for suffix in ("scipy_openblas_%s_num_threads64_", "openblas_%s_num_threads64_",
-                               "openblas_%s_num_threads"):
-                    get_ = getattr(lib, suffix % "get", None)
-                    set_ = getattr(lib, suffix % "set", None)
-                    if get_ is not None and set_ is not None:
-                        get_.restype = ctypes.c_int
-                        set_.argtypes = [ctypes.c_int]
-                        _BLAS = (get_, set_)
-                        return _BLAS
-        except Exception:     # pragma: no cover - platform without the bundled OpenBLAS
-            _BLAS = False
-    return _BLAS
-
-
-class one_blas_thread:
-    """Context manager: OpenBLAS uses one thread inside, the previous count after."""
-
-    def __enter__(self):
-        ctl = _blas_controls()
-        self.prev = None
-        if ctl:
-            self.prev = ctl[0]()
-            if self.prev > 1:
-                ctl[1](1)
-        return self
-
-    def __exit__(self, *exc):
-        if self.prev is not None and self.prev > 1:
-            _blas_controls()[1](self.prev)
-        return False
+# 2-core machine). The loops therefore run with one BLAS thread in the calling thread:
+# ``one_blas_thread`` is the thread policy's :class:`pipeseq.kernels.conv_threads.caller_blas`
+# (a thread-local setting, so pipeseq's worker threads and other threads are unaffected).
+one_blas_thread = caller_blas
 
 
 def prev_states(h0, H):
@@ -83,7 +43,7 @@ def prev_states(h0, H):
 def seq_outer(P, dZ):
     """``sum_t P[t].T @ dZ[t]`` as one product: ``(T, B, u), (T, B, n) -> (u, n)``."""
     T, B, u = P.shape
-    return P.reshape(T * B, u).T @ dZ.reshape(T * B, dZ.shape[-1])
+    return matmul_tn(P.reshape(T * B, u), dZ.reshape(T * B, dZ.shape[-1]))
 
 
 # With the default activations every gate is computed from ONE tanh pass over the
