@@ -241,8 +241,9 @@ def workers_now(workers=None):
 
 def run_groups(fn, items, workers=None):
     """``[fn(feed) ...]``, one call per worker thread, the workers sharing one feed of ``items``
-    (each item is handed to exactly one worker, in order, as it asks for the next); one call
-    with all items, in the caller, when serial. ``fn`` must iterate its argument once."""
+    (each item is handed to exactly one worker, in order, as it asks for the next); the calling
+    thread is one of the workers, and the only one when serial. ``fn`` must iterate its
+    argument once."""
     k = workers_now(workers)
     wanted = num_workers() if workers is None else workers
     if k < wanted and len(items) >= 4 * wanted:
@@ -252,5 +253,7 @@ def run_groups(fn, items, workers=None):
         with caller_blas():
             return [fn(items)]
     feed = _Feed(items)
-    futures = [_pool().submit(fn, feed) for _ in range(k)]
-    return [f.result() for f in futures]
+    futures = [_pool().submit(fn, feed) for _ in range(k - 1)]
+    with caller_blas():              # the calling thread is the k-th worker: one wake-up less,
+        mine = fn(feed)              # and it takes what a slow (busy-core) worker leaves
+    return [mine] + [f.result() for f in futures]
