@@ -191,9 +191,8 @@ def _layer_class_or_none(class_name):
     return get_layer_class(class_name)
 
 
-def wrap_namespace(namespace, names):
-    """Apply :func:`r_function` to every plain function among ``names`` in ``namespace``."""
-    for name in names:
-        obj = namespace.get(name)
-        if isinstance(obj, types.FunctionType) and not getattr(obj, "_r_matching", False):
-            namespace[name] = r_function(obj)
+def r_callable(obj):
+    """``obj`` wrapped by :func:`r_function` if it is a plain function not yet wrapped, else ``obj``."""
+    if isinstance(obj, types.FunctionType) and not getattr(obj, "_r_matching", False):
+        return r_function(obj)
+    return obj
