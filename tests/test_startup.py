@@ -106,12 +106,49 @@ def test_unknown_names_are_attribute_errors_with_a_suggestion():
     assert not hasattr(pipeseq, "__wrapped__")
 
 
+def test_a_small_keras_model_imports_only_the_layer_families_it_uses():
+    code = ("import sys\n"
+            "import compat as keras\n"
+            "m = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])\n"
+            "from pipeseq.layers import Dense\n"
+            "print([m for m in ['pipeseq.layers.augment_elastic', 'pipeseq.layers.conv_lstm',\n"
+            "                   'pipeseq.preprocessing.image_iterators', 'h5py', 'PIL',\n"
+            "                   'scipy.ndimage', 'matplotlib'] if m in sys.modules])")
+    assert _fresh(code) == "[]"
+
+
 def test_a_layer_class_is_found_by_name_when_its_module_was_never_imported():
     code = ("import sys\n"
             "from pipeseq.layers.base import get_layer_class\n"
+            "assert 'pipeseq.layers.augment_elastic' not in sys.modules\n"
             "print(get_layer_class('RandomElasticTransform').__name__, "
-            "get_layer_class('RandomFlip').__name__)")
-    assert _fresh(code) == "RandomElasticTransform RandomFlip"
+            "get_layer_class('RandomFlip').__name__, get_layer_class('Convolution2D').__name__,"
+            "get_layer_class('Sequential').__name__, get_layer_class('Model').__name__)")
+    assert _fresh(code) == "RandomElasticTransform RandomFlip Conv2D Sequential Functional"
+
+
+def test_the_layer_families_table_lists_every_module_that_registers_a_class():
+    # pipeseq/layers/families.py: a layer module missing there would be found by no look-up
+    code = ("import importlib, pkgutil, pipeseq.layers as L\n"
+            "from pipeseq.layers import base\n"
+            "base._import_all_layers()\n"
+            "known = set(base.LAYER_CLASSES)\n"
+            "for info in pkgutil.iter_modules(L.__path__, 'pipeseq.layers.'):\n"
+            "    importlib.import_module(info.name)\n"
+            "print(sorted(set(base.LAYER_CLASSES) - known))")
+    assert _fresh(code) == "[]"
+
+
+def test_every_name_of_the_layers_package_resolves_to_a_registered_class():
+    import pipeseq.layers as L
+    from pipeseq.layers.base import get_layer_class
+    from pipeseq.layers.families import FAMILY_OF
+    for name in L.__all__:
+        value = getattr(L, name)
+        if name in FAMILY_OF:
+            assert value.__module__ == f"pipeseq.layers.{FAMILY_OF[name]}", name
+            if isinstance(value, type) and get_layer_class(name) is not None:
+                assert get_layer_class(name) is value, name
 
 
 def test_a_keras_file_loads_in_a_fresh_interpreter(tmp_path):
