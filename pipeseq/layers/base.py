@@ -51,7 +51,8 @@ def get_layer_class(class_name):
     """Look up a registered layer or model class by its Keras class name.
 
     A family registers its classes when it is imported: a name not registered yet imports its
-    family (``families.py``), or every family for a name no family exports (an alias).
+    family (``families.py``), or, for a name no family exports (an alias, a model class),
+    every family and pipeseq.models.
     """
     if class_name not in LAYER_CLASSES:
         family = FAMILY_OF.get(class_name)

@@ -27,6 +27,7 @@ argument matching, on first use.
 """
 from ..utils import lazy_module_attributes as _lazy_module_attributes
 from ._exports import EXPORTS as _EXPORTS
+from .matching import r_callable as _r_callable
 
 # The modules re-exported, in order (a later module's name wins). After changing this list or
 # a module's __all__, run `python tools/gen_r_exports.py`.
@@ -35,8 +36,7 @@ _MODULES = ["verbs", "layers", "cells", "vocab", "vocab_training", "vocab_functi
             "generators", "classes", "feature_space"]
 
 
-
-def _exports(module):
+def _names_of(module):
     """The module's ``__all__``, from ``_exports`` (a module not recorded yet is imported)."""
     if module not in _EXPORTS:
         import importlib
@@ -44,15 +44,9 @@ def _exports(module):
     return _EXPORTS[module]
 
 
-__all__ = [name for module in _MODULES for name in _exports(module)]
-
-
-def _r_semantics(value):
-    """Functions match their named arguments as R does (classes and constants are kept)."""
-    from .matching import r_callable
-    return r_callable(value)
+__all__ = [name for module in _MODULES for name in _names_of(module)]
 
 
 __getattr__, __dir__ = _lazy_module_attributes(
-    __name__, {name: f"{__name__}.{module}" for module in _MODULES for name in _exports(module)},
-    prepare=_r_semantics)
+    __name__, {name: f"{__name__}.{module}" for module in _MODULES for name in _names_of(module)},
+    prepare=_r_callable)   # functions match named arguments as R does
