@@ -112,9 +112,26 @@ def test_a_small_keras_model_imports_only_the_layer_families_it_uses():
             "m = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])\n"
             "from pipeseq.layers import Dense\n"
             "print([m for m in ['pipeseq.layers.augment_elastic', 'pipeseq.layers.conv_lstm',\n"
-            "                   'pipeseq.preprocessing.image_iterators', 'h5py', 'PIL',\n"
+            "                   'pipeseq.preprocessing.image_iterators', 'pipeseq.saving',\n"
+            "                   'pipeseq.training.optimizers', 'pipeseq.training.metrics',\n"
+            "                   'pipeseq.training.callbacks', 'multiprocessing', 'h5py', 'PIL',\n"
             "                   'scipy.ndimage', 'matplotlib'] if m in sys.modules])")
     assert _fresh(code) == "[]"
+
+
+def test_compile_fit_and_save_work_in_a_fresh_interpreter(tmp_path):
+    # optimizers, metrics, callbacks and saving are imported by the methods that use them
+    path = str(tmp_path / "m.keras")
+    code = ("import numpy as np\n"
+            "import compat as keras\n"
+            "m = keras.Sequential([keras.layers.Dense(1, input_shape=(3,))])\n"
+            "m.compile(optimizer='adam', loss='mse', metrics=['mae'])\n"
+            "h = m.fit(np.ones((8, 3)), np.ones((8, 1)), epochs=2, verbose=0,\n"
+            "          callbacks=[keras.callbacks.EarlyStopping(monitor='loss')])\n"
+            f"m.save({path!r})\n"
+            f"again = keras.models.load_model({path!r})\n"
+            "print(sorted(h.history), type(again.optimizer).__name__)")
+    assert _fresh(code) == "['loss', 'mae'] Adam"
 
 
 def test_a_layer_class_is_found_by_name_when_its_module_was_never_imported():
