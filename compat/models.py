@@ -21,7 +21,6 @@ import pipeseq.models as _engine
 from ._legacy import ANY_VALUE, EngineAliasMeta, Spec, translate
 from pipeseq.layers.serialization import deserialize_layer as _deserialize_layer
 from pipeseq.models.functional import Functional as _Functional
-from pipeseq.saving import api as _api
 
 _SHOW_ACC = ("Keras reports the metrics passed to compile(metrics=[...]); "
              "use metrics=['accuracy'] there.")
@@ -105,6 +104,7 @@ def adopt(model):
 
 def load_model(filepath, custom_objects=None, compile=True, **kwargs):
     """Load a whole model (``.keras`` zip or legacy ``.h5``) saved by Keras or pipeseq."""
+    from pipeseq.saving import api as _api     # the file formats, on first use
     return adopt(_api.load_model(filepath, custom_objects=custom_objects, compile=compile, **kwargs))
 
 

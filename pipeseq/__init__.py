@@ -24,24 +24,20 @@ __version__ = "0.1.0"
 
 from . import backend  # noqa: F401
 from .backend import floatx, set_floatx, set_random_seed  # noqa: F401
-from .models import Sequential, Model, Input  # noqa: F401
-from .utils import normalize  # noqa: F401
-
-from .r import *  # noqa: F401,F403
+from .utils import normalize, lazy_module_attributes as _lazy_module_attributes  # noqa: F401
 from .r import __all__ as _r_all
 
-__all__ = (["Sequential", "Model", "Input", "backend", "floatx", "set_floatx", "set_random_seed",
-            "normalize"] + [n for n in _r_all if n != "backend"])
-del _r_all
+# Everything else is imported on first use (PEP 562, see pipeseq.utils.lazy_module_attributes):
+# `import pipeseq` loads the backend only; `pipeseq.layer_dense` imports pipeseq.r.layers.
+_WHERE = {"Sequential": "pipeseq.models", "Model": "pipeseq.models", "Input": "pipeseq.models",
+          **{name: "pipeseq.r" for name in _r_all if name != "backend"}}
+__all__ = ["backend", "floatx", "set_floatx", "set_random_seed", "normalize"] + list(_WHERE)
+__getattr__, __dir__ = _lazy_module_attributes(__name__, _WHERE)
+del _r_all, _lazy_module_attributes
 
 
 # `backend` is both the engine's backend module (pipeseq.backend.floatx()) and R keras 2's
 # backend() function (K = backend(); K.mean(x)): the module is made callable.
-import sys as _sys  # noqa: E402
-
-backend = _sys.modules[__name__ + ".backend"]   # the module again, not r's function of that name
-
-
 class _CallableBackend(type(backend)):
     def __call__(self, convert=True):
         """R keras 2's ``backend()``: the ``K.*`` functions (see :func:`pipeseq.r.keras2.backend`)."""
@@ -50,4 +46,4 @@ class _CallableBackend(type(backend)):
 
 
 backend.__class__ = _CallableBackend
-del _CallableBackend, _sys
+del _CallableBackend

@@ -48,6 +48,63 @@ def did_you_mean(name, candidates):
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
+def lazy_module_attributes(module_name, where, prepare=None):
+    """``__getattr__`` and ``__dir__`` (PEP 562) that import a package's names on first use.
+
+    ``import pipeseq`` stays fast this way: the package lists its public names without
+    importing the modules that define them. The first ``pipeseq.layer_dense`` (or
+    ``from pipeseq import *``, which reads every name of ``__all__``) imports the module
+    named in ``where``, takes the attribute, passes it through ``prepare`` (``pipeseq.r``
+    wraps its functions for R's argument matching) and stores it in the package's
+    namespace, so later look-ups never come back here. A name not in ``where`` may be a
+    submodule (``pipeseq.layers``): it is imported, as an eager ``__init__`` would have.
+    Anything else is Python's own ``AttributeError``, with a "Did you mean".
+
+    Parameters
+    ----------
+    module_name : str
+        The package's ``__name__``.
+    where : dict
+        Public name -> absolute name of the module that defines it.
+    prepare : callable, optional
+        Applied once to each value before it is stored.
+
+    Example
+    -------
+    >>> import types, sys
+    >>> pkg = sys.modules["demo_pkg"] = types.ModuleType("demo_pkg")
+    >>> pkg.__getattr__, pkg.__dir__ = lazy_module_attributes("demo_pkg", {"dedent": "textwrap"})
+    >>> pkg.dedent("  x")
+    'x'
+    >>> pkg.dednt
+    Traceback (most recent call last):
+    ...
+    AttributeError: module 'demo_pkg' has no attribute 'dednt'. Did you mean 'dedent'?
+    >>> del sys.modules["demo_pkg"]
+    """
+    import importlib
+    import importlib.util
+    import sys
+
+    def __getattr__(name):
+        namespace = vars(sys.modules[module_name])
+        if name in where:
+            value = getattr(importlib.import_module(where[name]), name)
+            namespace[name] = value = prepare(value) if prepare else value
+            return value
+        if "__path__" in namespace and not name.startswith("__") \
+                and importlib.util.find_spec(f"{module_name}.{name}"):
+            return importlib.import_module(f"{module_name}.{name}")
+        hint = did_you_mean(name, [n for n in __dir__() if not n.startswith("_")])
+        raise AttributeError(f"module {module_name!r} has no attribute {name!r}"
+                             + (f".{hint}" if hint else ""))
+
+    def __dir__():
+        return sorted(set(vars(sys.modules[module_name])) | set(where))
+
+    return __getattr__, __dir__
+
+
 def to_categorical(x, num_classes=None, dtype="float64"):
     """One-hot encode integer class labels.
 

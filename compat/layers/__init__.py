@@ -138,14 +138,13 @@ def _lookup(name):
     if name in ("serialize", "deserialize"):     # keras.layers.serialize / deserialize
         return _serialization.serialize_layer if name == "serialize" else \
             _serialization.deserialize_layer
-    reg = _registry()
     if name in _specs.LEGACY_CLASSES:
         target, spec = _specs.LEGACY_CLASSES[name]
-        engine = reg.get(target)
+        engine = _base.get_layer_class(target)
         if engine is None:
             raise LayerNotAvailableError(name, target)
         return make_wrapper(name, engine, spec, __name__)
-    engine = reg.get(name)
+    engine = _base.get_layer_class(name)
     if engine is None or not _is_layer_class(engine) or name.startswith("_"):
         return None
     spec = _specs.SPECS.get(engine.__name__)

@@ -19,6 +19,7 @@ Example
 >>> [w.shape for w in layer.weights]
 [(4, 3), (3,)]
 """
+import importlib
 import re
 from collections import defaultdict
 
@@ -28,6 +29,7 @@ from .. import backend, limits
 from ..graph import call_symbolic, format_shape, is_symbolic, layer_node_tensors
 from ..ops.dispatch import is_traced
 from ..variables import Variable
+from .families import FAMILIES, FAMILY_OF
 from . import autodiff
 from .input_spec import as_shape, resolve_input_shape
 
@@ -46,33 +48,27 @@ def register(cls=None, *, name=None, aliases=()):
 
 
 def get_layer_class(class_name):
-    """Look up a registered layer or model class by its Keras class name."""
-    _import_all_layers()
+    """Look up a registered layer or model class by its Keras class name.
+
+    A family registers its classes when it is imported: a name not registered yet imports its
+    family (``families.py``), or, for a name no family exports (an alias, a model class),
+    every family and pipeseq.models.
+    """
+    if class_name not in LAYER_CLASSES:
+        family = FAMILY_OF.get(class_name)
+        if family is not None:
+            importlib.import_module(f"pipeseq.layers.{family}")
+        if class_name not in LAYER_CLASSES:
+            _import_all_layers()
     return LAYER_CLASSES.get(class_name)
 
 
 def _import_all_layers():
-    # Every family registers its classes when imported (``pipeseq.layers`` imports them all;
-    # models register themselves when ``pipeseq.models`` is imported, as ``import pipeseq`` does).
-    import importlib
-    for mod in ("input_layer", "core", "activation", "normalization", "noise", "conv",
-                "conv_transpose", "conv_depthwise", "pooling", "reshaping", "recurrent",
-                "rnn_cells", "rnn_stacked", "rnn_layer", "conv_lstm",
-                "embedding", "merge", "merge_legacy", "wrappers", "preprocessing",
-                "einsum_dense", "attention", "multi_head_attention", "volumetric",
-                "normalization_group", "regularization", "lambda_layer", "pooling_adaptive",
-                "activation_legacy", "preprocessing_image", "preprocessing_categorical",
-                "preprocessing_lookup", "preprocessing_text", "preprocessing_audio",
-                "augment_geometric", "augment_color", "augment_hsv", "augment_mixing",
-                "augment_histogram", "augment_policies",
-                "augment_resize", "augment_elastic",
-                "spectral_normalization", "grouped_query_attention", "locally_connected",
-                "reversible_embedding", "layer_scale", "tf_op_layer"):
-        try:
-            importlib.import_module(f"pipeseq.layers.{mod}")
-        except ModuleNotFoundError as e:  # a layer family that has not landed yet
-            if e.name != f"pipeseq.layers.{mod}":
-                raise
+    """Import every layer family, and pipeseq.models (Sequential and Functional register there:
+    a config may nest a model, and the registry is asked before a model was ever built)."""
+    for family in FAMILIES:
+        importlib.import_module(f"pipeseq.layers.{family}")
+    from .. import models  # noqa: F401
 
 
 # ------------------------------------------------------------------- naming

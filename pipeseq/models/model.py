@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..layers.base import Layer, get_layer_class
-from ..training import losses, optimizers
+from ..training import losses
 from ..training.trainer import Trainer
 from ..utils import did_you_mean
 from .summary import format_summary
@@ -107,6 +107,7 @@ class Model(Trainer, Layer):
         """Keras 3 ``compile_config`` (``{}`` for an uncompiled model), as saved in files."""
         if not getattr(self, "compiled", False) or getattr(self, "_compile_config", None) is None:
             return {}
+        from ..training import optimizers
         cc = self._compile_config
         return {"optimizer": optimizers.serialize(self.optimizer),
                 "loss": _plain(cc.get("loss")), "loss_weights": _plain(cc.get("loss_weights")),

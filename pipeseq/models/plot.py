@@ -163,13 +163,15 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
                show_layer_names=False, rankdir="TB", expand_nested=False, dpi=200,
                show_layer_activations=False, show_trainable=False, splines="ortho", **kwargs):
     """Draw the model to ``to_file`` (``.png``, ``.svg``, ``.pdf``, ``.dot``…, from the
-    extension); returns an IPython ``Image`` in a notebook for ``.png``, else None."""
-    check_graphviz()
+    extension); returns an IPython ``Image`` in a notebook for ``.png``, else None.
+
+    As in Keras, an unbuilt model is reported before a missing Graphviz."""
     dot = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype,
                        show_layer_names=show_layer_names, rankdir=rankdir,
                        expand_nested=expand_nested, dpi=dpi,
                        show_layer_activations=show_layer_activations,
                        show_trainable=show_trainable, splines=splines, **kwargs)
+    check_graphviz()
     to_file = os.fspath(to_file)
     ext = os.path.splitext(to_file)[1][1:] or "png"
     dot.write(to_file, format=ext)

@@ -19,20 +19,34 @@ One module per topic, each with its ``__all__``; this package re-exports them al
 
 Every exported function matches named arguments as R does (``matching``: exact, then a
 unique prefix).
+
+The names are re-exported lazily (:func:`pipeseq.utils.lazy_module_attributes`): ``_exports``
+records each module's ``__all__`` (written by ``tools/gen_r_exports.py``; a test checks it
+against the modules), and a name's module is imported, and its function wrapped for R's
+argument matching, on first use.
 """
-import importlib as _importlib
+from ..utils import lazy_module_attributes as _lazy_module_attributes
+from ._exports import EXPORTS as _EXPORTS
+from .matching import r_callable as _r_callable
 
-from .matching import wrap_namespace as _wrap_namespace
-
+# The modules re-exported, in order (a later module's name wins). After changing this list or
+# a module's __all__, run `python tools/gen_r_exports.py`.
 _MODULES = ["verbs", "layers", "cells", "vocab", "vocab_training", "vocab_functions", "ops",
             "ops_keras3", "datasets", "text_data", "image_data", "applications", "keras2",
             "generators", "classes", "feature_space"]
 
-__all__ = []
-for _name in _MODULES:
-    _module = _importlib.import_module(f"{__name__}.{_name}")
-    for _export in _module.__all__:
-        globals()[_export] = getattr(_module, _export)
-    __all__ += list(_module.__all__)
-_wrap_namespace(globals(), __all__)
-del _importlib, _wrap_namespace, _name, _module, _export
+
+def _names_of(module):
+    """The module's ``__all__``, from ``_exports`` (a module not recorded yet is imported)."""
+    if module not in _EXPORTS:
+        import importlib
+        return importlib.import_module(f"{__name__}.{module}").__all__
+    return _EXPORTS[module]
+
+
+__all__ = [name for module in _MODULES for name in _names_of(module)]
+
+
+__getattr__, __dir__ = _lazy_module_attributes(
+    __name__, {name: f"{__name__}.{module}" for module in _MODULES for name in _names_of(module)},
+    prepare=_r_callable)   # functions match named arguments as R does

@@ -146,15 +146,12 @@ def r_function(fn, target=None):
     function
         Same name, docstring, signature and attributes as ``fn``.
     """
-    names, var_kw = _signature_names(fn)
-    # verbs (compile, fit, ...) already wait for their object themselves
-    first = None if hasattr(fn, "_pipeseq_verb_fn") else _required_first(fn)
-    names = [n for n in names if n != "object"]
     if target is None and getattr(fn, "keras_class_name", None):
         target = functools.partial(_layer_class_or_none, fn.keras_class_name)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        names, var_kw, first = _formals(fn)
         if kwargs:
             formals, exact, open_ended = list(names), ["object"], var_kw
             cls = target() if (var_kw and target is not None) else None
@@ -174,6 +171,16 @@ def r_function(fn, target=None):
     return wrapper
 
 
+@functools.lru_cache(maxsize=None)
+def _formals(fn):
+    """(named formals but ``object``, takes ``**kwargs``, required first parameter or None) of
+    ``fn``; read on its first call, not when it is wrapped (most are never called)."""
+    names, var_kw = _signature_names(fn)
+    # verbs (compile, fit, ...) already wait for their object themselves
+    first = None if hasattr(fn, "_pipeseq_verb_fn") else _required_first(fn)
+    return [n for n in names if n != "object"], var_kw, first
+
+
 def _required_first(fn):
     """Name of ``fn``'s first parameter if it is positional and has no default, else None."""
     try:
@@ -191,9 +198,8 @@ def _layer_class_or_none(class_name):
     return get_layer_class(class_name)
 
 
-def wrap_namespace(namespace, names):
-    """Apply :func:`r_function` to every plain function among ``names`` in ``namespace``."""
-    for name in names:
-        obj = namespace.get(name)
-        if isinstance(obj, types.FunctionType) and not getattr(obj, "_r_matching", False):
-            namespace[name] = r_function(obj)
+def r_callable(obj):
+    """``obj`` wrapped by :func:`r_function` if it is a plain function not yet wrapped, else ``obj``."""
+    if isinstance(obj, types.FunctionType) and not getattr(obj, "_r_matching", False):
+        return r_function(obj)
+    return obj

@@ -5,7 +5,6 @@ import numpy as np
 
 from .. import backend
 from ..kernels.conv_threads import caller_blas_during
-from . import callbacks as callbacks_mod
 from . import custom_losses
 from .model_data import FEED_ARGS, reject_unknown
 from .progbar import Progbar
@@ -57,6 +56,7 @@ class Evaluation:
         data = self._epoch_iterator("evaluate", x, y, sample_weight, batch_size, steps,
                                     workers=workers, use_multiprocessing=use_multiprocessing,
                                     max_queue_size=max_queue_size)
+        from . import callbacks as callbacks_mod
         cb = callbacks_mod.CallbackList(callbacks or [], self, {"verbose": verbose})
         cb.call("on_test_begin", {})
         try:
@@ -80,6 +80,7 @@ class Evaluation:
         (whose batches may carry targets: only their inputs are used)."""
         feed = {"workers": workers, "use_multiprocessing": use_multiprocessing,
                 "max_queue_size": max_queue_size}
+        from . import callbacks as callbacks_mod
         cb = callbacks_mod.CallbackList(callbacks or [], self, {"verbose": verbose})
         cb.call("on_predict_begin", {})
         try:

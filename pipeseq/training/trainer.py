@@ -10,12 +10,9 @@ import numpy as np
 from .. import backend
 from ..kernels.conv_threads import caller_blas_during
 
-from . import callbacks as callbacks_mod
 from . import custom_losses
 from . import data_adapters as da
 from . import losses as losses_mod
-from . import metrics as metrics_mod
-from . import optimizers as optimizers_mod
 from . import validation
 from .evaluation import Evaluation
 from .generator_methods import GeneratorMethods
@@ -54,6 +51,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
             bad = sorted(unknown)[0]
             raise TypeError(f"compile(): unrecognized argument {bad!r}."
                             f"{did_you_mean(bad, ['optimizer', 'loss', 'metrics', 'loss_weights', *_COMPILE_EXTRAS])}")
+        from . import optimizers as optimizers_mod
         opt = optimizers_mod.get(optimizer)
         names = self.output_names
         n = len(names)
@@ -115,6 +113,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
         return [entries(metrics) for _ in names]
 
     def _build_metrics(self):
+        from . import metrics as metrics_mod
         names = self.output_names
         multi = len(names) > 1
         self._metrics = []
@@ -312,6 +311,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
                                  f"Received {adapter.source}.")
             strategy.setup(self, adapter.num_samples, adapter.batch_size)
             adapter.set_strategy(strategy)
+        from . import callbacks as callbacks_mod
         cbs, history = callbacks_mod.fit_callbacks(callbacks, verbose)
         if strategy is not None and not strategy.is_chief:
             cbs = [c for c in cbs if strategy.allowed_on_worker(c)]

@@ -7,10 +7,7 @@ reach the model in index order, at most ``max_queue_size`` ahead. A new pool
 serves each pass, so changes made by ``on_epoch_end`` reach the workers.
 """
 import collections
-import multiprocessing
-import pickle
 import warnings
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from ... import backend
 from .base import DataAdapter
@@ -67,6 +64,10 @@ class PyDatasetAdapter(DataAdapter):
         return self._fetch_ahead(indices)
 
     def _executor(self):
+        # imported here: the pools' modules cost more to import than most training runs use them
+        import multiprocessing
+        import pickle
+        from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
         if self.use_multiprocessing:
             methods = multiprocessing.get_all_start_methods()
             if "fork" in methods:
