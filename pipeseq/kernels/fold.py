@@ -61,11 +61,10 @@ def epilogue_apply(y, epilogue):
         if arg is None:
             return np.maximum(y, 0, out=y)
         return np.clip(y, 0, arg, out=y)
-    if kind == "swish":          # sigmoid(y) = (1 + tanh(y/2)) / 2: NumPy's tanh is vectorised
-        t = np.multiply(y, 0.5, dtype=y.dtype)          # (2.4x faster than scipy's expit)
-        np.tanh(t, out=t)
-        t *= 0.5
-        t += 0.5
-        y *= t
+    if kind == "swish":          # y sigmoid(y) = h + h tanh(h), h = y/2: NumPy's tanh is
+        np.multiply(y, 0.5, out=y)                      # vectorised (2.4x faster than scipy's
+        t = np.tanh(y)                                  # expit); four passes over the block
+        t *= y
+        y += t
         return y
     raise ValueError(f"Unknown epilogue {kind!r}; expected 'relu' or 'swish'")
