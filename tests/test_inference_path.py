@@ -216,6 +216,19 @@ def test_caller_blas_nests_and_restores():
     assert blas[1]() == before
 
 
+def test_blas_threads_inside_caller_blas_uses_the_process_wide_count_and_restores():
+    blas = conv_threads._openblas()
+    if blas is None or blas[1] is None:
+        pytest.skip("no OpenBLAS with a thread-local setting")
+    blas[0](0)
+    process_wide = blas[1]()
+    with conv_threads.caller_blas():
+        with conv_threads.blas_threads():
+            assert blas[1]() == process_wide
+        assert blas[1]() == 1
+    assert blas[1]() == process_wide
+
+
 def test_worker_count_is_the_process_wide_one_when_first_asked_inside_caller_blas():
     """Training, evaluation and predict run inside caller_blas; the worker count first asked
     there must still be the BLAS's process-wide count (it once cached the thread-local 1)."""

@@ -204,6 +204,24 @@ class caller_blas:
         return False
 
 
+class blas_threads:
+    """Context manager: inside :class:`caller_blas`, the calling thread's BLAS uses its own
+    process-wide thread count again (for the few products large enough to gain from OpenBLAS's
+    threads even when a core is busy; see :data:`pipeseq.kernels.core.BLAS_THREADS_MIN_MACS`)."""
+
+    def __enter__(self):
+        blas = _openblas()
+        if blas is not None:
+            blas[0](0)
+        return self
+
+    def __exit__(self, *exc):
+        blas = _openblas()
+        if blas is not None and getattr(_LOCAL, "depth", 0) > 0:
+            blas[0](1)
+        return False
+
+
 def caller_blas_during(fn):
     """Decorator: run ``fn`` inside :class:`caller_blas`."""
     import functools

@@ -19,6 +19,12 @@ from . import conv_threads as _threads
 # W1's shapes: 3.3 ms per step against 4.4 ms with OpenBLAS's own two threads when idle, and
 # 7.1 against 12.8 ms with another process busy (OpenBLAS's pool busy-waits for a core).
 PARALLEL_MIN_MACS = 1 << 22
+# Products of at least this many multiply-adds run on OpenBLAS's own threads instead: they share
+# one packed copy of the right-hand matrix. W5's 1024x784 by 784x512 product on the idle 2-core
+# machine: whole predict 0.70 s with OpenBLAS's threads, 0.74-0.90 s split by rows (3 rounds);
+# the round-one measurements under load found OpenBLAS's threads break even or gain (1.3x
+# with a competitor pinned to one core) from 0.8 GFLOP, where they lose 5-14x on W1's products.
+BLAS_THREADS_MIN_MACS = 1 << 28
 
 
 def _row_slices(rows, macs):
@@ -32,7 +38,11 @@ def _row_slices(rows, macs):
 
 
 def _matmul(a, b, slices):
-    """``a @ b`` for 2-D ``a``; with ``slices``, row blocks of ``a`` on the worker threads."""
+    """``a @ b`` for 2-D ``a``; with ``slices``, row blocks of ``a`` on the worker threads,
+    or OpenBLAS's own threads for very large products."""
+    if slices is not None and a.size * b.shape[1] >= BLAS_THREADS_MIN_MACS:
+        with _threads.caller_blas(), _threads.blas_threads():
+            return a @ b
     if slices is None:
         with _threads.caller_blas():
             return a @ b
