@@ -27,14 +27,15 @@ from . import schedules as schedules_mod
 from ...utils import did_you_mean
 
 DENORMAL_FLUSH_EVERY = 50   # steps between slot flushes (see Optimizer._flush_denormals)
-# Element-wise updates of variables of at least UPDATE_BLOCKWISE_MIN elements run block by block
-# (see Optimizer._update_blocks): each block's chain of in-place operations stays in the core's
-# cache instead of streaming the whole arrays from memory once per operation, and the blocks are
-# shared by pipeseq's worker threads. Measured on the 2-core development machine (3 rounds):
-# Adam on a 20000x128 embedding plus two 128x512 kernels 15-16 ms per step on whole arrays,
-# 10-13.5 ms in blocks of 2**17 on one thread, 8.3-11.5 ms on two workers; for W1's RMSprop
-# (784x512 and 512x512 kernels, which stay in the cache anyway) blocks were slower (2.5-3.1
-# against 1.8-2.2 ms), hence the threshold.
+# Element-wise updates of variables of at least two blocks run block by block (see
+# Optimizer._update_blocks) when there are worker threads to share the blocks, and from
+# UPDATE_BLOCKWISE_MIN elements also on one thread: each block's chain of in-place operations
+# stays in the core's cache instead of streaming the whole arrays from memory once per
+# operation. Measured on the 2-core development machine (3 rounds each): Adam on a 20000x128
+# embedding plus two 128x512 kernels 15-16 ms per step on whole arrays, 10-13.5 ms in blocks of
+# 2**17 on one thread, 8.3-11.5 ms on two workers; W1's RMSprop (784x512 and 512x512 kernels,
+# which stay in the cache anyway) 2.2-2.5 ms whole, 2.5-2.8 ms in blocks on one thread,
+# 1.45-1.8 ms in blocks on two workers.
 UPDATE_BLOCK = 1 << 17
 UPDATE_BLOCKWISE_MIN = 1 << 20
 OPTIMIZERS = {}             # lower-case string id -> class (filled by register)
@@ -264,7 +265,7 @@ class Optimizer:
                 wd = self._weight_decay_for(v)
                 if wd:
                     v.value -= v.value * (lr * wd)
-                if v.value.size >= max(UPDATE_BLOCKWISE_MIN, 2 * UPDATE_BLOCK) and self._blockwise():
+                if self._use_blocks(v):
                     self._update_blocks(v, g, lr, slots)
                 else:
                     self._update(v, g, lr, slots)
@@ -276,6 +277,14 @@ class Optimizer:
         self._iterations += 1
         if self._iterations % DENORMAL_FLUSH_EVERY == 0:
             self._flush_denormals()
+
+    def _use_blocks(self, var):
+        """Whether ``var``'s update runs block by block (see UPDATE_BLOCK)."""
+        size = var.value.size
+        if size < 2 * UPDATE_BLOCK or not self._blockwise():
+            return False
+        from ...kernels.conv_threads import workers_now
+        return size >= UPDATE_BLOCKWISE_MIN or workers_now() > 1
 
     def _blockwise(self):
         """Whether the ``_update`` this optimizer runs is declared element-wise."""
