@@ -10,6 +10,8 @@ Example
 >>> dx.shape, dw.shape, db.shape
 ((2, 3), (3, 4), (4,))
 """
+import math
+
 import numpy as np
 
 from . import conv_threads as _threads
@@ -103,7 +105,16 @@ def dropout_mask(rng, shape, rate, dtype, noise_shape=None):
     shape = tuple(shape)
     if noise_shape is not None:
         shape = tuple(s if n is None else n for s, n in zip(shape, noise_shape))
-    keep = rng.random(shape, dtype=np.float32 if dtype == np.float32 else np.float64) >= rate
+    bitgen = getattr(rng, "bit_generator", None)
+    if bitgen is not None:
+        # 32 uniform bits per element straight from the bit generator, kept where they are
+        # at least rate * 2**32 (a finer grid than float32's 2**-24): 2x faster than drawing
+        # floats (128x512: 140 vs 310 us)
+        n = int(np.prod(shape))
+        bits = bitgen.random_raw((n + 1) // 2).view(np.uint32)[:n].reshape(shape)
+        keep = bits >= np.uint32(min(math.ceil(rate * 2.0 ** 32), 2 ** 32 - 1))
+    else:
+        keep = rng.random(shape, dtype=np.float32 if dtype == np.float32 else np.float64) >= rate
     # bytes 0/1 -> floats, then scaled in place: 2x faster than multiplying the booleans
     mask = keep.view(np.uint8).astype(dtype)
     mask *= np.asarray(1.0 / (1.0 - rate), dtype=dtype)
