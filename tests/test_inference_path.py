@@ -13,7 +13,7 @@ from pipeseq.kernels import conv as conv_ops
 from pipeseq.kernels import conv_depthwise as dw_ops
 from pipeseq.kernels import conv_threads, fold
 from pipeseq.layers import (Activation, Add, BatchNormalization, Conv1D, Conv2D, DepthwiseConv2D,
-                            Dropout, Input, MaxPooling2D, ReLU, SeparableConv2D)
+                            Dense, Dropout, Input, MaxPooling2D, ReLU, SeparableConv2D)
 from pipeseq.models import Model, Sequential
 
 
@@ -328,3 +328,24 @@ def test_winograd_kernel_transform_is_g_g_gt():
     k = np.random.default_rng(1).normal(size=(3, 3, 4, 5))
     np.testing.assert_allclose(transform_kernel(k),
                                np.einsum("ai,ijco,bj->abco", G, k, G).reshape(16, 4, 5), atol=1e-15)
+
+
+@pytest.mark.parametrize("activation", ["relu", "relu6", "swish", "linear", "tanh"])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_predict_dense_fuses_bias_and_activation(monkeypatch, activation, workers):
+    """predict runs Dense as one product with the bias and the activation applied per row block
+    (kernels.core.dense_infer); same numbers as the layer's forward, split or not, and on
+    OpenBLAS's threads for very large products."""
+    from pipeseq.kernels import core as core_ops
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(48, activation=activation, input_shape=(40,)), Dense(5)])
+    x = rng.normal(size=(300, 40)).astype("float32")
+    ref = np.asarray(model(x))
+    conv_threads.set_num_threads(workers)
+    try:
+        monkeypatch.setattr(core_ops, "PARALLEL_MIN_MACS", 1)
+        np.testing.assert_allclose(model.predict(x, verbose=0), ref, rtol=1e-6, atol=1e-6)
+        monkeypatch.setattr(core_ops, "BLAS_THREADS_MIN_MACS", 1)
+        np.testing.assert_allclose(model.predict(x, verbose=0), ref, rtol=1e-6, atol=1e-6)
+    finally:
+        conv_threads.set_num_threads(None)

@@ -84,6 +84,36 @@ def dense_forward(x, kernel, bias=None):
     return y, (x, kernel, bias is not None)
 
 
+def dense_infer(x, kernel, bias=None, epilogue=None):
+    """``epilogue(x @ kernel + bias)`` with no backward cache (``predict``). When the rows are
+    split over the worker threads, each block gets its bias and activation while in cache.
+    ``epilogue``: see :func:`pipeseq.kernels.fold.epilogue_apply` (None: linear)."""
+    from .fold import epilogue_apply
+
+    def finish(y):
+        if bias is not None:
+            y += bias
+        if epilogue is not None:
+            epilogue_apply(y, epilogue)
+
+    x2 = x.reshape(-1, x.shape[-1])
+    macs = x2.size * kernel.shape[1]
+    slices = _row_slices(x2.shape[0], macs)
+    if slices is None or macs >= BLAS_THREADS_MIN_MACS:     # one product
+        y = _matmul(x2, kernel, slices)
+        finish(y)
+    else:
+        y = np.empty((x2.shape[0], kernel.shape[1]), dtype=np.result_type(x2, kernel))
+
+        def work(group):
+            for s in group:
+                np.matmul(x2[s], kernel, out=y[s])
+                finish(y[s])
+
+        _threads.run_groups(work, slices, workers=len(slices))
+    return y.reshape(x.shape[:-1] + (kernel.shape[1],))
+
+
 def dense_backward(cache, dy, need_dx=True):
     """Return ``(dx, dkernel, dbias)``; ``dbias`` is None without a bias.
 

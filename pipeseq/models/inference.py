@@ -28,6 +28,7 @@ import weakref
 import numpy as np
 
 from ..kernels import conv as conv_ops
+from ..kernels import core as core_ops
 from ..kernels import conv_depthwise as dw_ops
 from ..kernels import fold
 from ..kernels import pooling as pool_ops
@@ -35,7 +36,7 @@ from ..kernels import activations as act_ops
 from ..layers.activation import ReLU
 from ..layers.conv import Conv1D, Conv2D
 from ..layers.conv_depthwise import DepthwiseConv2D, SeparableConv2D
-from ..layers.core import Activation
+from ..layers.core import Activation, Dense
 from ..layers.merge import Add
 from ..layers.normalization import BatchNormalization
 from ..layers.pooling import MaxPooling2D
@@ -133,6 +134,13 @@ def _run_layer(layer, args, kwargs, mask=None):
     if type(layer) is MaxPooling2D and layer.data_format == "channels_last" and mask is None \
             and not kwargs and isinstance(args, np.ndarray) and args.ndim == 4:
         return pool_ops.max_pool_infer(args, layer.pool_size, layer.strides, layer.padding)
+    if type(layer) is Dense and mask is None and not kwargs and isinstance(args, np.ndarray) \
+            and args.ndim >= 2 and args.shape[-1] == layer.kernel.shape[0]:
+        act = layer.activation
+        ep = epilogue_of(act)
+        if ep is not None or act.name == "linear":           # bias and activation fused
+            return core_ops.dense_infer(args, layer.kernel.value,
+                                        layer.bias.value if layer.use_bias else None, ep)
     if mask is not None and layer.accepts_mask:
         return layer.forward(args, training=False, mask=mask, **kwargs)[0]
     return layer.forward(args, training=False, **kwargs)[0]
