@@ -349,3 +349,21 @@ def test_predict_dense_fuses_bias_and_activation(monkeypatch, activation, worker
         np.testing.assert_allclose(model.predict(x, verbose=0), ref, rtol=1e-6, atol=1e-6)
     finally:
         conv_threads.set_num_threads(None)
+
+
+def test_very_large_products_split_finely_when_a_core_is_busy(monkeypatch):
+    from pipeseq.kernels import core as core_ops
+    if conv_threads.num_workers() < 2:
+        pytest.skip("one core")
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(64, 30)).astype("float32")
+    b = rng.normal(size=(30, 20)).astype("float32")
+    monkeypatch.setattr(core_ops, "BLAS_THREADS_MIN_MACS", 1)
+    monkeypatch.setattr(conv_threads, "free_cores", lambda: 1)
+    seen = []
+    real = conv_threads.run_groups
+    monkeypatch.setattr(conv_threads, "run_groups",
+                        lambda fn, items, workers=None: seen.append(len(items)) or real(fn, items, workers))
+    out = core_ops._matmul(a, b, [slice(0, 32), slice(32, 64)])
+    assert seen == [8]
+    np.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)

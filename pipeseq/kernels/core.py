@@ -21,11 +21,13 @@ from . import conv_threads as _threads
 # W1's shapes: 3.3 ms per step against 4.4 ms with OpenBLAS's own two threads when idle, and
 # 7.1 against 12.8 ms with another process busy (OpenBLAS's pool busy-waits for a core).
 PARALLEL_MIN_MACS = 1 << 22
-# Products of at least this many multiply-adds run on OpenBLAS's own threads instead: they share
-# one packed copy of the right-hand matrix. W5's 1024x784 by 784x512 product on the idle 2-core
-# machine: whole predict 0.70 s with OpenBLAS's threads, 0.74-0.90 s split by rows (3 rounds);
-# the round-one measurements under load found OpenBLAS's threads break even or gain (1.3x
-# with a competitor pinned to one core) from 0.8 GFLOP, where they lose 5-14x on W1's products.
+# Products of at least this many multiply-adds run on OpenBLAS's own threads when no other
+# process holds a core (conv_threads.free_cores): they share one packed copy of the right-hand
+# matrix. W5's 1024x784 by 784x512 product on the idle 2-core machine: whole predict 0.70 s
+# with OpenBLAS's threads, 0.74-0.90 s split by rows (3 rounds). With a busy loop on one core
+# OpenBLAS's threads made W5 1.97x slower than idle (docs/performance.md, round three), so
+# then the rows are split into four blocks per worker and the calling thread takes what the
+# worker on the busy core leaves.
 BLAS_THREADS_MIN_MACS = 1 << 28
 
 
@@ -42,15 +44,20 @@ def _row_slices(rows, macs):
 def _matmul(a, b, slices):
     """``a @ b`` for 2-D ``a``; with ``slices``, row blocks of ``a`` on the worker threads,
     or OpenBLAS's own threads for very large products."""
-    if slices is not None and a.size * b.shape[1] >= BLAS_THREADS_MIN_MACS:
-        with _threads.caller_blas(), _threads.blas_threads():
-            return a @ b
     if slices is None:
         with _threads.caller_blas():
             return a @ b
+    workers = len(slices)
+    if a.size * b.shape[1] >= BLAS_THREADS_MIN_MACS:
+        if _threads.free_cores() >= workers:          # every core free: OpenBLAS's threads
+            with _threads.caller_blas(), _threads.blas_threads():
+                return a @ b
+        rows = a.shape[0]                             # else a fine feed: a busy core takes less
+        slices = [slice(i * rows // (4 * workers), (i + 1) * rows // (4 * workers))
+                  for i in range(4 * workers)]
     out = np.empty((a.shape[0], b.shape[1]), dtype=np.result_type(a, b))
     _threads.run_groups(lambda group: [np.matmul(a[s], b, out=out[s]) for s in group], slices,
-                        workers=len(slices))
+                        workers=workers)
     return out
 
 
