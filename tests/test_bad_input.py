@@ -151,3 +151,15 @@ def test_failed_first_call_of_every_entry_point(call):
     assert not m.built
     args(good)
     assert m.built
+
+
+def test_finiteness_check_accepts_large_finite_values_whose_sum_overflows():
+    """check_finite sums first (NaN and infinities propagate); a sum that overflows on finite
+    data falls back to the exact element check instead of refusing the data."""
+    from pipeseq.training.data_adapters.convert import _all_finite, check_finite
+    big = np.full((8, 4), 3e38, dtype="float32")                 # finite; the sum is inf
+    assert _all_finite(big)
+    check_finite([big])
+    assert not _all_finite(inf_at(big, (2, 1))) and not _all_finite(nan_at(big, (0, 0)))
+    with pytest.raises(ValueError, match=r"x contains NaN or infinite values \(first at index \(5, 3\)"):
+        check_finite([nan_at(np.ones((6, 4)), (5, 3))])

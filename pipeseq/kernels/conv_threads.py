@@ -173,8 +173,6 @@ def _pool():
         return _STATE["pool"]
 
 
-
-
 class caller_blas:
     """Context manager: the calling thread's BLAS runs one thread inside (OpenBLAS's
     thread-local setting; nested uses keep it; a no-op without one).
@@ -206,8 +204,8 @@ class caller_blas:
 
 class blas_threads:
     """Context manager: inside :class:`caller_blas`, the calling thread's BLAS uses its own
-    process-wide thread count again (for the few products large enough to gain from OpenBLAS's
-    threads even when a core is busy; see :data:`pipeseq.kernels.core.BLAS_THREADS_MIN_MACS`)."""
+    process-wide thread count again (for the very large products that gain from OpenBLAS's
+    threads when every core is free; see :data:`pipeseq.kernels.core.BLAS_THREADS_MIN_MACS`)."""
 
     def __enter__(self):
         blas = _openblas()
