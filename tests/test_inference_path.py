@@ -203,6 +203,31 @@ def test_worker_feed_hands_out_every_item_once():
     assert 1 <= conv_threads.free_cores() <= (__import__("os").cpu_count() or 1)
 
 
+def test_free_cores_counts_other_processes_cpu_time(monkeypatch):
+    """Another process's busy core shows as CPU time not ours; our own threads and a short
+    kernel task do not take a core away."""
+    clock = {"t": 100.0}
+    ticks = {"all": 0, "own": 0}
+    monkeypatch.setattr(conv_threads, "_cpu_ticks", lambda: (ticks["all"], ticks["own"]))
+    monkeypatch.setattr(conv_threads, "_ADAPT", {"on": False, "t": 0.0, "free": None})
+    monkeypatch.setattr(conv_threads.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(__import__("time"), "monotonic", lambda: clock["t"])
+    hz = conv_threads._TICKS_PER_S
+
+    def after(seconds, own_cores, other_cores):
+        clock["t"] += seconds
+        ticks["own"] += int(own_cores * hz * seconds)
+        ticks["all"] += int((own_cores + other_cores) * hz * seconds)
+        return conv_threads.free_cores()
+
+    assert conv_threads.free_cores() == 2                 # first sample: no window yet
+    assert after(0.2, own_cores=2, other_cores=0) == 2     # both cores ours
+    assert after(0.2, own_cores=1, other_cores=1) == 1     # a busy process on one core
+    assert after(0.05, own_cores=1, other_cores=0) == 1    # within the window: the last answer
+    assert after(0.2, own_cores=2, other_cores=0.1) == 2   # a kernel thread's moment
+    assert after(0.2, own_cores=0.5, other_cores=3) == 1   # never below one
+
+
 def test_caller_blas_nests_and_restores():
     blas = conv_threads._openblas()
     if blas is None or blas[1] is None:

@@ -18,8 +18,8 @@ worker whose core is taken by another process simply does fewer), and idle worke
 a lock instead of spinning, unlike OpenBLAS's own pool (see :class:`caller_blas`).
 
 ``set_adaptive(True)`` also caps ``k`` by the cores other processes leave free
-(:func:`free_cores`: the kernel's count of runnable tasks in ``/proc/loadavg``, sampled at
-most every 50 ms, minus this process's own running threads), except for feeds of at least
+(:func:`free_cores`: the CPU time other processes used over the last 100 ms or more, from
+``/proc/stat`` minus this process's own), except for feeds of at least
 four items per worker. It is off by default: measured with a busy loop pinned to one core
 and other work on the machine (load average 4-7 on 2 cores), the cap made W5 1.06x (range
 1.01-1.62) slower than two workers, as the scheduler shares a crowded core per thread.
@@ -42,48 +42,53 @@ _LOCK = threading.Lock()
 _STATE = {"pid": None, "pool": None, "workers": None, "blas": None}
 _REQUESTED = None
 _ADAPT = {"on": False, "t": 0.0, "free": None}
-_SAMPLE_S = 0.05
+_SAMPLE_S = 0.1
+_TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _LOCAL = threading.local()         # per thread: nesting depth of caller_blas
 
 
 def set_adaptive(on):
     """Cap the workers by the cores other processes leave free (default False)."""
     _ADAPT["on"] = bool(on)
-    _ADAPT["free"] = None
 
 
-def _own_running():
-    """Threads of this process that are running or runnable now (at least 1: the caller)."""
-    count = 0
-    try:
-        for tid in os.listdir("/proc/self/task"):
-            try:
-                with open(f"/proc/self/task/{tid}/stat") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            if stat[stat.rfind(")") + 2:][:1] == "R":
-                count += 1
-    except OSError:
-        pass
-    return max(1, count)
+def _cpu_ticks():
+    """``(busy ticks of all CPUs, ticks used by this process)`` from ``/proc/stat`` and
+    ``/proc/self/stat`` (user, nice, system, irq and softirq time; steal is the host's)."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[1:8])
+    with open("/proc/self/stat") as f:
+        stat = f.read()
+    own = stat[stat.rfind(")") + 2:].split()
+    return user + nice + system + irq + softirq, int(own[11]) + int(own[12])   # utime, stime
 
 
 def free_cores():
-    """Cores not used by other processes right now: ``cpu_count`` minus the runnable tasks of
-    ``/proc/loadavg`` that are not this process's own threads; ``cpu_count`` where unreadable."""
+    """Cores not used by other processes: ``cpu_count`` minus the CPU time other processes
+    used since the previous sample (at least ``_SAMPLE_S`` apart), in cores, rounded; the
+    first call, or where ``/proc`` is unreadable, ``cpu_count``.
+
+    CPU time rather than ``/proc/loadavg``'s count of runnable tasks: that instantaneous count
+    also catches kernel threads that run for a moment (on the idle machine it reported a
+    third runnable task in 11 of 41 samples during W5's ``predict``), while a busy process
+    shows as a whole core of time."""
     import time
     n = os.cpu_count() or 1
     now = time.monotonic()
-    if _ADAPT["free"] is not None and now - _ADAPT["t"] < _SAMPLE_S:
+    last = _ADAPT.get("ticks")
+    if last is not None and now - _ADAPT["t"] < _SAMPLE_S:
         return _ADAPT["free"]
     try:
-        with open("/proc/loadavg") as f:
-            running = int(f.read().split()[3].split("/")[0])
-        free = max(1, min(n, n - (running - _own_running())))
+        ticks = _cpu_ticks()
     except (OSError, ValueError, IndexError):
-        free = n
-    _ADAPT["t"], _ADAPT["free"] = now, free
+        _ADAPT["t"], _ADAPT["free"] = now, n
+        return n
+    free = n
+    if last is not None:
+        others = ((ticks[0] - last[0]) - (ticks[1] - last[1])) / (_TICKS_PER_S * (now - _ADAPT["t"]))
+        free = max(1, min(n, n - int(others + 0.5)))
+    _ADAPT["t"], _ADAPT["ticks"], _ADAPT["free"] = now, ticks, free
     return free
 
 
