@@ -17,12 +17,12 @@ Graceful on a shared machine: the workers *pull* items one at a time from a shar
 worker whose core is taken by another process simply does fewer), and idle workers sleep on
 a lock instead of spinning, unlike OpenBLAS's own pool (see :class:`caller_blas`).
 
-``set_adaptive(True)`` also caps ``k`` by the cores other processes leave free
-(:func:`free_cores`: the CPU time other processes used over the last 100 ms or more, from
-``/proc/stat`` minus this process's own), except for feeds of at least
-four items per worker. It is off by default: measured with a busy loop pinned to one core
-and other work on the machine (load average 4-7 on 2 cores), the cap made W5 1.06x (range
-1.01-1.62) slower than two workers, as the scheduler shares a crowded core per thread.
+Adaptive (the default; ``set_adaptive(False)`` turns it off): ``k`` is capped by the cores
+other processes leave free (:func:`free_cores`: the CPU time other processes used over the
+last 100 ms or more, from ``/proc/stat`` minus this process's own), except for feeds of at
+least four items per worker, where the slower worker simply pulls less. With a busy loop on
+one core of the 2-core machine, the cap took W1 from 3.65-3.90 s to 3.20-3.45 s and W5 from
+1.02-1.11 s to 0.99-1.04 s (alternating rounds); on the idle machine it changes nothing.
 :func:`set_num_threads` fixes the count.
 
 Example
@@ -41,14 +41,14 @@ import threading
 _LOCK = threading.Lock()
 _STATE = {"pid": None, "pool": None, "workers": None, "blas": None}
 _REQUESTED = None
-_ADAPT = {"on": False, "t": 0.0, "free": None}
+_ADAPT = {"on": True, "t": 0.0, "free": None}
 _SAMPLE_S = 0.1
 _TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _LOCAL = threading.local()         # per thread: nesting depth of caller_blas
 
 
 def set_adaptive(on):
-    """Cap the workers by the cores other processes leave free (default False)."""
+    """Cap the workers by the cores other processes leave free (default True)."""
     _ADAPT["on"] = bool(on)
 
 
