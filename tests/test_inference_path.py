@@ -196,6 +196,32 @@ def test_depthwise_row_blocks_and_threads_match_the_tap_sum(monkeypatch, workers
     np.testing.assert_allclose(got, grouped, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("block_bytes", [1, 300, 1 << 18])
+@pytest.mark.parametrize("ksize,strides,dilation,padding", [
+    ((3, 3), (1, 1), (1, 1), "same"), ((3, 3), (2, 2), (1, 1), "same"),
+    ((5, 5), (2, 1), (1, 1), "valid"), ((2, 2), (1, 1), (1, 1), "same"),
+    ((3, 3), (1, 1), (2, 2), "same"), ((1, 3), (1, 2), (1, 1), [(1, 2), (0, 1)])])
+def test_depthwise_inference_pads_per_block_exactly(monkeypatch, workers, block_bytes, ksize,
+                                                     strides, dilation, padding):
+    """At inference each row block pads its own input rows; the sums are the same, bit for bit,
+    as over the padded batch, at every block size (one row up to the whole map)."""
+    monkeypatch.setattr(dw_ops, "_BLOCK_BYTES", block_bytes)
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 13, 9, 5)).astype(np.float32)
+    k = rng.normal(size=ksize + (5, 1)).astype(np.float32)
+    bias = rng.normal(size=5).astype(np.float32)
+    conv_threads.set_num_threads(workers)
+    try:
+        whole, cache = dw_ops.depthwise_forward(x, k, strides, padding, dilation, bias=bias)
+        blocks, none = dw_ops.depthwise_forward(x, k, strides, padding, dilation, bias=bias,
+                                                for_backward=False)
+    finally:
+        conv_threads.set_num_threads(None)
+    assert cache is not None and none is None
+    np.testing.assert_array_equal(blocks, whole)
+
+
 def test_worker_feed_hands_out_every_item_once():
     seen = conv_threads.run_groups(lambda group: [i for i in group], list(range(50)), workers=2)
     flat = sorted(i for part in seen for i in part)

@@ -107,10 +107,12 @@ def run_fused(head, bn, epilogue, x):
     if type(head) is DepthwiseConv2D:
         k, b = fold.fold_depthwise_kernel(head.kernel.value, bias, s, t)
         y, _ = dw_ops.depthwise_forward(x, k, tuple(head.strides), head.padding,
-                                        tuple(head.dilation_rate), bias=b, epilogue=epilogue)
+                                        tuple(head.dilation_rate), bias=b, epilogue=epilogue,
+                                        for_backward=False)
         return y.astype(x.dtype, copy=False)
     h, _ = dw_ops.depthwise_forward(x, head.depthwise_kernel.value, tuple(head.strides),
-                                    head.padding, tuple(head.dilation_rate))   # SeparableConv2D
+                                    head.padding, tuple(head.dilation_rate),   # SeparableConv2D
+                                    for_backward=False)
     pw = head.pointwise_kernel.value.reshape(head.pointwise_kernel.shape[-2:])
     k, b = fold.fold_kernel(pw, bias, s, t)
     y, _ = conv_ops.conv_forward(h, k[None, None], (1, 1), "valid", (1, 1), bias=b,
