@@ -22,7 +22,7 @@ Example
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from .conv import _crop, compute_pads, pad_spatial
+from .conv import _crop, compute_pads, pad_spatial, padded_rows
 from .conv_threads import run_groups
 from .fold import epilogue_apply
 
@@ -74,7 +74,7 @@ def depthwise_forward(x, kernel, strides, padding, dilation, bias=None, epilogue
             if local_pad:                        # padded rows r0*sh .. (r1-1)*sh + span - 1
                 if buf is None:
                     buf = np.empty(((rows - 1) * sh + span, padded_hw[1], c), dtype=x.dtype)
-                src = _padded_rows(x[b], pads, r0 * sh, (r1 - 1) * sh + span, buf)
+                src = padded_rows(x[b], pads, r0 * sh, (r1 - 1) * sh + span, buf)
             else:
                 src = xp[b, r0 * sh:]
             s_h, s_w, s_c = src.strides
@@ -93,23 +93,6 @@ def depthwise_forward(x, kernel, strides, padding, dilation, bias=None, epilogue
     if local_pad:
         return y, None
     return y, (xp, k2, kernel.shape, pads, strides, dilation, out_hw, x.shape)
-
-
-def _padded_rows(x, pads, p0, p1, buf):
-    """Rows ``p0:p1`` of ``x`` (one sample, ``(H, W, C)``) zero-padded by ``pads``, written
-    into the front of ``buf``; returns that view."""
-    (top, _), (left, right) = pads
-    h, w = x.shape[:2]
-    out = buf[:p1 - p0]
-    i0, i1 = max(p0 - top, 0), min(p1 - top, h)          # rows of x inside the window
-    a, b = i0 + top - p0, i1 + top - p0                  # where they land in out
-    out[:a] = 0
-    out[b:] = 0
-    if b > a:
-        out[a:b, :left] = 0
-        out[a:b, left + w:] = 0
-        out[a:b, left:left + w] = x[i0:i1]
-    return out
 
 
 def depthwise_backward(cache, dy, need_input=True):

@@ -26,7 +26,7 @@ array([[0., 0., 0., 0.],
 """
 import numpy as np
 
-from .conv import compute_pads, conv_output_length, pad_spatial, _crop
+from .conv import compute_pads, conv_output_length, pad_spatial, padded_rows, _crop
 from .conv_threads import run_groups
 
 
@@ -103,25 +103,27 @@ _INFER_BLOCK_BYTES = 1 << 18
 def max_pool_infer(x, pool_size, strides, padding):
     """Max pooling without the backward pass's bookkeeping (``predict``): ``(N, H, W, C)`` ->
     ``(N, oh, ow, C)``, one ``maximum`` per window tap on blocks of output rows (about 256 KiB,
-    in cache) shared out to the worker threads. Equal to :func:`pool_forward`'s output."""
+    in cache, each padding its own input rows) shared out to the worker threads. Equal to
+    :func:`pool_forward`'s output."""
     pads = compute_pads(x.shape[1:3], pool_size, strides, (1, 1), padding)
     out_hw = pool_output_shape(x.shape[1:3], pool_size, strides, padding)
     if min(out_hw) <= 0:
         return pool_forward(x, pool_size, strides, padding, "max")[0]     # its error message
     fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    xp = pad_spatial(x, pads, value=fill)
     (ph, pw), (sh, sw), (oh, ow) = pool_size, strides, out_hw
     n, c = x.shape[0], x.shape[-1]
+    width = x.shape[2] + pads[1][0] + pads[1][1]
     y = np.empty((n, oh, ow, c), dtype=x.dtype)
     rows = max(1, min(oh, _INFER_BLOCK_BYTES // max(1, ow * c * y.itemsize)))
     items = [(b, r, min(oh, r + rows)) for b in range(n) for r in range(0, oh, rows)]
 
     def work(group):
+        buf = np.empty(((rows - 1) * sh + ph, width, c), dtype=x.dtype)
         for b, r0, r1 in group:
             yc = y[b, r0:r1]
+            xr_all = padded_rows(x[b], pads, r0 * sh, (r1 - 1) * sh + ph, buf, value=fill)
             for i in range(ph):
-                top = i + r0 * sh
-                xr = xp[b, top:top + (r1 - r0 - 1) * sh + 1:sh]
+                xr = xr_all[i:i + (r1 - r0 - 1) * sh + 1:sh]
                 for j in range(pw):
                     tap = xr[:, j:j + (ow - 1) * sw + 1:sw]
                     if i == 0 and j == 0:
