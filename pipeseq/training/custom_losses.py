@@ -217,16 +217,23 @@ def _walk(model):
         stack.extend(layer._sublayers())
 
 
-def call_losses(model):
+def all_layers(model):
+    """``model`` and every layer nested in it, each once (for a training loop to keep)."""
+    return list(_walk(model))
+
+
+def call_losses(model, layers=None):
     """Sum of the ``add_loss`` values and activity penalties of the last forward pass.
 
     Keras 3 adds them to the training loss (after the per-output losses and their weights).
+    ``layers``: :func:`all_layers` of ``model``, when the caller keeps it.
     """
-    return float(sum(sum(getattr(layer, "_call_losses", ())) for layer in _walk(model)))
+    return float(sum(sum(getattr(layer, "_call_losses", ()))
+                     for layer in (_walk(model) if layers is None else layers)))
 
 
-def clear_call_losses(model):
+def clear_call_losses(model, layers=None):
     """Forget the values recorded by the previous forward pass (called before each one)."""
-    for layer in _walk(model):
+    for layer in (_walk(model) if layers is None else layers):
         if getattr(layer, "_call_losses", None):
             layer._call_losses.clear()

@@ -30,6 +30,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
     _strategy = None          # a pipeseq.distributed strategy during fit(strategy=...)
     _batch_fraction = 1.0     # this rank's share of the global batch (distributed fit)
     _step_plan = None         # cached by _gradient_plan() for the duration of one fit
+    _step_layers = None       # the model's nested layers (add_loss values), after the first step
     stop_training = False
     history = None
 
@@ -169,7 +170,7 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
     def _plan_gradients(self):
         """Note which variables training updates; done once per fit/train_on_batch call."""
         self._trainable_ids = {id(v) for v in self.trainable_weights}
-        self._step_plan = None
+        self._step_plan = self._step_layers = None
 
     def _gradient_plan(self):
         """``[(index into backward's gradients, variable)]`` for the trainable variables."""
@@ -189,11 +190,14 @@ class Trainer(Evaluation, GeneratorMethods, ModelData):
     @caller_blas_during            # the thread policy: kernels/conv_threads.py
     def _train_step(self, xs, ys, sw):
         x = xs if self.n_inputs > 1 else xs[0]
-        custom_losses.clear_call_losses(self)
+        layers = self._step_layers          # None until a forward pass has built every layer
+        custom_losses.clear_call_losses(self, layers)
         y_pred, cache = self.forward(x, training=True)
+        if layers is None:
+            layers = self._step_layers = custom_losses.all_layers(self)
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
         loss, per_output, dys = self._compute_losses(ys, preds, sw, want_grad=True)
-        loss += custom_losses.call_losses(self)     # add_loss / activity regularizers
+        loss += custom_losses.call_losses(self, layers)     # add_loss / activity regularizers
         dy = dys if len(preds) > 1 else dys[0]
         if getattr(self, "input_grad_optional", False):   # no gradient for the data itself
             _, grads = self.backward(cache, dy, need_input_grad=False)

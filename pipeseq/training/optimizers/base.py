@@ -24,20 +24,10 @@ import re
 import numpy as np
 
 from . import schedules as schedules_mod
+from .elementwise import ElementwiseUpdates
 from ...utils import did_you_mean
 
 DENORMAL_FLUSH_EVERY = 50   # steps between slot flushes (see Optimizer._flush_denormals)
-# Element-wise updates of variables of at least two blocks run block by block (see
-# Optimizer._update_blocks) when there are worker threads to share the blocks, and from
-# UPDATE_BLOCKWISE_MIN elements also on one thread: each block's chain of in-place operations
-# stays in the core's cache instead of streaming the whole arrays from memory once per
-# operation. Measured on the 2-core development machine (3 rounds each): Adam on a 20000x128
-# embedding plus two 128x512 kernels 15-16 ms per step on whole arrays, 10-13.5 ms in blocks of
-# 2**17 on one thread, 8.3-11.5 ms on two workers; W1's RMSprop (784x512 and 512x512 kernels,
-# which stay in the cache anyway) 2.2-2.5 ms whole, 2.5-2.8 ms in blocks on one thread,
-# 1.45-1.8 ms in blocks on two workers.
-UPDATE_BLOCK = 1 << 17
-UPDATE_BLOCKWISE_MIN = 1 << 20
 OPTIMIZERS = {}             # lower-case string id -> class (filled by register)
 CLASSES = {}                # Keras class name -> class
 
@@ -49,7 +39,7 @@ def register(cls, key=None):
     return cls
 
 
-class Optimizer:
+class Optimizer(ElementwiseUpdates):
     """Base class: learning rate (float or schedule), clipping, iterations, slots.
 
     Keras 3's common arguments all work: ``weight_decay`` (decoupled, ``w -= w * wd * lr``
@@ -63,11 +53,6 @@ class Optimizer:
 
     _defaults = {}
     _slot_names = ()
-    # True where the class's own ``_update`` is element-wise (each element of the variable
-    # depends only on the same element of the gradient and slots): it may then be run on
-    # slices of them. Declared next to the ``_update`` it describes; a subclass that
-    # overrides ``_update`` is not block-wise unless it says so.
-    _elementwise = False
     _global_state = ()        # optimizer-wide float scalars saved after the slots (Nadam)
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
@@ -115,6 +100,8 @@ class Optimizer:
         self._ema = {}            # id(variable) -> moving average (use_ema)
         self._accum = {}          # id(variable) -> accumulated gradient
         self._scratch_bufs = {}   # id(variable) -> work arrays for in-place updates
+        self._groups = {}         # ids of small variables updated together -> _Together
+        self._slots_version = 0   # bumped whenever slot arrays are made or replaced
         self._exclude_ids, self._exclude_pattern = set(), None
 
     @classmethod
@@ -193,20 +180,12 @@ class Optimizer:
             slots = [np.zeros(shape, var.value.dtype) for _, shape in self._slot_layout(var)]
             self._init_slots(var, slots)
             self._slots[id(var)] = slots
+            self._slots_version += 1
             self._slot_order.append(var)
         return slots
 
     def _init_slots(self, var, slots):
         pass
-
-    def _scratch(self, var, n):
-        """``n`` work arrays shaped like ``var`` (reused across steps; not optimizer state)."""
-        if isinstance(var, _Block):               # the same block of the variable's own arrays
-            return [b.reshape(-1)[var.block] for b in self._scratch(var.var, n)]
-        bufs = self._scratch_bufs.get(id(var))
-        if bufs is None or bufs[0].shape != var.value.shape or bufs[0].dtype != var.value.dtype:
-            bufs = self._scratch_bufs[id(var)] = [np.empty_like(var.value) for _ in range(n)]
-        return bufs
 
     def _flush_denormals(self):
         """Set slot values below 1e-30 in magnitude to zero.
@@ -260,15 +239,19 @@ class Optimizer:
             grads = self._clip(grads)
             lr = self.learning_rate
             self._before_step()
+            together = []
             for g, v in zip(grads, variables):
                 slots = self._slots_for(v)        # built before any change, as Keras's build()
                 wd = self._weight_decay_for(v)
                 if wd:
                     v.value -= v.value * (lr * wd)
-                if self._use_blocks(v):
+                if self._groupable(v):
+                    together.append((g, v))
+                elif self._use_blocks(v):
                     self._update_blocks(v, g, lr, slots)
                 else:
                     self._update(v, g, lr, slots)
+            self._update_together(together, lr)
         if self.use_ema:
             self._update_ema(variables)
         for v in variables:
@@ -277,39 +260,6 @@ class Optimizer:
         self._iterations += 1
         if self._iterations % DENORMAL_FLUSH_EVERY == 0:
             self._flush_denormals()
-
-    def _use_blocks(self, var):
-        """Whether ``var``'s update runs block by block (see UPDATE_BLOCK)."""
-        size = var.value.size
-        if size < 2 * UPDATE_BLOCK or not self._blockwise():
-            return False
-        from ...kernels.conv_threads import workers_now
-        return size >= UPDATE_BLOCKWISE_MIN or workers_now() > 1
-
-    def _blockwise(self):
-        """Whether the ``_update`` this optimizer runs is declared element-wise."""
-        for cls in type(self).__mro__:
-            if "_update" in vars(cls):
-                return bool(vars(cls).get("_elementwise", False))
-        return False
-
-    def _update_blocks(self, var, g, lr, slots):
-        """``_update`` on consecutive blocks of ``UPDATE_BLOCK`` elements, shared by the worker
-        threads (kernels.conv_threads); the same arithmetic, element by element, as one call."""
-        arrays = [var.value, g] + list(slots)
-        if not all(a.flags.c_contiguous and a.size == var.value.size for a in arrays):
-            return self._update(var, g, lr, slots)
-        from ...kernels.conv_threads import run_groups
-        flat_g = g.reshape(-1)
-        flat_slots = [s.reshape(-1) for s in slots]
-        size = var.value.size
-        blocks = [slice(i, min(i + UPDATE_BLOCK, size)) for i in range(0, size, UPDATE_BLOCK)]
-
-        def work(feed):
-            for block in feed:
-                self._update(_Block(var, block), flat_g[block], lr, [s[block] for s in flat_slots])
-
-        run_groups(work, blocks)
 
     def _update_ema(self, variables):
         momentum = self.ema_momentum if self.iterations != 0 else 0.0
@@ -400,6 +350,7 @@ class Optimizer:
         """Restore what ``state_values`` returned (arrays already checked against the layout)."""
         self._iterations = int(iterations)
         self._slots, self._slot_order, self._ema, self._accum = {}, [], {}, {}
+        self._slots_version += 1
         for (v, group, _), arr in zip(self.state_layout(trainable), arrays):
             if v is None:
                 setattr(self, group, float(arr))
@@ -485,14 +436,3 @@ def get(identifier):
 def serialize(opt):
     return {"module": "keras.optimizers", "class_name": type(opt).__name__,
             "config": opt.get_config(), "registered_name": None}
-
-
-class _Block:
-    """A block of a variable as ``Optimizer._update`` sees a variable: ``value`` is the slice
-    ``block`` of the flattened value (a view, so updates land in the variable)."""
-
-    __slots__ = ("var", "block", "value")
-
-    def __init__(self, var, block):
-        self.var, self.block = var, block
-        self.value = var.value.reshape(-1)[block]
