@@ -381,12 +381,13 @@ def test_winograd_kernel_transform_is_g_g_gt():
                                np.einsum("ai,ijco,bj->abco", G, k, G).reshape(16, 4, 5), atol=1e-15)
 
 
-@pytest.mark.parametrize("activation", ["relu", "relu6", "swish", "linear", "tanh"])
+@pytest.mark.parametrize("activation", ["relu", "relu6", "swish", "linear", "tanh", "softmax"])
 @pytest.mark.parametrize("workers", [1, 2])
 def test_predict_dense_fuses_bias_and_activation(monkeypatch, activation, workers):
     """predict runs Dense as one product with the bias and the activation applied per row block
-    (kernels.core.dense_infer); same numbers as the layer's forward, split or not, and on
-    OpenBLAS's threads for very large products."""
+    (kernels.core.dense_infer; other activations such as tanh and softmax afterwards); same
+    numbers as the layer's forward, split or not, and on OpenBLAS's threads for very large
+    products."""
     from pipeseq.kernels import core as core_ops
     rng = np.random.default_rng(0)
     model = Sequential([Dense(48, activation=activation, input_shape=(40,)), Dense(5)])

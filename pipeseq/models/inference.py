@@ -139,10 +139,10 @@ def _run_layer(layer, args, kwargs, mask=None):
     if type(layer) is Dense and mask is None and not kwargs and isinstance(args, np.ndarray) \
             and args.ndim >= 2 and args.shape[-1] == layer.kernel.shape[0]:
         act = layer.activation
-        ep = epilogue_of(act)
-        if ep is not None or act.name == "linear":           # bias and activation fused
-            return core_ops.dense_infer(args, layer.kernel.value,
-                                        layer.bias.value if layer.use_bias else None, ep)
+        ep = epilogue_of(act)                                # bias and activation fused, or
+        y = core_ops.dense_infer(args, layer.kernel.value,   # the activation afterwards
+                                 layer.bias.value if layer.use_bias else None, ep)
+        return y if ep is not None or act.name == "linear" else act(y)
     if mask is not None and layer.accepts_mask:
         return layer.forward(args, training=False, mask=mask, **kwargs)[0]
     return layer.forward(args, training=False, **kwargs)[0]
