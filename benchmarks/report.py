@@ -239,7 +239,8 @@ def write_docs(results, path, command):
         "skipped with a note). Generated " + when + ".", "",
         "Each implementation runs in its own worker process; the suite alternates between them "
         f"repeat by repeat and reports medians of {args['repeats']} repeats "
-        f"({args.get('contention_repeats', args['repeats'])} under contention). "
+        f"({args.get('contention_repeats', args['repeats'])} under contention; at least "
+        f"5 for the short workloads W4, W5, W7 and W8). "
         "Every repeat builds a "
         "fresh model and times a first (cold) call and a second (warm) call; ratios compare warm "
         "times. Data are synthetic float32 arrays with fixed seeds. Threads are pinned to "

@@ -273,14 +273,24 @@ def run_suite(args, log=print):
     return results
 
 
+# Workloads of a few seconds per repeat or less are repeated at least this often (full sizes):
+# on the shared development machine single times move by up to 30 %, so their medians need
+# more samples than the long ones, which cost little extra time.
+SHORT_WORKLOADS = ("W4", "W5", "W7", "W8X", "W8R", "W8M", "W8E")
+SHORT_MIN_REPEATS = 5
+
+
 def _time_workloads(args, wids, workers, env, repeats, log, impls):
-    """Every workload, ``repeats`` times, implementations alternating; ``{wid: entry}``."""
+    """Every workload, ``repeats`` times (short ones at least ``SHORT_MIN_REPEATS``),
+    implementations alternating; ``{wid: entry}``."""
     out = {}
     order = list(workers)
     for wid in wids:
         log(f"{wid} {WORKLOADS[wid][0]} ...")
         samples = {impl: [] for impl in IMPLS}
-        for r in range(repeats):
+        n = max(repeats, SHORT_MIN_REPEATS) if wid in SHORT_WORKLOADS and not args.quick \
+            else repeats
+        for r in range(n):
             rot = order[r % len(order):] + order[:r % len(order)]   # alternate who goes first
             if wid == "W7":
                 if r == 0:
