@@ -222,6 +222,28 @@ def test_depthwise_inference_pads_per_block_exactly(monkeypatch, workers, block_
     np.testing.assert_array_equal(blocks, whole)
 
 
+@pytest.mark.parametrize("for_backward", [True, False])
+@pytest.mark.parametrize("block_bytes", [1, 1 << 18])
+@pytest.mark.parametrize("ksize,strides,dilation,padding,multiplier", [
+    ((3, 3), (1, 1), (1, 1), "same", 1), ((3, 3), (2, 1), (1, 1), "same", 1),
+    ((5, 5), (1, 1), (2, 2), "valid", 1), ((2, 3), (1, 1), (1, 1), [(1, 0), (2, 1)], 2)])
+def test_depthwise_row_taps_equal_the_einsum_sum(monkeypatch, for_backward, block_bytes, ksize,
+                                                 strides, dilation, padding, multiplier):
+    """Few channels: the taps are summed along flattened rows with the weights tiled along the
+    width; same numbers as the einsum over the receptive fields."""
+    monkeypatch.setattr(dw_ops, "_BLOCK_BYTES", block_bytes)
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(2, 12, 10, 6)).astype(np.float32)
+    k = rng.normal(size=ksize + (6, multiplier)).astype(np.float32)
+    out = {}
+    for limit in (0, 64):
+        monkeypatch.setattr(dw_ops, "_ROW_TAPS_MAX_CHANNELS", limit)
+        out[limit] = dw_ops.depthwise_forward(x, k, strides, padding, dilation,
+                                              epilogue=("relu", 6.0),
+                                              for_backward=for_backward)[0]
+    np.testing.assert_allclose(out[64], out[0], rtol=1e-6, atol=1e-6)
+
+
 def test_worker_feed_hands_out_every_item_once():
     seen = conv_threads.run_groups(lambda group: [i for i in group], list(range(50)), workers=2)
     flat = sorted(i for part in seen for i in part)
