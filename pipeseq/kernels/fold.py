@@ -61,10 +61,10 @@ def epilogue_apply(y, epilogue):
         if arg is None:
             return np.maximum(y, 0, out=y)
         return np.clip(y, 0, arg, out=y)
-    if kind == "swish":          # y sigmoid(y) = h + h tanh(h), h = y/2: NumPy's tanh is
-        np.multiply(y, 0.5, out=y)                      # vectorised (2.4x faster than scipy's
-        t = np.tanh(y)                                  # expit); four passes over the block
-        t *= y
-        y += t
-        return y
+    if kind == "swish":          # y sigmoid(y) = y / (1 + exp(-y)), four passes over the block;
+        t = np.negative(y)       # NumPy's float32 exp is 2x faster than its tanh (1.35 vs 2.6 ns
+        with np.errstate(over="ignore"):                # a value); exp(-y) = inf gives -0.0
+            np.exp(t, out=t)
+        t += 1.0
+        return np.divide(y, t, out=y)
     raise ValueError(f"Unknown epilogue {kind!r}; expected 'relu' or 'swish'")
