@@ -148,6 +148,34 @@ def test_application_predict_matches_forward(float64):
     assert steps(model).count("fuse") > 40
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_residual_add_and_relu_in_blocks_match_forward(float64, monkeypatch, workers):
+    """In-place Add and activations of predict run in blocks on the workers when large."""
+    from pipeseq.applications import ResNet50
+    monkeypatch.setattr(conv_threads, "ELEMENTWISE_BLOCK", 64)     # many blocks, a short last
+    backend.set_random_seed(0)
+    model = randomize_bn(ResNet50(weights=None, input_shape=(32, 32, 3), include_top=False,
+                                  pooling="avg"))
+    x = np.random.default_rng(6).uniform(-1, 1, (2, 32, 32, 3))
+    conv_threads.set_num_threads(workers)
+    try:
+        check_same(model, x)
+    finally:
+        conv_threads.set_num_threads(None)
+
+
+def test_run_elementwise_blocks_equal_one_call():
+    rng = np.random.default_rng(7)
+    a, b = rng.normal(size=(300, 1000)), rng.normal(size=(300, 1000))
+    whole, blocked = a.copy(), a.copy()
+    np.add(whole, b, out=whole)
+    conv_threads.run_elementwise(lambda y, z: np.add(y, z, out=y), [blocked, b])
+    np.testing.assert_array_equal(blocked, whole)
+    odd = a[:, ::2]                                      # not contiguous: one call
+    conv_threads.run_elementwise(lambda y: np.maximum(y, 0, out=y), [odd])
+    assert (a[:, ::2] >= 0).all() and (a[:, 1::2] < 0).any()
+
+
 # ----------------------------------------------------------------- kernels
 def test_folding_is_exact_for_the_affine_map():
     rng = np.random.default_rng(0)

@@ -278,3 +278,20 @@ def run_groups(fn, items, workers=None):
     with caller_blas():              # the calling thread is the k-th worker: one wake-up less,
         mine = fn(feed)              # and it takes what a slow (busy-core) worker leaves
     return [mine] + [f.result() for f in futures]
+
+
+ELEMENTWISE_BLOCK = 1 << 16     # values per work item of :func:`run_elementwise` (256 KiB float32)
+
+
+def run_elementwise(fn, arrays):
+    """``fn(*blocks)`` on consecutive blocks of the flattened, same-sized, C-contiguous
+    ``arrays`` (``ELEMENTWISE_BLOCK`` values each), shared by the workers; one call on the
+    whole arrays when they are small or not contiguous. ``fn`` works in place, element by
+    element, so the blocks give the same values as one call."""
+    n = arrays[0].size
+    if n < 4 * ELEMENTWISE_BLOCK or not all(a.flags.c_contiguous and a.size == n for a in arrays):
+        fn(*arrays)
+        return
+    flat = [a.reshape(-1) for a in arrays]
+    items = [slice(i, min(n, i + ELEMENTWISE_BLOCK)) for i in range(0, n, ELEMENTWISE_BLOCK)]
+    run_groups(lambda group: [fn(*[f[s] for f in flat]) for s in group], items)

@@ -33,6 +33,7 @@ from ..kernels import conv_depthwise as dw_ops
 from ..kernels import fold
 from ..kernels import pooling as pool_ops
 from ..kernels import activations as act_ops
+from ..kernels.conv_threads import run_elementwise
 from ..layers.activation import ReLU
 from ..layers.conv import Conv1D, Conv2D
 from ..layers.conv_depthwise import DepthwiseConv2D, SeparableConv2D
@@ -165,14 +166,17 @@ def _in_place(layer, args, owned, dead, live):
                         and a.dtype == first.dtype for a in args)
                 and not _shares(first, live)
                 and not any(np.may_share_memory(first, a) for a in args[1:])):
-            for a in args[1:]:
-                first += a
+            def add(y, *rest):
+                for a in rest:
+                    np.add(y, a, out=y)
+            run_elementwise(add, args)              # row blocks on the workers when large
             return first
         return None
     ep = epilogue_of(_activation_of(layer))
     if ep is not None and _is_owned(args, owned) and dead[0] and args.flags.writeable \
             and args.dtype.kind == "f" and not _shares(args, live):
-        return fold.epilogue_apply(args, ep)
+        run_elementwise(lambda y: fold.epilogue_apply(y, ep), [args])
+        return args
     return None
 
 
