@@ -285,7 +285,7 @@ def test_free_cores_counts_other_processes_cpu_time(monkeypatch):
     clock = {"t": 100.0}
     ticks = {"all": 0, "own": 0}
     monkeypatch.setattr(conv_threads, "_cpu_ticks", lambda: (ticks["all"], ticks["own"]))
-    monkeypatch.setattr(conv_threads, "_ADAPT", {"on": False, "t": 0.0, "free": None})
+    monkeypatch.setattr(conv_threads, "_ADAPT", {"on": False, "sample": None, "free": None})
     monkeypatch.setattr(conv_threads.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(__import__("time"), "monotonic", lambda: clock["t"])
     hz = conv_threads._TICKS_PER_S
@@ -302,6 +302,10 @@ def test_free_cores_counts_other_processes_cpu_time(monkeypatch):
     assert after(0.05, own_cores=1, other_cores=0) == 1    # within the window: the last answer
     assert after(0.2, own_cores=2, other_cores=0.1) == 2   # a kernel thread's moment
     assert after(0.2, own_cores=0.5, other_cores=3) == 1   # never below one
+    monkeypatch.setattr(conv_threads.os, "getpid", lambda: -1)
+    assert after(0.2, own_cores=0, other_cores=0) == 2     # a forked child starts afresh
+    monkeypatch.setattr(conv_threads, "_cpu_ticks", lambda: open("/nonexistent/proc/stat"))
+    assert after(0.2, own_cores=0, other_cores=0) == 2     # /proc unreadable: every core
 
 
 def test_caller_blas_nests_and_restores():

@@ -41,7 +41,7 @@ import threading
 _LOCK = threading.Lock()
 _STATE = {"pid": None, "pool": None, "workers": None, "blas": None}
 _REQUESTED = None
-_ADAPT = {"on": True, "t": 0.0, "free": None}
+_ADAPT = {"on": True, "sample": None, "free": None}
 _SAMPLE_S = 0.1
 _TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _LOCAL = threading.local()         # per thread: nesting depth of caller_blas
@@ -67,7 +67,7 @@ def _cpu_ticks():
 def free_cores():
     """Cores not used by other processes: ``cpu_count`` minus the CPU time other processes
     used since the previous sample (at least ``_SAMPLE_S`` apart), in cores, rounded; the
-    first call, or where ``/proc`` is unreadable, ``cpu_count``.
+    first call (also in a forked child), or where ``/proc`` is unreadable, ``cpu_count``.
 
     CPU time rather than ``/proc/loadavg``'s count of runnable tasks: that instantaneous count
     also catches kernel threads that run for a moment (on the idle machine it reported a
@@ -75,20 +75,19 @@ def free_cores():
     shows as a whole core of time."""
     import time
     n = os.cpu_count() or 1
-    now = time.monotonic()
-    last = _ADAPT.get("ticks")
-    if last is not None and now - _ADAPT["t"] < _SAMPLE_S:
+    now, pid = time.monotonic(), os.getpid()
+    last = _ADAPT.get("sample")        # (pid, time, ticks or None) of the previous reading
+    if last is not None and last[0] == pid and now - last[1] < _SAMPLE_S:
         return _ADAPT["free"]
     try:
         ticks = _cpu_ticks()
     except (OSError, ValueError, IndexError):
-        _ADAPT["t"], _ADAPT["free"] = now, n
-        return n
+        ticks = None
     free = n
-    if last is not None:
-        others = ((ticks[0] - last[0]) - (ticks[1] - last[1])) / (_TICKS_PER_S * (now - _ADAPT["t"]))
+    if ticks is not None and last is not None and last[0] == pid and last[2] is not None:
+        others = ((ticks[0] - last[2][0]) - (ticks[1] - last[2][1])) / (_TICKS_PER_S * (now - last[1]))
         free = max(1, min(n, n - int(others + 0.5)))
-    _ADAPT["t"], _ADAPT["ticks"], _ADAPT["free"] = now, ticks, free
+    _ADAPT["sample"], _ADAPT["free"] = (pid, now, ticks), free
     return free
 
 
