@@ -473,3 +473,24 @@ def test_very_large_products_split_finely_when_a_core_is_busy(monkeypatch):
     out = core_ops._matmul(a, b, [slice(0, 32), slice(32, 64)])
     assert seen == [8]
     np.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("free,expected_splits", [(2, []), (1, [2])])
+def test_skinny_products_use_blas_threads_only_when_every_core_is_free(monkeypatch, free,
+                                                                       expected_splits):
+    """A product with a few output columns (a classifier's last layer) runs on OpenBLAS's
+    threads when the cores are free, else split over the workers as before."""
+    from pipeseq.kernels import core as core_ops
+    if conv_threads.num_workers() < 2:
+        pytest.skip("one core")
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(64, 30)).astype("float32")
+    b = rng.normal(size=(30, core_ops.SKINNY_COLUMNS)).astype("float32")
+    monkeypatch.setattr(conv_threads, "free_cores", lambda: free)
+    seen = []
+    real = conv_threads.run_groups
+    monkeypatch.setattr(conv_threads, "run_groups",
+                        lambda fn, items, workers=None: seen.append(len(items)) or real(fn, items, workers))
+    out = core_ops._matmul(a, b, [slice(0, 32), slice(32, 64)])
+    assert seen == expected_splits
+    np.testing.assert_allclose(out, a @ b, rtol=1e-5, atol=1e-5)
