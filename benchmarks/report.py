@@ -7,7 +7,7 @@ import datetime
 import os
 import re
 
-from .workloads import WORKLOADS
+from .workloads import SHORT_MIN_REPEATS, SHORT_WORKLOADS, WORKLOADS
 
 # Targets of issue 22, all on one run's warm times: W1-W6 at most the faster peer (Keras 3 or
 # PyTorch); W4 and W7 at most 0.1x Keras; W8 at most Keras; W1 within 2x its GEMM bound; under
@@ -240,7 +240,7 @@ def write_docs(results, path, command):
         "Each implementation runs in its own worker process; the suite alternates between them "
         f"repeat by repeat and reports medians of {args['repeats']} repeats "
         f"({args.get('contention_repeats', args['repeats'])} under contention; at least "
-        f"5 for the short workloads W4, W5, W7 and W8). "
+        f"{SHORT_MIN_REPEATS} for the short workloads {', '.join(SHORT_WORKLOADS)}). "
         "Every repeat builds a "
         "fresh model and times a first (cold) call and a second (warm) call; ratios compare warm "
         "times. Data are synthetic float32 arrays with fixed seeds. Threads are pinned to "

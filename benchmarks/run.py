@@ -39,7 +39,8 @@ if __package__ in (None, ""):                     # python benchmarks/run.py
     __package__ = "benchmarks"
 
 from benchmarks import machine, report                     # noqa: E402  (no NumPy imported)
-from benchmarks.workloads import WORKLOADS, samples_processed   # noqa: E402
+from benchmarks.workloads import (SHORT_MIN_REPEATS, SHORT_WORKLOADS, WORKLOADS,  # noqa: E402
+                                 samples_processed)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IMPLS = ("pipeseq", "keras", "torch")
@@ -271,13 +272,6 @@ def run_suite(args, log=print):
         for w in workers.values():
             w.close()
     return results
-
-
-# Workloads of a few seconds per repeat or less are repeated at least this often (full sizes):
-# on the shared development machine single times move by up to 30 %, so their medians need
-# more samples than the long ones, which cost little extra time.
-SHORT_WORKLOADS = ("W4", "W5", "W7", "W8X", "W8R", "W8M", "W8E")
-SHORT_MIN_REPEATS = 5
 
 
 def _time_workloads(args, wids, workers, env, repeats, log, impls):

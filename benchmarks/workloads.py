@@ -46,6 +46,12 @@ WORKLOADS = {
 APPLICATIONS = {"W8X": ("Xception", 299, 71), "W8R": ("ResNet50", 224, 32),
                 "W8M": ("MobileNetV2", 224, 32), "W8E": ("EfficientNetB0", 224, 32)}
 
+# Workloads of a few seconds per repeat or less are repeated at least this often (full sizes):
+# on the shared development machine single times move by up to 30 %, so their medians need
+# more samples than the long ones, which cost little extra time.
+SHORT_WORKLOADS = ("W4", "W5", "W7", "W8X", "W8R", "W8M", "W8E")
+SHORT_MIN_REPEATS = 5
+
 _FULL = {
     "W1": dict(n=60000, batch=128, epochs=1),
     "W2": dict(n=6000, batch=128, epochs=1),

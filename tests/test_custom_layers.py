@@ -135,6 +135,28 @@ class MeanAbsPred(keras.metrics.Metric):
         return self.total / self.count
 
 
+def test_losses_of_a_sublayer_made_in_build_count_in_every_step():
+    """fit keeps the model's layer list after the first forward pass; a sublayer that a
+    custom layer creates in ``build`` is in it, so its activity penalty counts every step."""
+    class Outer(layers.Layer):
+        def build(self, input_shape):
+            self.inner = layers.Dense(3, activity_regularizer=keras.regularizers.L2(100.0))
+
+        def call(self, x):
+            self.add_loss(1000.0)
+            return self.inner(x)
+
+    x = RNG.normal(size=(64, 4)).astype("float32")
+    y = np.zeros((64, 3), "float32")
+    model = keras.Sequential([Outer()])                 # built by fit's first batch
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")   # weights stay put
+    losses = model.fit(x, y, batch_size=16, epochs=2, verbose=0).history["loss"]
+    evaluated = model.evaluate(x, y, batch_size=16, verbose=0)
+    mse = float(np.mean(model.predict(x, verbose=0) ** 2))
+    assert evaluated - mse > 1000.0                  # add_loss and the activity penalty
+    np.testing.assert_allclose(losses, [evaluated, evaluated], rtol=1e-5)
+
+
 def test_stateful_metric_subclass_and_function_metric_in_history():
     def mean_pred(y_true, y_pred):
         return ops.mean(y_pred)

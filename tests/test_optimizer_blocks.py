@@ -66,7 +66,8 @@ def _train_small(name, kwargs, group_max, monkeypatch, steps=5, reload_at=None, 
         opt.apply([rng.normal(size=s).astype("float32") for s in shapes], variables)
         if step == reload_at:
             state = [np.array(a) for a in opt.state_values(variables)]
-            opt.set_state_values(variables, opt.iterations, state[1 + opt.has_learning_rate_variable:])
+            opt.set_state_values(variables, int(state[0]),
+                                 state[1 + opt.has_learning_rate_variable:])
     return [v.value.copy() for v in variables], [np.array(a) for a in opt.variables]
 
 

@@ -48,7 +48,7 @@ def _row_slices(rows, macs):
 
 def _matmul(a, b, slices):
     """``a @ b`` for 2-D ``a``; with ``slices``, row blocks of ``a`` on the worker threads,
-    or OpenBLAS's own threads for very large products."""
+    or OpenBLAS's own threads for very large or skinny products when every core is free."""
     if slices is None:
         with _threads.caller_blas():
             return a @ b

@@ -122,6 +122,8 @@ class ElementwiseUpdates:
         if not all(s.shape == v.value.shape and s.dtype == v.value.dtype
                    for v, slots in zip(variables, own) for s in slots):
             return None
+        if key in self._groups:                  # its work arrays go with it
+            self._scratch_bufs.pop(id(self._groups[key]), None)
         group = _Together(variables, own)
         for v, views in zip(variables, group.views):
             self._slots[id(v)] = list(views)
